@@ -1,0 +1,113 @@
+import fp from 'fastify-plugin'
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify'
+import { normaliseOptions, type FastifyMethodNotAllowedOptions } from './options.js'
+import { readMatchingOptions } from './router-options.js'
+import { MethodRegistry, type RouteRecord } from './registry.js'
+import { createNarrow, createNotFoundHook } from './not-found-hook.js'
+import { sendMethodNotAllowed } from './responses.js'
+import { keepHookInNotFoundHandlers, captureConstraintStrategies } from './fastify-wrappers.js'
+import type { ConstraintStrategy, Constraints } from './find-my-way.js'
+
+export type { FastifyMethodNotAllowedOptions } from './options.js'
+export { OptionsSchema } from './options.js'
+export {
+  MethodNotAllowedError, NotImplementedError, MethodNotAllowedSchema, NotImplementedSchema,
+  type MethodNotAllowedBody, type NotImplementedBody
+} from './errors.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * The methods Fastify routes for a concrete URL (query string allowed), sorted: the `Allow` value a 405
+     * for that URL would carry, before `filterAllowed`. Empty for an unknown URL. Routes with constraints
+     * count only when `constraints` (e.g. `{ host: 'example.com', version: '1.0.0' }`) satisfies them.
+     * Available once the app is ready.
+     */
+    allowedMethods: (url: string, constraints?: Record<string, unknown>) => string[]
+  }
+  interface FastifyReply {
+    /**
+     * Sends 405 Method Not Allowed for the current request, e.g. for a method the caller's credentials do
+     * not permit (RFC 9110 15.5.6). `Allow` lists the URL's other methods, narrowed by `filterAllowed`.
+     */
+    methodNotAllowed: () => FastifyReply
+  }
+  interface FastifyContextConfig {
+    /** `false` keeps this route out of the method registry; `true` keeps it in whatever `includeRoute` says. */
+    methodNotAllowed?: boolean
+  }
+}
+
+const plugin: FastifyPluginAsync<FastifyMethodNotAllowedOptions> = async (fastify, rawOptions) => {
+  const options = normaliseOptions(rawOptions)
+  assertNoRoutesYet(fastify)
+
+  const registry = new MethodRegistry(options.autoOptions)
+  const appMethods = new Set<string>()
+  /** Routes written as '/' inside a prefix: Fastify may also route prefix + '/' without telling onRoute. */
+  const prefixRoots: RouteRecord[] = []
+  const addedStrategies: Record<string, ConstraintStrategy> = {}
+  captureConstraintStrategies(fastify, addedStrategies)
+
+  fastify.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method]
+    for (const method of methods) appMethods.add(method)
+    const choice = route.config?.methodNotAllowed
+    if (choice === false || (choice !== true && !options.includeRoute(route))) return
+    for (const method of methods) {
+      const record = { method, url: route.url, constraints: route.constraints as Constraints | undefined }
+      registry.add(record)
+      if (route.prefix !== '' && route.routePath === '' && method !== 'HEAD') prefixRoots.push(record)
+    }
+  })
+
+  fastify.addHook('onReady', function buildRegistry (done) {
+    // fastify lib/route.js: with `prefixTrailingSlash: 'both'` (the default), a '/' route in a prefix is
+    // routed at prefix and prefix + '/', but onRoute is told of the first only. Fastify's router decides.
+    for (const root of prefixRoots) {
+      const url = root.url + '/'
+      if (fastify.hasRoute({ method: root.method, url, constraints: root.constraints ?? {} })) registry.add({ ...root, url })
+    }
+    const matching = readMatchingOptions(fastify)
+    registry.build({ ...matching, constraints: { ...matching.constraints, ...addedStrategies } })
+    done()
+  })
+
+  const narrow = createNarrow(options.filterAllowed)
+  const hook = createNotFoundHook(registry, appMethods, options, narrow)
+  // Any not-found handler set later, at the root or in a prefixed plugin, runs the hook too.
+  const setNotFoundHandler = keepHookInNotFoundHandlers(fastify, hook)
+  // Without a handler, Fastify keeps its own 404 and the app may still set one later.
+  setNotFoundHandler.call(fastify, {}, options.notFound)
+
+  fastify.decorate('allowedMethods', function allowedMethods (url: string, constraints?: Record<string, unknown>): string[] {
+    if (!registry.ready) throw new Error('fastify-method-not-allowed: allowedMethods() is available once the app is ready (after `await app.ready()`)')
+    if (typeof url !== 'string') throw new TypeError('fastify-method-not-allowed: allowedMethods(url) needs a string URL')
+    return [...(registry.resolve(url, undefined, undefined, constraints)?.methods ?? [])]
+  })
+
+  fastify.decorateReply('methodNotAllowed', function methodNotAllowed (this: FastifyReply): FastifyReply {
+    const { request } = this
+    const { method = '', url = '' } = request.raw
+    const known = registry.resolve(url, undefined, request.raw)?.methods ?? []
+    sendMethodNotAllowed(this, method, url, narrow(request, known.filter(other => other !== method)), options.cacheControl)
+    return this
+  })
+}
+
+/**
+ * onRoute sees only routes added after the hook: a route registered before the plugin would be silently
+ * missing from every Allow header (fastify-allow's failure). Fail loudly instead, like @fastify/swagger.
+ */
+function assertNoRoutesYet (fastify: FastifyInstance): void {
+  const routes = fastify.printRoutes({ commonPrefix: false })
+  if (routes !== '(empty tree)') {
+    throw new Error('fastify-method-not-allowed: routes were registered before the plugin, so they would be ' +
+      'missing from every Allow header. Register the plugin first: `await app.register(fastifyMethodNotAllowed)` ' +
+      `before any route. Routes found:\n${routes}`)
+  }
+}
+
+/** The plugin. Register it before any route: `await app.register(fastifyMethodNotAllowed, options)`. */
+export const fastifyMethodNotAllowed = fp(plugin, { fastify: '5.x', name: 'fastify-method-not-allowed' })
+export default fastifyMethodNotAllowed

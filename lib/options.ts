@@ -1,0 +1,100 @@
+import { Type, type TSchema } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
+
+/** Options of fastify-method-not-allowed. */
+export interface FastifyMethodNotAllowedOptions {
+  /**
+   * Answer OPTIONS for every known URL that has no OPTIONS route of its own: 200, `Allow`,
+   * `Content-Length: 0`, no body (RFC 9110 9.3.7). `OPTIONS *` gets the union of the app's methods.
+   * @default true
+   */
+  autoOptions?: boolean
+  /**
+   * Answer 501 Not Implemented to a method that no route of the app serves, whatever the URL (RFC 9110 9.1).
+   * @default false
+   */
+  notImplemented?: boolean
+  /**
+   * `Cache-Control` value for 405 responses, which are cacheable by default (RFC 9110 15.5.6), e.g. `'no-store'`.
+   * @default undefined (no header)
+   */
+  cacheControl?: string
+  /** The app's not-found handler, for real 404s (Fastify's own 404 when not given). */
+  notFound?: (request: FastifyRequest, reply: FastifyReply) => unknown
+  /**
+   * Narrows every `Allow` computed for a request (405, OPTIONS, `reply.methodNotAllowed()`), e.g. to the
+   * methods the caller's credentials permit. Gets the sorted methods; returns those to keep.
+   */
+  filterAllowed?: (request: FastifyRequest, methods: readonly string[]) => readonly string[]
+  /**
+   * Decides for every route whether it enters the registry. A route's `config.methodNotAllowed`, when set,
+   * decides for that route instead.
+   * @default () => true
+   */
+  includeRoute?: (route: RouteOptions) => boolean
+}
+
+/** The options after validation and defaults: never the caller's object. */
+export interface NormalisedOptions {
+  readonly autoOptions: boolean
+  readonly notImplemented: boolean
+  readonly cacheControl: string | undefined
+  readonly notFound: FastifyMethodNotAllowedOptions['notFound']
+  readonly filterAllowed: FastifyMethodNotAllowedOptions['filterAllowed']
+  readonly includeRoute: (route: RouteOptions) => boolean
+}
+
+// TypeBox checks a Function schema with `typeof value === 'function'`; arity and types are the .d.ts's job.
+const callback = (): TSchema => Type.Function([], Type.Unknown())
+
+/** The registration options, as a schema: the source of the validation below. */
+export const OptionsSchema = Type.Object({
+  autoOptions: Type.Optional(Type.Boolean()),
+  notImplemented: Type.Optional(Type.Boolean()),
+  // A header value: visible ASCII and spaces only, so that setting it can never throw per request.
+  cacheControl: Type.Optional(Type.String({ pattern: '^[\\x20-\\x7e]+$' })),
+  notFound: Type.Optional(callback()),
+  filterAllowed: Type.Optional(callback()),
+  includeRoute: Type.Optional(callback())
+}, { additionalProperties: false })
+
+const PACKAGE = 'fastify-method-not-allowed'
+
+/**
+ * Validates the registration options against `OptionsSchema` and applies the defaults.
+ * @throws TypeError naming the package and the first offending option.
+ */
+export function normaliseOptions (options: unknown): NormalisedOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`${PACKAGE}: options must be an object`)
+  }
+  // Fastify reads `prefix`, `logLevel` and `logSerializers` from every plugin's options: not ours to reject.
+  const own = Object.fromEntries(Object.entries(options).filter(([key]) => KNOWN.has(key) || !FASTIFY_KEYS.has(key)))
+  const error = Value.Errors(OptionsSchema, own).First()
+  if (error !== undefined) {
+    const name = error.path.split('/')[1] ?? ''
+    throw new TypeError(KNOWN.has(name)
+      ? `${PACKAGE}: option "${name}" ${describe(name)}, got ${JSON.stringify(own[name]) ?? typeof own[name]}`
+      : `${PACKAGE}: unknown option "${name}" (known: ${[...KNOWN].join(', ')})`)
+  }
+  const valid = own as FastifyMethodNotAllowedOptions
+  return Object.freeze({
+    autoOptions: valid.autoOptions ?? true,
+    notImplemented: valid.notImplemented ?? false,
+    cacheControl: valid.cacheControl,
+    notFound: valid.notFound,
+    filterAllowed: valid.filterAllowed,
+    includeRoute: valid.includeRoute ?? (() => true)
+  })
+}
+
+const KNOWN = new Set(Object.keys(OptionsSchema.properties))
+/** Keys Fastify itself reads from the options of `register()`. */
+const FASTIFY_KEYS = new Set(['prefix', 'logLevel', 'logSerializers'])
+
+function describe (name: string): string {
+  if (name === 'cacheControl') return 'must be a non-empty header value (printable ASCII)'
+  const schema = OptionsSchema.properties[name as keyof typeof OptionsSchema.properties] as TSchema
+  return schema.type === 'boolean' ? 'must be a boolean' : 'must be a function'
+}

@@ -1,0 +1,240 @@
+import { createRouter, type Constraints, type Router } from './find-my-way.js'
+import { findOverlappingOwners, parsePattern, type Segment } from './pattern-overlap.js'
+import { formatAllow, normaliseMethods } from './allow-header.js'
+import type { MatchingOptions } from './router-options.js'
+
+/** One method of one route, as Fastify put it into its router. */
+export interface RouteRecord {
+  method: string
+  /** The full path pattern (prefix included), as Fastify passed it to find-my-way. */
+  url: string
+  constraints: Constraints | undefined
+}
+
+/** What the registry answers for a known URL: the methods Fastify routes there, and their `Allow` value. */
+export interface Answer {
+  readonly methods: readonly string[]
+  readonly allow: string
+}
+
+/** One path pattern of the app, with every method routed to it (constraints ignored). */
+interface PatternEntry {
+  readonly id: number
+  readonly methods: Set<string>
+  constrained: boolean
+  /** No other pattern can match a path this one matches: `answer` was computed at startup. */
+  solo: boolean
+  /** For a solo pattern: its answer, or null when its routes do not make a URL known (OPTIONS only). */
+  answer: Answer | null
+}
+
+// find-my-way wants a handler; the registry only uses the stores.
+const noop = (): void => {}
+// The pattern index holds every pattern under this one method; which method does not matter.
+const INDEX_METHOD = 'GET'
+
+// find-my-way index.js: the same expressions, applied by `on()` before a pattern enters the tree.
+const OPTIONAL_PARAM = /(\/:[^/()]*?)\?(\/?)/
+const DUPLICATE_SLASHES = /\/\/+/g
+
+/**
+ * A path matched by no route but catch-alls (`*`, `/*`: what @fastify/cors and @fastify/static register at
+ * the root) and OPTIONS routes is not a resource of the app: it gets 404, not `405 Allow: OPTIONS`.
+ */
+const isCatchAll = (url: string): boolean => url === '*' || url === '/*'
+const makesKnown = (route: RouteRecord): boolean => route.method !== 'OPTIONS' && !isCatchAll(route.url)
+
+/**
+ * The method registry: every route of the app, and the lookup that turns a request (method, URL,
+ * constraints) into the set of methods Fastify would route for that URL.
+ *
+ * It holds three find-my-way routers built with the app's own matching options, so that matching is
+ * Fastify's by construction:
+ * - `#routes`: every route under its real method and constraints. Asking it once per method is exact: the
+ *   allowed set is the union over methods of "this method matches this path" (one best match is not, see
+ *   ../shared/FACTS.md "find-my-way matching").
+ * - `#patterns`: every pattern once, under one method, without constraints. One tree walk finds the best
+ *   pattern; when no other pattern can overlap it (pattern-overlap.ts), its answer was computed at
+ *   startup. A miss there is a miss for every method.
+ * - `#unconstrained`: the constrained routes without their constraints, to tell "a route for this method
+ *   is here but rejected the request's constraints" (404, as Fastify answers) from a wrong method (405).
+ */
+export class MethodRegistry {
+  readonly #autoOptions: boolean
+  #records: RouteRecord[] | null = []
+  #routes!: Router<boolean>
+  #patterns!: Router<PatternEntry>
+  #unconstrained!: Router<true>
+  /** Methods with at least one route, sorted: the ones the exact lookup asks about. */
+  #methods: readonly string[] = []
+  #server!: Answer
+  readonly #constrainedMethods = new Set<string>()
+
+  constructor (autoOptions: boolean) {
+    this.#autoOptions = autoOptions
+  }
+
+  add (route: RouteRecord): void {
+    if (this.#records === null) throw new Error('fastify-method-not-allowed: cannot add a route after the app is ready')
+    this.#records.push(route)
+  }
+
+  get ready (): boolean {
+    return this.#records === null
+  }
+
+  /** The methods of every route of the registry, sorted (with OPTIONS under `autoOptions`): `OPTIONS *`. */
+  get serverMethods (): readonly string[] {
+    return this.#server.methods
+  }
+
+  /** True when a custom constraint strategy derives its value asynchronously (see `deriveConstraints`). */
+  get hasAsyncConstraints (): boolean {
+    return this.#routes.constrainer.asyncStrategiesInUse.size > 0
+  }
+
+  /**
+   * Builds the lookup structures with the app's matching options; called once, when the app is ready and
+   * every route is known.
+   */
+  build (matching: MatchingOptions): void {
+    const records = this.#records ?? []
+    this.#records = null
+    this.#routes = createRouter(matching)
+    this.#patterns = createRouter({ ...matching, constraints: {} })
+    this.#unconstrained = createRouter({ ...matching, constraints: {} })
+    const entries: PatternEntry[] = []
+    const shapes: Array<{ owner: number, segments: Segment[] }> = []
+    const catchAllMethods: string[] = []
+    let constrainedCatchAll = false
+
+    for (const route of records) {
+      const constraints = route.constraints !== undefined && Object.keys(route.constraints).length > 0
+        ? route.constraints
+        : undefined
+      insertOnce(this.#routes, route.method, route.url, constraints, makesKnown(route))
+      if (constraints !== undefined) {
+        this.#constrainedMethods.add(route.method)
+        insertOnce(this.#unconstrained, route.method, route.url, undefined, true)
+      }
+
+      if (isCatchAll(route.url)) {
+        if (constraints === undefined) catchAllMethods.push(route.method)
+        else constrainedCatchAll = true
+        continue
+      }
+      for (const path of normalisePattern(route.url, matching)) {
+        let entry = this.#patterns.findRoute(INDEX_METHOD, path)?.store
+        if (entry === undefined) {
+          entry = { id: entries.length, methods: new Set(), constrained: false, solo: false, answer: null }
+          entries.push(entry)
+          shapes.push({ owner: entry.id, segments: parsePattern(path, matching.caseSensitive) })
+          this.#patterns.on(INDEX_METHOD, path, {}, noop, entry)
+        }
+        entry.methods.add(route.method)
+        entry.constrained ||= constraints !== undefined
+      }
+    }
+    this.#methods = normaliseMethods(records.map(route => route.method))
+    this.#server = this.#answer([...this.#methods])
+
+    // Nothing is known at startup when a constrained catch-all may join an answer or not, or when a strategy
+    // in use must match whenever the request derives it (accept-version): then a request carrying
+    // `Accept-Version` matches no unversioned route (find-my-way lib/handler-storage.js).
+    if (constrainedCatchAll || this.#hasMustMatchStrategy()) return
+    const overlapping = findOverlappingOwners(shapes)
+    for (const entry of entries) {
+      if (entry.constrained || overlapping.has(entry.id)) continue
+      entry.solo = true
+      const methods = [...entry.methods]
+      entry.answer = methods.some(method => method !== 'OPTIONS') ? this.#answer([...methods, ...catchAllMethods]) : null
+    }
+  }
+
+  /**
+   * The answer for a request URL, or null when the URL is unknown (404). With `method` (a request that
+   * Fastify did not route), also null when a route for that method matches the path but rejected the
+   * request's constraints: Fastify answers 404 there, and so do we (the method is not wrong, the request is).
+   * `constraints` are derived from `req`, as Fastify's router derives them, only when the exact lookup runs.
+   */
+  resolve (url: string, method: string | undefined, req: unknown, constraints?: Constraints): Answer | null {
+    const hit = this.#patterns.find(INDEX_METHOD, url)
+    if (hit === null) return null
+    // A solo pattern's routes are unconstrained and alone on their paths: Fastify would have routed the
+    // request's method had it been one of them.
+    if (hit.store.solo) return hit.store.answer
+    if (method !== undefined && this.#matchesIgnoringConstraints(method, url)) return null
+    return this.#resolveExactly(url, constraints ?? this.deriveConstraints(req))
+  }
+
+  /** The request's constraint values, derived as find-my-way's `lookup()` derives them for Fastify. */
+  deriveConstraints (req: unknown): Constraints | undefined {
+    return this.#routes.constrainer.deriveConstraints(req)
+  }
+
+  /** The same, for apps with asynchronous custom constraint strategies. */
+  deriveConstraintsAsync (req: unknown, done: (err: Error | null, constraints?: Constraints) => void): void {
+    this.#routes.constrainer.deriveConstraints(req, undefined, done)
+  }
+
+  #resolveExactly (url: string, constraints: Constraints | undefined): Answer | null {
+    const methods: string[] = []
+    let known = false
+    for (const method of this.#methods) {
+      const hit = this.#routes.find(method, url, constraints)
+      if (hit === null) continue
+      methods.push(method)
+      // The best match is a catch-all or OPTIONS route only when no other route of this method matches.
+      known ||= hit.store
+    }
+    return known ? this.#answer(methods) : null
+  }
+
+  #matchesIgnoringConstraints (method: string, url: string): boolean {
+    // Without derived constraints find-my-way matches unconstrained routes only; `#unconstrained` has the rest.
+    return this.#routes.find(method, url) !== null ||
+      (this.#constrainedMethods.has(method) && this.#unconstrained.find(method, url) !== null)
+  }
+
+  #answer (methods: string[]): Answer {
+    // RFC 9110 9.3.7: OPTIONS is answered for every known URL when the automatic answer is on.
+    if (this.#autoOptions) methods.push('OPTIONS')
+    const sorted = normaliseMethods(methods)
+    return Object.freeze({ methods: sorted, allow: formatAllow(sorted) })
+  }
+
+  #hasMustMatchStrategy (): boolean {
+    const { constrainer } = this.#routes
+    for (const name of constrainer.strategiesInUse) {
+      if (constrainer.strategies[name]?.mustMatchWhenDerived === true) return true
+    }
+    return false
+  }
+}
+
+/**
+ * A pattern as find-my-way stores it (index.js `on()`): an optional last parameter expands into two
+ * patterns, duplicate and trailing slashes are dropped when the router ignores them.
+ */
+function normalisePattern (url: string, matching: MatchingOptions): string[] {
+  const paths = OPTIONAL_PARAM.test(url)
+    ? [url.replace(OPTIONAL_PARAM, '$1$2'), url.replace(OPTIONAL_PARAM, '$2') || '/']
+    : [url]
+  return paths.map(path => {
+    if (matching.ignoreDuplicateSlashes) path = path.replace(DUPLICATE_SLASHES, '/')
+    if (matching.ignoreTrailingSlash && path.length > 1 && path.endsWith('/')) path = path.slice(0, -1)
+    return path
+  })
+}
+
+/**
+ * Inserts a route, once: Fastify already refused real duplicates, so a duplicate here is a route Fastify
+ * registered twice on purpose (its automatic HEAD route next to an explicit one) and the first one stands.
+ */
+function insertOnce<Store> (router: Router<Store>, method: string, url: string, constraints: Constraints | undefined, store: Store): void {
+  try {
+    router.on(method, url, constraints === undefined ? {} : { constraints }, noop, store)
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.includes('already declared')) throw error
+  }
+}

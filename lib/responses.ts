@@ -1,0 +1,27 @@
+import type { FastifyReply } from 'fastify'
+import { MethodNotAllowedError, NotImplementedError, withoutStack } from './errors.js'
+import { formatAllow } from './allow-header.js'
+
+/**
+ * 405 Method Not Allowed. RFC 9110 15.5.6: it MUST carry `Allow`. The header is set before the error is
+ * sent, and Fastify keeps headers set before `reply.send(error)`, so it survives whatever the app's error
+ * handler sends.
+ */
+export function sendMethodNotAllowed (reply: FastifyReply, method: string, url: string, methods: readonly string[], cacheControl: string | undefined): void {
+  reply.header('allow', formatAllow(methods))
+  if (cacheControl !== undefined) reply.header('cache-control', cacheControl)
+  reply.send(withoutStack(() => new MethodNotAllowedError(method, url, methods)))
+}
+
+/** 501 Not Implemented: RFC 9110 9.1, a method the server does not implement for any resource. */
+export function sendNotImplemented (reply: FastifyReply, method: string): void {
+  reply.send(withoutStack(() => new NotImplementedError(method)))
+}
+
+/**
+ * The automatic answer to OPTIONS: 200 with `Allow` and no content. RFC 9110 9.3.7: a response without
+ * content MUST send `Content-Length: 0` (a 204 could not carry it, RFC 9110 8.6, hence 200).
+ */
+export function sendOptions (reply: FastifyReply, methods: readonly string[]): void {
+  reply.code(200).header('allow', formatAllow(methods)).header('content-length', '0').send()
+}
