@@ -83,7 +83,8 @@ const plugin: FastifyPluginAsync<FastifyMethodNotAllowedOptions> = async (fastif
   fastify.decorate('allowedMethods', function allowedMethods (url: string, constraints?: Record<string, unknown>): string[] {
     if (!registry.ready) throw new Error('fastify-method-not-allowed: allowedMethods() is available once the app is ready (after `await app.ready()`)')
     if (typeof url !== 'string') throw new TypeError('fastify-method-not-allowed: allowedMethods(url) needs a string URL')
-    return [...(registry.resolve(url, undefined, undefined, constraints)?.methods ?? [])]
+    // Without constraints, constrained routes do not match (as with fastify.findRoute()).
+    return [...(registry.resolve(url, undefined, undefined, constraints ?? {})?.methods ?? [])]
   })
 
   fastify.decorateReply('methodNotAllowed', function methodNotAllowed (this: FastifyReply): FastifyReply {

@@ -30,8 +30,10 @@ interface PatternEntry {
 
 // find-my-way wants a handler; the registry only uses the stores.
 const noop = (): void => {}
-// The pattern index holds every pattern under this one method; which method does not matter.
-const INDEX_METHOD = 'GET'
+// The pattern index holds every pattern under its first method; which method does not matter. find-my-way
+// refuses two patterns that differ only in a parameter's regex under one method (both are stored as
+// '/:()'), so such a pattern goes into the tree of the next method (see `#index`).
+const INDEX_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'TRACE', 'SEARCH', 'QUERY'] as const
 
 // find-my-way index.js: the same expressions, applied by `on()` before a pattern enters the tree.
 const OPTIONAL_PARAM = /(\/:[^/()]*?)\?(\/?)/
@@ -55,7 +57,7 @@ const makesKnown = (route: RouteRecord): boolean => route.method !== 'OPTIONS' &
  *   ../shared/FACTS.md "find-my-way matching").
  * - `#patterns`: every pattern once, under one method, without constraints. One tree walk finds the best
  *   pattern; when no other pattern can overlap it (pattern-overlap.ts), its answer was computed at
- *   startup. A miss there is a miss for every method.
+ *   startup. A miss there (and in the overflow trees, rarely any) is a miss for every method.
  * - `#unconstrained`: the constrained routes without their constraints, to tell "a route for this method
  *   is here but rejected the request's constraints" (404, as Fastify answers) from a wrong method (405).
  */
@@ -64,6 +66,8 @@ export class MethodRegistry {
   #records: RouteRecord[] | null = []
   #routes!: Router<boolean>
   #patterns!: Router<PatternEntry>
+  /** Index methods beyond the first that hold patterns (see INDEX_METHODS). */
+  readonly #overflow: string[] = []
   #unconstrained!: Router<true>
   /** Methods with at least one route, sorted: the ones the exact lookup asks about. */
   #methods: readonly string[] = []
@@ -112,7 +116,13 @@ export class MethodRegistry {
       const constraints = route.constraints !== undefined && Object.keys(route.constraints).length > 0
         ? route.constraints
         : undefined
-      insertOnce(this.#routes, route.method, route.url, constraints, makesKnown(route))
+      try {
+        insertOnce(this.#routes, route.method, route.url, constraints, makesKnown(route))
+      } catch (error) {
+        throw new Error(`fastify-method-not-allowed: cannot match ${route.method} ${route.url} as Fastify does ` +
+          `(${(error as Error).message}). A constraint strategy added with addConstraintStrategy() before the ` +
+          'plugin is not visible to it: register the plugin first, or give the strategy in routerOptions.constraints.', { cause: error })
+      }
       if (constraints !== undefined) {
         this.#constrainedMethods.add(route.method)
         insertOnce(this.#unconstrained, route.method, route.url, undefined, true)
@@ -124,13 +134,12 @@ export class MethodRegistry {
         continue
       }
       for (const path of normalisePattern(route.url, matching)) {
-        let entry = this.#patterns.findRoute(INDEX_METHOD, path)?.store
-        if (entry === undefined) {
-          entry = { id: entries.length, methods: new Set(), constrained: false, solo: false, answer: null }
-          entries.push(entry)
-          shapes.push({ owner: entry.id, segments: parsePattern(path, matching.caseSensitive) })
-          this.#patterns.on(INDEX_METHOD, path, {}, noop, entry)
-        }
+        const entry = this.#index(path, () => {
+          const created = { id: entries.length, methods: new Set<string>(), constrained: false, solo: false, answer: null }
+          entries.push(created)
+          shapes.push({ owner: created.id, segments: parsePattern(path, matching.caseSensitive) })
+          return created
+        })
         entry.methods.add(route.method)
         entry.constrained ||= constraints !== undefined
       }
@@ -158,13 +167,16 @@ export class MethodRegistry {
    * `constraints` are derived from `req`, as Fastify's router derives them, only when the exact lookup runs.
    */
   resolve (url: string, method: string | undefined, req: unknown, constraints?: Constraints): Answer | null {
-    const hit = this.#patterns.find(INDEX_METHOD, url)
-    if (hit === null) return null
+    const hit = this.#patterns.find(INDEX_METHODS[0], url)
+    if (hit === null) {
+      // Overflow patterns overlap another pattern by construction: never solo, so the exact lookup decides.
+      if (this.#overflow.every(method => this.#patterns.find(method, url) === null)) return null
+      return this.#resolveExactly(url, method, req, constraints)
+    }
     // A solo pattern's routes are unconstrained and alone on their paths: Fastify would have routed the
     // request's method had it been one of them.
     if (hit.store.solo) return hit.store.answer
-    if (method !== undefined && this.#matchesIgnoringConstraints(method, url)) return null
-    return this.#resolveExactly(url, constraints ?? this.deriveConstraints(req))
+    return this.#resolveExactly(url, method, req, constraints)
   }
 
   /** The request's constraint values, derived as find-my-way's `lookup()` derives them for Fastify. */
@@ -177,17 +189,39 @@ export class MethodRegistry {
     this.#routes.constrainer.deriveConstraints(req, undefined, done)
   }
 
-  #resolveExactly (url: string, constraints: Constraints | undefined): Answer | null {
+  #resolveExactly (url: string, method: string | undefined, req: unknown, given: Constraints | undefined): Answer | null {
+    if (method !== undefined && this.#matchesIgnoringConstraints(method, url)) return null
+    const constraints = given ?? this.deriveConstraints(req)
     const methods: string[] = []
     let known = false
-    for (const method of this.#methods) {
-      const hit = this.#routes.find(method, url, constraints)
+    for (const candidate of this.#methods) {
+      const hit = this.#routes.find(candidate, url, constraints)
       if (hit === null) continue
-      methods.push(method)
+      methods.push(candidate)
       // The best match is a catch-all or OPTIONS route only when no other route of this method matches.
       known ||= hit.store
     }
     return known ? this.#answer(methods) : null
+  }
+
+  /** The index entry of a normalised pattern, created on first sight. */
+  #index (path: string, create: () => PatternEntry): PatternEntry {
+    for (const method of INDEX_METHODS) {
+      const existing = this.#patterns.findRoute(method, path)
+      if (existing !== null) return existing.store
+    }
+    const entry = create()
+    for (const [level, method] of INDEX_METHODS.entries()) {
+      try {
+        this.#patterns.on(method, path, {}, noop, entry)
+      } catch (error) {
+        if (!isDuplicate(error)) throw error
+        continue
+      }
+      if (level > 0 && !this.#overflow.includes(method)) this.#overflow.push(method)
+      return entry
+    }
+    throw new Error(`fastify-method-not-allowed: too many regex variants of the pattern ${path}`)
   }
 
   #matchesIgnoringConstraints (method: string, url: string): boolean {
@@ -235,6 +269,8 @@ function insertOnce<Store> (router: Router<Store>, method: string, url: string, 
   try {
     router.on(method, url, constraints === undefined ? {} : { constraints }, noop, store)
   } catch (error) {
-    if (!(error instanceof Error) || !error.message.includes('already declared')) throw error
+    if (!isDuplicate(error)) throw error
   }
 }
+
+const isDuplicate = (error: unknown): boolean => error instanceof Error && error.message.includes('already declared')

@@ -1,0 +1,92 @@
+import { test } from 'node:test'
+import Fastify from 'fastify'
+import fastifyMethodNotAllowed from '../dist/index.js'
+import { appWith, answer, ok } from './support/with-plugin.js'
+
+test('fastify.allowedMethods(url) returns the sorted Allow list of a concrete URL', async (t) => {
+  const app = await appWith(app => {
+    app.get('/users/:id', ok)
+    app.post('/users/me', ok)
+    app.get('/hosted', { constraints: { host: 'a.example' } }, ok)
+  })
+  t.assert.deepStrictEqual(app.allowedMethods('/users/me?x=1'), ['GET', 'HEAD', 'OPTIONS', 'POST'])
+  t.assert.deepStrictEqual(app.allowedMethods('/users/3'), ['GET', 'HEAD', 'OPTIONS'])
+  t.assert.deepStrictEqual(app.allowedMethods('/nothing'), [])
+  t.assert.deepStrictEqual(app.allowedMethods('/hosted'), [], 'constrained routes need their constraints')
+  t.assert.deepStrictEqual(app.allowedMethods('/hosted', { host: 'a.example' }), ['GET', 'HEAD', 'OPTIONS'])
+})
+
+test('allowedMethods returns a fresh array each time', async (t) => {
+  const app = await appWith(app => { app.get('/a', ok) })
+  const first = app.allowedMethods('/a')
+  first.push('MUTATED')
+  t.assert.deepStrictEqual(app.allowedMethods('/a'), ['GET', 'HEAD', 'OPTIONS'])
+})
+
+test('allowedMethods before ready() fails loudly', async (t) => {
+  const app = Fastify()
+  await app.register(fastifyMethodNotAllowed)
+  t.assert.throws(() => app.allowedMethods('/a'), /available once the app is ready/)
+})
+
+test('allowedMethods rejects a non-string URL with a TypeError', async (t) => {
+  const app = await appWith(() => {})
+  t.assert.throws(() => app.allowedMethods(42), TypeError)
+})
+
+test('reply.methodNotAllowed() sends the 405 from a handler, Allow listing the URL\'s other methods', async (t) => {
+  const app = await appWith(app => {
+    app.get('/doc', ok)
+    app.delete('/doc', async (request, reply) => {
+      if (request.headers['x-role'] !== 'admin') return reply.methodNotAllowed()
+      return 'deleted'
+    })
+  }, { pluginOptions: { cacheControl: 'no-store' } })
+  const denied = await app.inject({ method: 'DELETE', url: '/doc' })
+  t.assert.strictEqual(denied.statusCode, 405)
+  t.assert.strictEqual(denied.headers.allow, 'GET, HEAD, OPTIONS')
+  t.assert.strictEqual(denied.headers['cache-control'], 'no-store')
+  t.assert.strictEqual(denied.json().code, 'FST_ERR_METHOD_NOT_ALLOWED')
+  const allowed = await app.inject({ method: 'DELETE', url: '/doc', headers: { 'x-role': 'admin' } })
+  t.assert.strictEqual(allowed.body, 'deleted')
+})
+
+const readOnly = (request, methods) => request.headers['x-role'] === 'admin'
+  ? methods
+  : methods.filter(method => ['GET', 'HEAD', 'OPTIONS'].includes(method))
+
+test('filterAllowed narrows the Allow of 405s', async (t) => {
+  const app = await appWith(app => {
+    app.get('/doc', ok)
+    app.put('/doc', ok)
+    app.delete('/doc', ok)
+  }, { pluginOptions: { filterAllowed: readOnly } })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/doc'), { status: 405, allow: 'GET, HEAD, OPTIONS' })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/doc', { 'x-role': 'admin' }), { status: 405, allow: 'DELETE, GET, HEAD, OPTIONS, PUT' })
+})
+
+test('filterAllowed narrows OPTIONS answers, OPTIONS * and reply.methodNotAllowed()', async (t) => {
+  const app = await appWith(app => {
+    app.get('/doc', ok)
+    app.put('/doc', async (request, reply) => reply.methodNotAllowed())
+  }, { pluginOptions: { filterAllowed: readOnly } })
+  t.assert.deepStrictEqual(await answer(app, 'OPTIONS', '/doc'), { status: 200, allow: 'GET, HEAD, OPTIONS' })
+  t.assert.deepStrictEqual(await answer(app, 'PUT', '/doc'), { status: 405, allow: 'GET, HEAD, OPTIONS' })
+})
+
+test('filterAllowed can only narrow: methods it adds are ignored, and Allow may be empty', async (t) => {
+  const app = await appWith(app => { app.get('/doc', ok) }, {
+    pluginOptions: { filterAllowed: (request) => request.headers['x-none'] ? [] : ['TRACE', 'GET'] }
+  })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/doc'), { status: 405, allow: 'GET' })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/doc', { 'x-none': '1' }), { status: 405, allow: '' })
+})
+
+test('a filterAllowed that throws gets the app\'s 500, not a crash', async (t) => {
+  const app = await appWith(app => { app.get('/doc', ok) }, {
+    pluginOptions: { filterAllowed: () => { throw new Error('boom') } }
+  })
+  const response = await app.inject({ method: 'POST', url: '/doc' })
+  t.assert.strictEqual(response.statusCode, 500)
+  t.assert.strictEqual(response.json().message, 'boom')
+})

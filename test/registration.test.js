@@ -1,0 +1,89 @@
+import { test } from 'node:test'
+import Fastify from 'fastify'
+import fastifyMethodNotAllowed from '../dist/index.js'
+import { ok } from './support/with-plugin.js'
+
+test('routes registered before the plugin make registration fail, with a message saying what to do', async (t) => {
+  const app = Fastify()
+  app.get('/early', ok)
+  app.register(fastifyMethodNotAllowed)
+  await t.assert.rejects(app.ready(), (error) => {
+    t.assert.match(error.message, /fastify-method-not-allowed: routes were registered before the plugin/)
+    t.assert.match(error.message, /early/)
+    return true
+  })
+})
+
+test('the classic mistake: register() without await, then routes', async (t) => {
+  const app = Fastify()
+  app.register(fastifyMethodNotAllowed)
+  app.get('/x', ok) // runs before the plugin loads
+  await t.assert.rejects(app.ready(), /register the plugin first/i)
+})
+
+test('routes of a plugin registered before it are caught too', async (t) => {
+  const app = Fastify()
+  app.register(async (child) => { child.get('/child', ok) })
+  app.register(fastifyMethodNotAllowed)
+  await t.assert.rejects(app.ready(), /routes were registered before the plugin/)
+})
+
+test('plugin metadata: Fastify 5.x, named for dependency checks', async (t) => {
+  t.assert.strictEqual(fastifyMethodNotAllowed[Symbol.for('fastify.display-name')], 'fastify-method-not-allowed')
+  t.assert.strictEqual(fastifyMethodNotAllowed[Symbol.for('plugin-meta')].fastify, '5.x')
+  const app = Fastify()
+  await app.register(fastifyMethodNotAllowed)
+  app.register(async () => {}, { name: 'dependent' })
+  await app.register((await import('fastify-plugin')).default(async () => {}, { dependencies: ['fastify-method-not-allowed'] }))
+  await app.ready()
+})
+
+const invalid = [
+  [{ autoOptions: 'yes' }, 'option "autoOptions" must be a boolean, got "yes"'],
+  [{ notImplemented: 1 }, 'option "notImplemented" must be a boolean, got 1'],
+  [{ cacheControl: '' }, 'option "cacheControl" must be a non-empty header value (printable ASCII), got ""'],
+  [{ cacheControl: 'max-age=1\r\nx: y' }, 'option "cacheControl" must be a non-empty header value'],
+  [{ notFound: 'handler' }, 'option "notFound" must be a function, got "handler"'],
+  [{ filterAllowed: {} }, 'option "filterAllowed" must be a function, got {}'],
+  [{ includeRoute: true }, 'option "includeRoute" must be a function, got true'],
+  [{ autoOption: true }, 'unknown option "autoOption"']
+]
+
+for (const [options, message] of invalid) {
+  test(`invalid options are a TypeError naming the package and the option: ${JSON.stringify(options)}`, async (t) => {
+    const app = Fastify()
+    app.register(fastifyMethodNotAllowed, options)
+    await t.assert.rejects(app.ready(), (error) => {
+      t.assert.ok(error instanceof TypeError)
+      t.assert.ok(error.message.startsWith('fastify-method-not-allowed: '), error.message)
+      t.assert.ok(error.message.includes(message), error.message)
+      return true
+    })
+  })
+}
+
+test('the caller\'s options object is not modified', async (t) => {
+  const options = Object.freeze({ autoOptions: false })
+  const app = Fastify()
+  await app.register(fastifyMethodNotAllowed, options)
+  await app.ready()
+  t.assert.deepStrictEqual(options, { autoOptions: false })
+})
+
+test('Fastify\'s own register options (prefix, logLevel) are accepted', async (t) => {
+  const app = Fastify()
+  await app.register(fastifyMethodNotAllowed, { logLevel: 'warn' })
+  await app.ready()
+})
+
+test('a route whose constraint strategy the plugin cannot see fails loudly at startup', async (t) => {
+  const app = Fastify()
+  app.addConstraintStrategy({
+    name: 'tenant',
+    storage () { const m = new Map(); return { get: (k) => m.get(k) ?? null, set: (k, v) => { m.set(k, v) } } },
+    deriveConstraint: (req) => req.headers['x-tenant']
+  })
+  await app.register(fastifyMethodNotAllowed)
+  app.get('/t', { constraints: { tenant: 'a' } }, ok)
+  await t.assert.rejects(app.ready(), /fastify-method-not-allowed: .*tenant/)
+})
