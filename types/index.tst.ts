@@ -1,0 +1,87 @@
+import { expect, test } from 'tstyche'
+import Fastify, { type FastifyReply, type FastifyRequest, type FastifyPluginAsync } from 'fastify'
+import { Type, type Static } from '@sinclair/typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import fastifyMethodNotAllowed, {
+  fastifyMethodNotAllowed as named,
+  MethodNotAllowedError,
+  MethodNotAllowedSchema,
+  NotImplementedSchema,
+  type FastifyMethodNotAllowedOptions,
+  type MethodNotAllowedBody
+} from 'fastify-method-not-allowed'
+
+test('the default and the named export are the same plugin', () => {
+  expect(named).type.toBe(fastifyMethodNotAllowed)
+  expect(fastifyMethodNotAllowed).type.toBeAssignableTo<FastifyPluginAsync<FastifyMethodNotAllowedOptions>>()
+})
+
+test('register() checks the options', () => {
+  const app = Fastify()
+  expect(app.register(fastifyMethodNotAllowed)).type.not.toRaiseError()
+  expect(app.register(fastifyMethodNotAllowed, {
+    autoOptions: false,
+    notImplemented: true,
+    cacheControl: 'max-age=60',
+    notFound: (request, reply) => reply.code(404).send('nope'),
+    filterAllowed: (request, methods) => request.headers['x-role'] === 'admin' ? methods : ['GET'],
+    includeRoute: (route) => route.url !== '/*'
+  })).type.not.toRaiseError()
+  expect(app.register(fastifyMethodNotAllowed, { autoOptions: 'yes' })).type.toRaiseError()
+  expect(app.register(fastifyMethodNotAllowed, { cacheControl: 60 })).type.toRaiseError()
+  expect(app.register(fastifyMethodNotAllowed, { filterAllowed: (request: FastifyRequest) => 'GET' })).type.toRaiseError()
+})
+
+test('the callbacks get typed arguments', () => {
+  const options: FastifyMethodNotAllowedOptions = {
+    filterAllowed: (request, methods) => {
+      expect(request).type.toBe<FastifyRequest>()
+      expect(methods).type.toBe<readonly string[]>()
+      return methods
+    },
+    notFound: (request, reply) => {
+      expect(reply).type.toBe<FastifyReply>()
+    }
+  }
+  expect(options).type.toBe<FastifyMethodNotAllowedOptions>()
+})
+
+test('decorators', () => {
+  const app = Fastify()
+  expect(app.allowedMethods('/users/1')).type.toBe<string[]>()
+  expect(app.allowedMethods('/users/1', { host: 'example.com', version: '1.0.0' })).type.toBe<string[]>()
+  expect(app.allowedMethods(1)).type.toRaiseError()
+  app.get('/', async (request, reply) => {
+    expect(reply.methodNotAllowed()).type.toBe<FastifyReply>()
+  })
+})
+
+test('the per-route opt-out is typed in route config', () => {
+  const app = Fastify()
+  expect(app.get('/a', { config: { methodNotAllowed: false } }, async () => 'a')).type.not.toRaiseError()
+  expect(app.get('/a', { config: { methodNotAllowed: 'no' } }, async () => 'a')).type.toRaiseError()
+})
+
+test('works with typed routes of @fastify/type-provider-typebox, and documents the 405', () => {
+  const app = Fastify().withTypeProvider<TypeBoxTypeProvider>()
+  app.register(fastifyMethodNotAllowed)
+  app.get('/items/:id', {
+    schema: {
+      params: Type.Object({ id: Type.Integer() }),
+      response: { 200: Type.Object({ id: Type.Integer() }), 405: MethodNotAllowedSchema }
+    },
+    config: { methodNotAllowed: true }
+  }, async (request, reply) => {
+    expect(request.params.id).type.toBe<number>()
+    if (request.params.id < 0) return reply.methodNotAllowed()
+    return { id: request.params.id }
+  })
+})
+
+test('the exported schemas and error', () => {
+  expect<Static<typeof MethodNotAllowedSchema>>().type.toBe<MethodNotAllowedBody>()
+  expect<MethodNotAllowedBody>().type.toBe<{ statusCode: 405, code: 'FST_ERR_METHOD_NOT_ALLOWED', error: 'Method Not Allowed', message: string }>()
+  expect<Static<typeof NotImplementedSchema>['statusCode']>().type.toBe<501>()
+  expect(new MethodNotAllowedError('POST', '/a', ['GET']).allowedMethods).type.toBe<string[]>()
+  expect(new MethodNotAllowedError('POST', '/a', ['GET']).statusCode).type.toBe<405>()
+})
