@@ -1,0 +1,39 @@
+import Fastify, { type FastifyInstance } from 'fastify'
+import { Type } from '@sinclair/typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import fastifyMethodNotAllowed, { MethodNotAllowedSchema } from 'fastify-method-not-allowed'
+
+const User = Type.Object({ id: Type.Integer(), name: Type.String() })
+const UserParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+
+/** A small typed API: users, plus an admin page served only on the admin host. */
+export async function buildApp (): Promise<FastifyInstance> {
+  const app = Fastify().withTypeProvider<TypeBoxTypeProvider>()
+  // First, so that it sees every route.
+  await app.register(fastifyMethodNotAllowed, { cacheControl: 'max-age=60' })
+
+  const users = new Map([[1, { id: 1, name: 'Ada' }]])
+
+  app.get('/users/:id', {
+    schema: { params: UserParams, response: { 200: User, 405: MethodNotAllowedSchema } }
+  }, async (request, reply) => users.get(request.params.id) ?? reply.callNotFound())
+
+  app.put('/users/:id', {
+    schema: { params: UserParams, body: Type.Object({ name: Type.String() }), response: { 200: User } }
+  }, async (request) => {
+    const user = { id: request.params.id, name: request.body.name }
+    users.set(user.id, user)
+    return user
+  })
+
+  app.post('/users', { schema: { body: Type.Object({ name: Type.String() }), response: { 201: User } } },
+    async (request, reply) => {
+      const user = { id: users.size + 1, name: request.body.name }
+      users.set(user.id, user)
+      return reply.code(201).send(user)
+    })
+
+  app.get('/admin', { constraints: { host: 'admin.localhost' } }, async () => ({ admin: true }))
+
+  return app
+}
