@@ -2,5 +2,5 @@ import neostandard from 'neostandard'
 
 export default neostandard({
   ts: true,
-  ignores: ['dist/**', 'coverage/**', 'node_modules/**']
+  ignores: ['dist/**', 'dist-example/**', 'coverage/**', 'node_modules/**']
 })

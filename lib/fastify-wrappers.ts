@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { ConstraintStrategy } from './find-my-way.js'
-import type { NotFoundHook } from './not-found-hook.js'
+import type { RequestHook } from './not-found-hook.js'
 
 type SetNotFoundHandler = (this: FastifyInstance, opts?: unknown, handler?: unknown) => FastifyInstance
 
@@ -11,7 +11,7 @@ type SetNotFoundHandler = (this: FastifyInstance, opts?: unknown, handler?: unkn
  * instance's own onRequest hooks (fastify lib/four-oh-four.js `_setNotFoundHandler`), so @fastify/cors
  * preflights still come first, and the hook runs for unmatched requests only: matched routes pay nothing.
  */
-export function keepHookInNotFoundHandlers (fastify: FastifyInstance, hook: NotFoundHook): SetNotFoundHandler {
+export function keepHookInNotFoundHandlers (fastify: FastifyInstance, hook: RequestHook): SetNotFoundHandler {
   const original = fastify.setNotFoundHandler as unknown as SetNotFoundHandler
   const wrapped: SetNotFoundHandler = function setNotFoundHandler (opts, handler) {
     if (typeof opts === 'function') return original.call(this, { onRequest: [hook] }, opts)

@@ -5,11 +5,15 @@ import { readMatchingOptions } from './router-options.js'
 import { MethodRegistry, type RouteRecord } from './registry.js'
 import { createNarrow, createNotFoundHook } from './not-found-hook.js'
 import { sendMethodNotAllowed } from './responses.js'
+import { createAllowOnSuccessHook } from './allow-on-success.js'
 import { keepHookInNotFoundHandlers, captureConstraintStrategies } from './fastify-wrappers.js'
 import type { ConstraintStrategy, Constraints } from './find-my-way.js'
 
 export type { FastifyMethodNotAllowedOptions } from './options.js'
 export { OptionsSchema } from './options.js'
+export {
+  OptionsDescriptionSchema, MethodDescriptionSchema, type OptionsDescription, type MethodDescription
+} from './describe.js'
 export {
   MethodNotAllowedError, NotImplementedError, MethodNotAllowedSchema, NotImplementedSchema,
   type MethodNotAllowedBody, type NotImplementedBody
@@ -49,15 +53,29 @@ const plugin: FastifyPluginAsync<FastifyMethodNotAllowedOptions> = async (fastif
   const addedStrategies: Record<string, ConstraintStrategy> = {}
   captureConstraintStrategies(fastify, addedStrategies)
 
-  fastify.addHook('onRoute', (route) => {
+  const narrow = createNarrow(options.filterAllowed)
+
+  fastify.addHook('onRoute', function recordRoute (route) {
     const methods = Array.isArray(route.method) ? route.method : [route.method]
     for (const method of methods) appMethods.add(method)
     const choice = route.config?.methodNotAllowed
     if (choice === false || (choice !== true && !options.includeRoute(route))) return
+    const isPrefixRoot = route.prefix !== '' && route.routePath === ''
     for (const method of methods) {
-      const record = { method, url: route.url, constraints: route.constraints as Constraints | undefined }
+      const record: RouteRecord = {
+        method,
+        url: route.url,
+        constraints: route.constraints as Constraints | undefined,
+        schema: route.schema as Record<string, unknown> | undefined,
+        sharedSchemas: options.describeOptions ? () => this.getSchemas() : undefined
+      }
       registry.add(record)
-      if (route.prefix !== '' && route.routePath === '' && method !== 'HEAD') prefixRoots.push(record)
+      if (isPrefixRoot && method !== 'HEAD') prefixRoots.push(record)
+    }
+    if (options.allowOnSuccess) {
+      // A route-level hook, added the way Fastify documents for onRoute: only the routes pay for it.
+      const hook = createAllowOnSuccessHook(registry, route.url, isPrefixRoot, options.filterAllowed === undefined ? null : narrow)
+      route.onRequest = route.onRequest === undefined ? [hook] : [route.onRequest, hook].flat()
     }
   })
 
@@ -73,7 +91,6 @@ const plugin: FastifyPluginAsync<FastifyMethodNotAllowedOptions> = async (fastif
     done()
   })
 
-  const narrow = createNarrow(options.filterAllowed)
   const hook = createNotFoundHook(registry, appMethods, options, narrow)
   // Any not-found handler set later, at the root or in a prefixed plugin, runs the hook too.
   const setNotFoundHandler = keepHookInNotFoundHandlers(fastify, hook)

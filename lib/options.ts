@@ -28,6 +28,18 @@ export interface FastifyMethodNotAllowedOptions {
    */
   filterAllowed?: (request: FastifyRequest, methods: readonly string[]) => readonly string[]
   /**
+   * Under the automatic OPTIONS answer, to a client whose `Accept` admits `application/json`, send a JSON
+   * body describing the resource: for each allowed method, what its route's schema declares.
+   * @default false
+   */
+  describeOptions?: boolean
+  /**
+   * Send `Allow` on every response of a matched route (RFC 9110 10.2.1): the value a 405 would carry.
+   * It adds an `onRequest` hook to every route of the registry; off, matched routes pay nothing.
+   * @default false
+   */
+  allowOnSuccess?: boolean
+  /**
    * Decides for every route whether it enters the registry. A route's `config.methodNotAllowed`, when set,
    * decides for that route instead.
    * @default () => true
@@ -43,6 +55,8 @@ export interface NormalisedOptions {
   readonly notFound: FastifyMethodNotAllowedOptions['notFound']
   readonly filterAllowed: FastifyMethodNotAllowedOptions['filterAllowed']
   readonly includeRoute: (route: RouteOptions) => boolean
+  readonly describeOptions: boolean
+  readonly allowOnSuccess: boolean
 }
 
 // TypeBox checks a Function schema with `typeof value === 'function'`; arity and types are the .d.ts's job.
@@ -56,7 +70,9 @@ export const OptionsSchema = Type.Object({
   cacheControl: Type.Optional(Type.String({ pattern: '^[\\x20-\\x7e]+$' })),
   notFound: Type.Optional(callback()),
   filterAllowed: Type.Optional(callback()),
-  includeRoute: Type.Optional(callback())
+  includeRoute: Type.Optional(callback()),
+  describeOptions: Type.Optional(Type.Boolean()),
+  allowOnSuccess: Type.Optional(Type.Boolean())
 }, { additionalProperties: false })
 
 const PACKAGE = 'fastify-method-not-allowed'
@@ -85,7 +101,9 @@ export function normaliseOptions (options: unknown): NormalisedOptions {
     cacheControl: valid.cacheControl,
     notFound: valid.notFound,
     filterAllowed: valid.filterAllowed,
-    includeRoute: valid.includeRoute ?? (() => true)
+    includeRoute: valid.includeRoute ?? (() => true),
+    describeOptions: valid.describeOptions ?? false,
+    allowOnSuccess: valid.allowOnSuccess ?? false
   })
 }
 

@@ -9,12 +9,22 @@ export interface RouteRecord {
   /** The full path pattern (prefix included), as Fastify passed it to find-my-way. */
   url: string
   constraints: Constraints | undefined
+  /** The route's `schema`, for `describeOptions`. */
+  schema?: Record<string, unknown> | undefined
+  /** The shared schemas (`addSchema`) visible to the route's plugin, for `describeOptions`. */
+  sharedSchemas?: (() => Record<string, unknown>) | undefined
 }
 
 /** What the registry answers for a known URL: the methods Fastify routes there, and their `Allow` value. */
 export interface Answer {
   readonly methods: readonly string[]
   readonly allow: string
+}
+
+interface RouteStore {
+  /** The route makes a URL known (see `makesKnown`). */
+  readonly known: boolean
+  readonly route: RouteRecord
 }
 
 /** One path pattern of the app, with every method routed to it (constraints ignored). */
@@ -63,8 +73,9 @@ const makesKnown = (route: RouteRecord): boolean => route.method !== 'OPTIONS' &
  */
 export class MethodRegistry {
   readonly #autoOptions: boolean
+  #matching!: MatchingOptions
   #records: RouteRecord[] | null = []
-  #routes!: Router<boolean>
+  #routes!: Router<RouteStore>
   #patterns!: Router<PatternEntry>
   /** Index methods beyond the first that hold patterns (see INDEX_METHODS). */
   readonly #overflow: string[] = []
@@ -104,6 +115,7 @@ export class MethodRegistry {
   build (matching: MatchingOptions): void {
     const records = this.#records ?? []
     this.#records = null
+    this.#matching = matching
     this.#routes = createRouter(matching)
     this.#patterns = createRouter({ ...matching, constraints: {} })
     this.#unconstrained = createRouter({ ...matching, constraints: {} })
@@ -117,7 +129,7 @@ export class MethodRegistry {
         ? route.constraints
         : undefined
       try {
-        insertOnce(this.#routes, route.method, route.url, constraints, makesKnown(route))
+        insertOnce(this.#routes, route.method, route.url, constraints, { known: makesKnown(route), route })
       } catch (error) {
         throw new Error(`fastify-method-not-allowed: cannot match ${route.method} ${route.url} as Fastify does ` +
           `(${(error as Error).message}). A constraint strategy added with addConstraintStrategy() before the ` +
@@ -199,9 +211,36 @@ export class MethodRegistry {
       if (hit === null) continue
       methods.push(candidate)
       // The best match is a catch-all or OPTIONS route only when no other route of this method matches.
-      known ||= hit.store
+      known ||= hit.store.known
     }
     return known ? this.#answer(methods) : null
+  }
+
+  /**
+   * The routes Fastify would run for `url` under each of `methods` (the best match of each method's tree):
+   * what `describeOptions` describes.
+   */
+  matchingRoutes (url: string, methods: readonly string[], constraints: Constraints | undefined): RouteRecord[] {
+    const routes: RouteRecord[] = []
+    for (const method of methods) {
+      const hit = this.#routes.find(method, url, constraints)
+      if (hit !== null) routes.push(hit.store.route)
+    }
+    return routes
+  }
+
+  /**
+   * The answer for every request a route of pattern `url` matches, when it is the same for all of them (its
+   * pattern is solo); null when it depends on the request and must be resolved per request.
+   */
+  fixedAnswer (url: string): Answer | null {
+    const [path, ...others] = normalisePattern(url, this.#matching)
+    if (path === undefined || others.length > 0) return null
+    for (const method of INDEX_METHODS) {
+      const entry = this.#patterns.findRoute(method, path)?.store
+      if (entry !== undefined) return entry.solo ? entry.answer : null
+    }
+    return null
   }
 
   /** The index entry of a normalised pattern, created on first sight. */

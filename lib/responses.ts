@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify'
 import { MethodNotAllowedError, NotImplementedError, withoutStack } from './errors.js'
 import { formatAllow } from './allow-header.js'
+import { OptionsDescriptionSchema, type OptionsDescription } from './describe.js'
 
 /**
  * 405 Method Not Allowed. RFC 9110 15.5.6: it MUST carry `Allow`. The header is set before the error is
@@ -24,4 +25,12 @@ export function sendNotImplemented (reply: FastifyReply, method: string): void {
  */
 export function sendOptions (reply: FastifyReply, methods: readonly string[]): void {
   reply.code(200).header('allow', formatAllow(methods)).header('content-length', '0').send()
+}
+
+/** The described OPTIONS answer (`describeOptions`), serialised with its exported schema. */
+export function sendDescription (reply: FastifyReply, description: OptionsDescription): void {
+  reply.code(200)
+    .header('allow', formatAllow(description.allow))
+    .type('application/json; charset=utf-8')
+    .send(reply.serializeInput(description, OptionsDescriptionSchema))
 }
