@@ -42,8 +42,14 @@ interface PatternEntry {
 const noop = (): void => {}
 // The pattern index holds every pattern under its first method; which method does not matter. find-my-way
 // refuses two patterns that differ only in a parameter's regex under one method (both are stored as
-// '/:()'), so such a pattern goes into the tree of the next method (see `#index`).
-const INDEX_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'TRACE', 'SEARCH', 'QUERY'] as const
+// '/:()'), so such a pattern goes into the tree of the next method (see `#index`). These are the methods
+// find-my-way accepts (lib/http-methods.js), GET first for its fast path in `find()`.
+const INDEX_METHODS = [
+  'GET', 'ACL', 'BIND', 'CHECKOUT', 'CONNECT', 'COPY', 'DELETE', 'HEAD', 'LINK', 'LOCK', 'M-SEARCH', 'MERGE',
+  'MKACTIVITY', 'MKCALENDAR', 'MKCOL', 'MOVE', 'NOTIFY', 'OPTIONS', 'PATCH', 'POST', 'PROPFIND', 'PROPPATCH',
+  'PURGE', 'PUT', 'QUERY', 'REBIND', 'REPORT', 'SEARCH', 'SOURCE', 'SUBSCRIBE', 'TRACE', 'UNBIND', 'UNLINK',
+  'UNLOCK', 'UNSUBSCRIBE'
+] as const
 
 // find-my-way index.js: the same expressions, applied by `on()` before a pattern enters the tree.
 const OPTIONAL_PARAM = /(\/:[^/()]*?)\?(\/?)/
