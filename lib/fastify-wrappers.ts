@@ -1,23 +1,28 @@
 import type { FastifyInstance } from 'fastify'
 import type { ConstraintStrategy } from './find-my-way.js'
-import type { RequestHook } from './not-found-hook.js'
+import type { NotFoundHooks } from './not-found-hook.js'
 
 type SetNotFoundHandler = (this: FastifyInstance, opts?: unknown, handler?: unknown) => FastifyInstance
 
 /**
  * Makes every `setNotFoundHandler()` call made after the plugin (at the root or in any plugin registered
- * later, which inherits from the root through its prototype) run our hook as the not-found context's
- * `onRequest`. Fastify takes `onRequest` from the options of `setNotFoundHandler` and runs it after the
- * instance's own onRequest hooks (fastify lib/four-oh-four.js `_setNotFoundHandler`), so @fastify/cors
- * preflights still come first, and the hook runs for unmatched requests only: matched routes pay nothing.
+ * later, which inherits from the root through its prototype) run our hooks in the not-found context, ahead
+ * of the caller's own. Fastify takes lifecycle hooks from the options of `setNotFoundHandler` and runs them
+ * after the instance's own hooks (fastify lib/four-oh-four.js `_setNotFoundHandler`), so @fastify/cors
+ * preflights still come first, and the hooks run for unmatched requests only: matched routes pay nothing.
  */
-export function keepHookInNotFoundHandlers (fastify: FastifyInstance, hook: RequestHook): SetNotFoundHandler {
+export function keepHookInNotFoundHandlers (fastify: FastifyInstance, hooks: NotFoundHooks): SetNotFoundHandler {
   const original = fastify.setNotFoundHandler as unknown as SetNotFoundHandler
   const wrapped: SetNotFoundHandler = function setNotFoundHandler (opts, handler) {
-    if (typeof opts === 'function') return original.call(this, { onRequest: [hook] }, opts)
-    const given = (opts ?? {}) as { onRequest?: unknown }
-    const theirs = given.onRequest === undefined ? [] : [given.onRequest].flat()
-    return original.call(this, { ...given, onRequest: [hook, ...theirs] }, handler)
+    if (typeof opts === 'function') return original.call(this, withOurs({}), opts)
+    return original.call(this, withOurs((opts ?? {}) as Record<string, unknown>), handler)
+  }
+  const withOurs = (given: Record<string, unknown>): Record<string, unknown> => {
+    const merged = { ...given }
+    for (const [name, hook] of Object.entries(hooks)) {
+      merged[name] = given[name] === undefined ? [hook] : [hook, given[name]].flat()
+    }
+    return merged
   }
   fastify.setNotFoundHandler = wrapped as unknown as FastifyInstance['setNotFoundHandler']
   return wrapped

@@ -3,8 +3,9 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify'
 import { normaliseOptions, type FastifyMethodNotAllowedOptions } from './options.js'
 import { readMatchingOptions } from './router-options.js'
 import { MethodRegistry, type RouteRecord } from './registry.js'
-import { createNarrow, createNotFoundHook } from './not-found-hook.js'
+import { createNarrow, createNotFoundHooks } from './not-found-hook.js'
 import { sendMethodNotAllowed } from './responses.js'
+import { formatAllow } from './allow-header.js'
 import { createAllowOnSuccessHook } from './allow-on-success.js'
 import { keepHookInNotFoundHandlers, captureConstraintStrategies } from './fastify-wrappers.js'
 import type { ConstraintStrategy, Constraints } from './find-my-way.js'
@@ -33,8 +34,9 @@ declare module 'fastify' {
     /**
      * Sends 405 Method Not Allowed for the current request, e.g. for a method the caller's credentials do
      * not permit (RFC 9110 15.5.6). `Allow` lists the URL's other methods, narrowed by `filterAllowed`.
+     * Named by the `replyDecorator` option (this type describes the default name).
      */
-    methodNotAllowed: () => FastifyReply
+    methodNotAllowed(): FastifyReply
   }
   interface FastifyContextConfig {
     /** `false` keeps this route out of the method registry; `true` keeps it in whatever `includeRoute` says. */
@@ -91,9 +93,9 @@ const plugin: FastifyPluginAsync<FastifyMethodNotAllowedOptions> = async (fastif
     done()
   })
 
-  const hook = createNotFoundHook(registry, appMethods, options, narrow)
-  // Any not-found handler set later, at the root or in a prefixed plugin, runs the hook too.
-  const setNotFoundHandler = keepHookInNotFoundHandlers(fastify, hook)
+  const hooks = createNotFoundHooks(registry, appMethods, options, narrow)
+  // Any not-found handler set later, at the root or in a prefixed plugin, runs the hooks too.
+  const setNotFoundHandler = keepHookInNotFoundHandlers(fastify, hooks)
   // Without a handler, Fastify keeps its own 404 and the app may still set one later.
   setNotFoundHandler.call(fastify, {}, options.notFound)
 
@@ -104,13 +106,21 @@ const plugin: FastifyPluginAsync<FastifyMethodNotAllowedOptions> = async (fastif
     return [...(registry.resolve(url, undefined, undefined, constraints ?? {})?.methods ?? [])]
   })
 
-  fastify.decorateReply('methodNotAllowed', function methodNotAllowed (this: FastifyReply): FastifyReply {
-    const { request } = this
-    const { method = '', url = '' } = request.raw
-    const known = registry.resolve(url, undefined, request.raw)?.methods ?? []
-    sendMethodNotAllowed(this, method, url, narrow(request, known.filter(other => other !== method)), options.cacheControl)
-    return this
-  })
+  if (options.replyDecorator !== false) {
+    if (fastify.hasReplyDecorator(options.replyDecorator)) {
+      throw new TypeError(`fastify-method-not-allowed: option "replyDecorator": reply.${options.replyDecorator}() already ` +
+        'exists (@fastify/sensible adds reply.methodNotAllowed()). Choose another name, e.g. ' +
+        "`replyDecorator: 'sendMethodNotAllowed'`, or false.")
+    }
+    fastify.decorateReply(options.replyDecorator, function methodNotAllowed (this: FastifyReply): FastifyReply {
+      const { request } = this
+      const { method = '', url = '' } = request.raw
+      const known = registry.resolve(url, undefined, request.raw)?.methods ?? []
+      const methods = narrow(request, known.filter(other => other !== method))
+      sendMethodNotAllowed(this, method, url, methods, formatAllow(methods), options.cacheControl)
+      return this
+    })
+  }
 }
 
 /**

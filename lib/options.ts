@@ -40,6 +40,12 @@ export interface FastifyMethodNotAllowedOptions {
    */
   allowOnSuccess?: boolean
   /**
+   * The name of the reply decorator that sends a 405 from a handler, or `false` for none. @fastify/sensible
+   * decorates `reply.methodNotAllowed()` too (a 405 without `Allow`): with it, choose another name.
+   * @default 'methodNotAllowed'
+   */
+  replyDecorator?: string | false
+  /**
    * Decides for every route whether it enters the registry. A route's `config.methodNotAllowed`, when set,
    * decides for that route instead.
    * @default () => true
@@ -57,6 +63,7 @@ export interface NormalisedOptions {
   readonly includeRoute: (route: RouteOptions) => boolean
   readonly describeOptions: boolean
   readonly allowOnSuccess: boolean
+  readonly replyDecorator: string | false
 }
 
 // TypeBox checks a Function schema with `typeof value === 'function'`; arity and types are the .d.ts's job.
@@ -72,7 +79,8 @@ export const OptionsSchema = Type.Object({
   filterAllowed: Type.Optional(callback()),
   includeRoute: Type.Optional(callback()),
   describeOptions: Type.Optional(Type.Boolean()),
-  allowOnSuccess: Type.Optional(Type.Boolean())
+  allowOnSuccess: Type.Optional(Type.Boolean()),
+  replyDecorator: Type.Optional(Type.Union([Type.String({ pattern: '^[A-Za-z_$][\\w$]*$' }), Type.Literal(false)]))
 }, { additionalProperties: false })
 
 const PACKAGE = 'fastify-method-not-allowed'
@@ -103,7 +111,8 @@ export function normaliseOptions (options: unknown): NormalisedOptions {
     filterAllowed: valid.filterAllowed,
     includeRoute: valid.includeRoute ?? (() => true),
     describeOptions: valid.describeOptions ?? false,
-    allowOnSuccess: valid.allowOnSuccess ?? false
+    allowOnSuccess: valid.allowOnSuccess ?? false,
+    replyDecorator: valid.replyDecorator ?? 'methodNotAllowed'
   })
 }
 
@@ -113,6 +122,7 @@ const FASTIFY_KEYS = new Set(['prefix', 'logLevel', 'logSerializers'])
 
 function describe (name: string): string {
   if (name === 'cacheControl') return 'must be a non-empty header value (printable ASCII)'
+  if (name === 'replyDecorator') return 'must be a method name or false'
   const schema = OptionsSchema.properties[name as keyof typeof OptionsSchema.properties] as TSchema
   return schema.type === 'boolean' ? 'must be a boolean' : 'must be a function'
 }

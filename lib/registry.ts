@@ -24,6 +24,7 @@ export interface Answer {
 interface RouteStore {
   /** The route makes a URL known (see `makesKnown`). */
   readonly known: boolean
+  readonly catchAll: boolean
   readonly route: RouteRecord
 }
 
@@ -80,6 +81,7 @@ const makesKnown = (route: RouteRecord): boolean => route.method !== 'OPTIONS' &
 export class MethodRegistry {
   readonly #autoOptions: boolean
   #matching!: MatchingOptions
+  #hasAsyncConstraints = false
   #records: RouteRecord[] | null = []
   #routes!: Router<RouteStore>
   #patterns!: Router<PatternEntry>
@@ -109,9 +111,9 @@ export class MethodRegistry {
     return this.#server.methods
   }
 
-  /** True when a custom constraint strategy derives its value asynchronously (see `deriveConstraints`). */
+  /** True when a custom constraint strategy derives its value asynchronously (see `deriveConstraintsAsync`). */
   get hasAsyncConstraints (): boolean {
-    return this.#routes.constrainer.asyncStrategiesInUse.size > 0
+    return this.#hasAsyncConstraints
   }
 
   /**
@@ -135,7 +137,7 @@ export class MethodRegistry {
         ? route.constraints
         : undefined
       try {
-        insertOnce(this.#routes, route.method, route.url, constraints, { known: makesKnown(route), route })
+        insertOnce(this.#routes, route.method, route.url, constraints, { known: makesKnown(route), catchAll: isCatchAll(route.url), route })
       } catch (error) {
         throw new Error(`fastify-method-not-allowed: cannot match ${route.method} ${route.url} as Fastify does ` +
           `(${(error as Error).message}). A constraint strategy added with addConstraintStrategy() before the ` +
@@ -162,6 +164,7 @@ export class MethodRegistry {
         entry.constrained ||= constraints !== undefined
       }
     }
+    this.#hasAsyncConstraints = this.#routes.constrainer.asyncStrategiesInUse.size > 0
     this.#methods = normaliseMethods(records.map(route => route.method))
     this.#server = this.#answer([...this.#methods])
 
@@ -195,6 +198,18 @@ export class MethodRegistry {
     // request's method had it been one of them.
     if (hit.store.solo) return hit.store.answer
     return this.#resolveExactly(url, method, req, constraints)
+  }
+
+  /**
+   * For an OPTIONS request that a root catch-all OPTIONS route handed to the not-found handler (@fastify/cors
+   * with `preflight: false` calls `reply.callNotFound()`): the URL's answer, or null when another OPTIONS
+   * route matches (it chose 404 itself), or none does, or the URL is unknown.
+   */
+  resolveDeclinedOptions (url: string, req: unknown, given: Constraints | undefined): Answer | null {
+    const constraints = given ?? this.deriveConstraints(req)
+    const hit = this.#routes.find('OPTIONS', url, constraints)
+    if (hit === null || !hit.store.catchAll) return null
+    return this.resolve(url, undefined, req, constraints)
   }
 
   /** The request's constraint values, derived as find-my-way's `lookup()` derives them for Fastify. */

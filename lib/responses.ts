@@ -8,8 +8,8 @@ import { OptionsDescriptionSchema, type OptionsDescription } from './describe.js
  * sent, and Fastify keeps headers set before `reply.send(error)`, so it survives whatever the app's error
  * handler sends.
  */
-export function sendMethodNotAllowed (reply: FastifyReply, method: string, url: string, methods: readonly string[], cacheControl: string | undefined): void {
-  reply.header('allow', formatAllow(methods))
+export function sendMethodNotAllowed (reply: FastifyReply, method: string, url: string, methods: readonly string[], allow: string, cacheControl: string | undefined): void {
+  reply.header('allow', allow)
   if (cacheControl !== undefined) reply.header('cache-control', cacheControl)
   reply.send(withoutStack(() => new MethodNotAllowedError(method, url, methods)))
 }
@@ -23,8 +23,8 @@ export function sendNotImplemented (reply: FastifyReply, method: string): void {
  * The automatic answer to OPTIONS: 200 with `Allow` and no content. RFC 9110 9.3.7: a response without
  * content MUST send `Content-Length: 0` (a 204 could not carry it, RFC 9110 8.6, hence 200).
  */
-export function sendOptions (reply: FastifyReply, methods: readonly string[]): void {
-  reply.code(200).header('allow', formatAllow(methods)).header('content-length', '0').send()
+export function sendOptions (reply: FastifyReply, allow: string): void {
+  reply.code(200).header('allow', allow).header('content-length', '0').send()
 }
 
 /** The described OPTIONS answer (`describeOptions`), serialised with its exported schema. */

@@ -90,3 +90,21 @@ test('a filterAllowed that throws gets the app\'s 500, not a crash', async (t) =
   t.assert.strictEqual(response.statusCode, 500)
   t.assert.strictEqual(response.json().message, 'boom')
 })
+
+test('replyDecorator names the reply decorator, or turns it off', async (t) => {
+  const renamed = await appWith(app => {
+    app.get('/doc', ok)
+    app.delete('/doc', async (request, reply) => reply.sendMethodNotAllowed())
+  }, { pluginOptions: { replyDecorator: 'sendMethodNotAllowed' } })
+  t.assert.deepStrictEqual(await answer(renamed, 'DELETE', '/doc'), { status: 405, allow: 'GET, HEAD, OPTIONS' })
+  t.assert.ok(!renamed.hasReplyDecorator('methodNotAllowed'))
+  const none = await appWith(() => {}, { pluginOptions: { replyDecorator: false } })
+  t.assert.ok(!none.hasReplyDecorator('methodNotAllowed'))
+})
+
+test('a reply decorator of the same name already present: a TypeError naming the option', async (t) => {
+  const app = Fastify()
+  app.decorateReply('methodNotAllowed', function () {})
+  app.register(fastifyMethodNotAllowed)
+  await t.assert.rejects(app.ready(), /fastify-method-not-allowed: option "replyDecorator": reply\.methodNotAllowed\(\) already exists/)
+})

@@ -46,6 +46,10 @@ const invalid = [
   [{ notFound: 'handler' }, 'option "notFound" must be a function, got "handler"'],
   [{ filterAllowed: {} }, 'option "filterAllowed" must be a function, got {}'],
   [{ includeRoute: true }, 'option "includeRoute" must be a function, got true'],
+  [{ describeOptions: 'yes' }, 'option "describeOptions" must be a boolean'],
+  [{ allowOnSuccess: null }, 'option "allowOnSuccess" must be a boolean'],
+  [{ replyDecorator: true }, 'option "replyDecorator" must be a method name or false, got true'],
+  [{ replyDecorator: 'not a name' }, 'option "replyDecorator" must be a method name or false'],
   [{ autoOption: true }, 'unknown option "autoOption"']
 ]
 

@@ -25,8 +25,13 @@ test('register() checks the options', () => {
     cacheControl: 'max-age=60',
     notFound: (request, reply) => reply.code(404).send('nope'),
     filterAllowed: (request, methods) => request.headers['x-role'] === 'admin' ? methods : ['GET'],
-    includeRoute: (route) => route.url !== '/*'
+    includeRoute: (route) => route.url !== '/*',
+    describeOptions: true,
+    allowOnSuccess: true,
+    replyDecorator: 'sendMethodNotAllowed'
   })).type.not.toRaiseError()
+  expect(app.register(fastifyMethodNotAllowed, { replyDecorator: false })).type.not.toRaiseError()
+  expect(app.register(fastifyMethodNotAllowed, { replyDecorator: true })).type.toRaiseError()
   expect(app.register(fastifyMethodNotAllowed, { autoOptions: 'yes' })).type.toRaiseError()
   expect(app.register(fastifyMethodNotAllowed, { cacheControl: 60 })).type.toRaiseError()
   expect(app.register(fastifyMethodNotAllowed, { filterAllowed: (request: FastifyRequest) => 'GET' })).type.toRaiseError()
