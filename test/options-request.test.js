@@ -1,6 +1,6 @@
 import { test } from 'node:test'
-import net from 'node:net'
 import { appWith, ok } from './support/with-plugin.js'
+import { rawRequest as sendRaw, rawRequestText } from './support/raw-http.js'
 
 test('OPTIONS to a known URL gets 200, Allow, Content-Length: 0 and no body', async (t) => {
   const app = await appWith(app => {
@@ -36,24 +36,14 @@ test('autoOptions: false leaves OPTIONS to the routes: 405 for a known URL', asy
   t.assert.strictEqual(response.headers.allow, 'GET, HEAD')
 })
 
-/** Sends one raw HTTP/1.1 request (inject cannot send the `*` request target) and returns status and headers. */
-async function rawRequest (app, requestLine) {
+/** One raw request (inject rewrites the `*` request target to `/*`) to the app, listening on 127.0.0.1. */
+async function rawRequest (app, method, target) {
   await app.listen({ port: 0, host: '127.0.0.1' })
-  const { port } = app.server.address()
-  const text = await new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1')
-    let data = ''
-    socket.setTimeout(5000, () => { socket.destroy(); reject(new Error('timeout')) })
-    socket.on('data', chunk => { data += chunk })
-    socket.on('end', () => resolve(data))
-    socket.on('error', reject)
-    socket.write(`${requestLine}\r\nHost: localhost\r\nConnection: close\r\n\r\n`)
-  })
-  await app.close()
-  const [head, body] = text.split('\r\n\r\n')
-  const [statusLine, ...lines] = head.split('\r\n')
-  const headers = Object.fromEntries(lines.map(line => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 2)]))
-  return { status: Number(statusLine.split(' ')[1]), headers, body }
+  try {
+    return await sendRaw(app.server.address().port, rawRequestText(method, target))
+  } finally {
+    await app.close()
+  }
 }
 
 test('OPTIONS * gets the union of the app\'s methods', async (t) => {
@@ -62,7 +52,7 @@ test('OPTIONS * gets the union of the app\'s methods', async (t) => {
     app.post('/b', ok)
     app.delete('/c/:id', ok)
   })
-  const response = await rawRequest(app, 'OPTIONS * HTTP/1.1')
+  const response = await rawRequest(app, 'OPTIONS', '*')
   t.assert.strictEqual(response.status, 200)
   t.assert.strictEqual(response.headers.allow, 'DELETE, GET, HEAD, OPTIONS, POST')
   t.assert.strictEqual(response.headers['content-length'], '0')
@@ -70,6 +60,6 @@ test('OPTIONS * gets the union of the app\'s methods', async (t) => {
 
 test('GET * is left to Fastify (404)', async (t) => {
   const app = await appWith(app => { app.get('/a', ok) })
-  const response = await rawRequest(app, 'GET * HTTP/1.1')
+  const response = await rawRequest(app, 'GET', '*')
   t.assert.strictEqual(response.status, 404)
 })
