@@ -19,6 +19,8 @@ export const NotImplementedSchema = Type.Object({
 export type MethodNotAllowedBody = Static<typeof MethodNotAllowedSchema>
 export type NotImplementedBody = Static<typeof NotImplementedSchema>
 
+export const methodNotAllowedMessage = (method: string, url: string): string => `Method ${method} is not allowed for ${url}`
+
 /**
  * The 405 error, sent through Fastify's error path so that the app's error handler formats it. Fastify's
  * default handler turns it into `{ statusCode, code, error, message }`.
@@ -30,7 +32,7 @@ export class MethodNotAllowedError extends Error {
   readonly allowedMethods: string[]
 
   constructor (method: string, url: string, allowedMethods: readonly string[]) {
-    super(`Method ${method} is not allowed for ${url}`)
+    super(methodNotAllowedMessage(method, url))
     this.name = 'MethodNotAllowedError'
     this.allowedMethods = [...allowedMethods]
   }

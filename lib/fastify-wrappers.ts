@@ -15,7 +15,9 @@ export function keepHookInNotFoundHandlers (fastify: FastifyInstance, hooks: Not
   const original = fastify.setNotFoundHandler as unknown as SetNotFoundHandler
   const wrapped: SetNotFoundHandler = function setNotFoundHandler (opts, handler) {
     if (typeof opts === 'function') return original.call(this, withOurs({}), opts)
-    return original.call(this, withOurs((opts ?? {}) as Record<string, unknown>), handler)
+    const given = (opts ?? {}) as Record<string, unknown>
+    if (given.errorHandler !== undefined) withOwnNotFoundErrorHandler.add(this)
+    return original.call(this, withOurs(given), handler)
   }
   const withOurs = (given: Record<string, unknown>): Record<string, unknown> => {
     const merged = { ...given }
@@ -38,4 +40,16 @@ export function captureConstraintStrategies (fastify: FastifyInstance, into: Rec
     original.call(this, strategy)
     into[strategy.name] = strategy as unknown as ConstraintStrategy
   }
+}
+
+/** Instances whose not-found handler was given an `errorHandler` of its own (a `setNotFoundHandler` option). */
+const withOwnNotFoundErrorHandler = new WeakSet<FastifyInstance>()
+
+/**
+ * Whether errors of `instance`'s not-found context go to Fastify's default error handler. Fastify names it
+ * `defaultErrorHandler` (lib/error-handler.js); should that change, the answer is "no" and the 405 simply
+ * takes the error path.
+ */
+export function usesDefaultErrorHandler (instance: FastifyInstance): boolean {
+  return instance.errorHandler.name === 'defaultErrorHandler' && !withOwnNotFoundErrorHandler.has(instance)
 }

@@ -117,7 +117,8 @@ const plugin: FastifyPluginAsync<FastifyMethodNotAllowedOptions> = async (fastif
       const { method = '', url = '' } = request.raw
       const known = registry.resolve(url, undefined, request.raw)?.methods ?? []
       const methods = narrow(request, known.filter(other => other !== method))
-      sendMethodNotAllowed(this, method, url, methods, formatAllow(methods), options.cacheControl)
+      // From a route: its own errorHandler option may apply, so always the error path.
+      sendMethodNotAllowed(this, method, url, methods, formatAllow(methods), options.cacheControl, false)
       return this
     })
   }

@@ -54,7 +54,7 @@ export function createNotFoundHooks (registry: MethodRegistry, appMethods: Reado
     const methods = narrow(request, answer.methods)
     const allow = methods === answer.methods ? answer.allow : formatAllow(methods)
     if (method === 'OPTIONS' && autoOptions) answerOptions(request, reply, url, methods, allow, constraints)
-    else sendMethodNotAllowed(reply, method, url, methods, allow, cacheControl)
+    else sendMethodNotAllowed(reply, method, url, methods, allow, cacheControl, true)
   }
 
   function onRequest (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {

@@ -92,3 +92,43 @@ test('the error carries no captured stack (answers to clients are not server fau
   t.assert.strictEqual(received.stack, 'MethodNotAllowedError: Method POST is not allowed for /a')
   t.assert.ok(Error.stackTraceLimit > 0, 'the global stack trace limit is restored')
 })
+
+test('with Fastify\'s default error handler, the 405 is the response the error path would send', async (t) => {
+  const routes = app => { app.get('/a', ok) }
+  const direct = await appWith(routes)
+  const viaErrorPath = await appWith(app => {
+    // Sends the error through Fastify's error serialiser, as its default handler does.
+    app.setErrorHandler((error, request, reply) => { reply.code(error.statusCode).send(error) })
+    routes(app)
+  })
+  const expected = await viaErrorPath.inject({ method: 'POST', url: '/a?x=1' })
+  const actual = await direct.inject({ method: 'POST', url: '/a?x=1' })
+  t.assert.strictEqual(actual.statusCode, expected.statusCode)
+  t.assert.strictEqual(actual.body, expected.body)
+  const { date, ...headers } = actual.headers
+  const { date: _, ...expectedHeaders } = expected.headers
+  t.assert.deepStrictEqual(headers, expectedHeaders)
+})
+
+test('an errorHandler given to setNotFoundHandler receives the 405', async (t) => {
+  const app = await appWith(app => {
+    app.setNotFoundHandler({
+      errorHandler: (error, request, reply) => { reply.code(error.statusCode).send({ fromNotFoundErrorHandler: error.code }) }
+    }, (request, reply) => reply.code(404).send('custom'))
+    app.get('/a', ok)
+  })
+  const response = await app.inject({ method: 'POST', url: '/a' })
+  t.assert.strictEqual(response.statusCode, 405)
+  t.assert.strictEqual(response.headers.allow, 'GET, HEAD, OPTIONS')
+  t.assert.deepStrictEqual(response.json(), { fromNotFoundErrorHandler: 'FST_ERR_METHOD_NOT_ALLOWED' })
+})
+
+test('the 405 is logged at info level, as Fastify\'s default error handler logs it', async (t) => {
+  const lines = []
+  const stream = { write: (line) => { lines.push(JSON.parse(line)) } }
+  const app = await appWith(app => { app.get('/a', ok) }, { fastifyOptions: { logger: { level: 'info', stream } } })
+  await app.inject({ method: 'POST', url: '/a' })
+  const logged = lines.find(line => line.msg === 'Method POST is not allowed for /a')
+  t.assert.strictEqual(logged?.level, 30)
+  t.assert.strictEqual(logged?.res?.statusCode, 405)
+})
