@@ -1,5 +1,5 @@
 import { createRouter, type Constraints, type Router } from './find-my-way.js'
-import { findOverlappingOwners, parsePattern, type Segment } from './pattern-overlap.js'
+import { contains, findOverlaps, parsePattern, type Segment } from './pattern-overlap.js'
 import { formatAllow, normaliseMethods } from './allow-header.js'
 import type { MatchingOptions } from './router-options.js'
 
@@ -28,15 +28,28 @@ interface RouteStore {
   readonly route: RouteRecord
 }
 
+/** How `resolve()` answers for a URL whose best-matching pattern is a given one (set at startup). */
+const enum Plan {
+  /** Ask every method: the pattern is constrained, or meets too many others, or nothing is planned. */
+  Exact,
+  /** The answer is the same for every URL: `answer`. */
+  Fixed,
+  /** `certain` methods match every URL of the pattern; only `uncertain` ones are asked. */
+  Partial
+}
+
 /** One path pattern of the app, with every method routed to it (constraints ignored). */
 interface PatternEntry {
   readonly id: number
   readonly methods: Set<string>
   constrained: boolean
-  /** No other pattern can match a path this one matches: `answer` was computed at startup. */
-  solo: boolean
-  /** For a solo pattern: its answer, or null when its routes do not make a URL known (OPTIONS only). */
+  plan: Plan
+  /** Plan.Fixed: the answer, or null when the pattern's URLs are not known (OPTIONS routes only). */
   answer: Answer | null
+  certain: string[]
+  uncertain: string[]
+  /** Plan.Partial: answers already built, by the bit mask of the uncertain methods that matched. */
+  answers: Array<Answer | undefined>
 }
 
 // find-my-way wants a handler; the registry only uses the stores.
@@ -62,6 +75,12 @@ const DUPLICATE_SLASHES = /\/\/+/g
  */
 const isCatchAll = (url: string): boolean => url === '*' || url === '/*'
 const makesKnown = (route: RouteRecord): boolean => route.method !== 'OPTIONS' && !isCatchAll(route.url)
+const makesKnownAny = (methods: Iterable<string>): boolean => [...methods].some(method => method !== 'OPTIONS')
+
+/** Beyond these, a pattern's answers are not planned: it meets too many others to be worth it. */
+const MAX_OVERLAPS = 32
+/** The methods asked per request for a partial plan; their answers are kept by bit mask. */
+const MAX_UNCERTAIN = 8
 
 /**
  * The method registry: every route of the app, and the lookup that turns a request (method, URL,
@@ -73,8 +92,9 @@ const makesKnown = (route: RouteRecord): boolean => route.method !== 'OPTIONS' &
  *   allowed set is the union over methods of "this method matches this path" (one best match is not, see
  *   ../shared/FACTS.md "find-my-way matching").
  * - `#patterns`: every pattern once, under one method, without constraints. One tree walk finds the best
- *   pattern; when no other pattern can overlap it (pattern-overlap.ts), its answer was computed at
- *   startup. A miss there (and in the overflow trees, rarely any) is a miss for every method.
+ *   pattern, whose answer was planned at startup (pattern-overlap.ts, `#plan`): fixed when the patterns
+ *   that can share its URLs all contain it, partial (only the methods of the others are asked) when some
+ *   merely overlap it. A miss there (and in the overflow trees, rarely any) is a miss for every method.
  * - `#unconstrained`: the constrained routes without their constraints, to tell "a route for this method
  *   is here but rejected the request's constraints" (404, as Fastify answers) from a wrong method (405).
  */
@@ -155,7 +175,9 @@ export class MethodRegistry {
       }
       for (const path of normalisePattern(route.url, matching)) {
         const entry = this.#index(path, () => {
-          const created = { id: entries.length, methods: new Set<string>(), constrained: false, solo: false, answer: null }
+          const created: PatternEntry = {
+            id: entries.length, methods: new Set(), constrained: false, plan: Plan.Exact, answer: null, certain: [], uncertain: [], answers: []
+          }
           entries.push(created)
           shapes.push({ owner: created.id, segments: parsePattern(path, matching.caseSensitive) })
           return created
@@ -168,16 +190,43 @@ export class MethodRegistry {
     this.#methods = normaliseMethods(records.map(route => route.method))
     this.#server = this.#answer([...this.#methods])
 
-    // Nothing is known at startup when a constrained catch-all may join an answer or not, or when a strategy
-    // in use must match whenever the request derives it (accept-version): then a request carrying
-    // `Accept-Version` matches no unversioned route (find-my-way lib/handler-storage.js).
+    // Nothing is planned when a constrained catch-all may join an answer or not, or when a strategy in use
+    // must match whenever the request derives it (accept-version): then a request carrying `Accept-Version`
+    // matches no unversioned route (find-my-way lib/handler-storage.js).
     if (constrainedCatchAll || this.#hasMustMatchStrategy()) return
-    const overlapping = findOverlappingOwners(shapes)
-    for (const entry of entries) {
-      if (entry.constrained || overlapping.has(entry.id)) continue
-      entry.solo = true
-      const methods = [...entry.methods]
-      entry.answer = methods.some(method => method !== 'OPTIONS') ? this.#answer([...methods, ...catchAllMethods]) : null
+    const overlaps = findOverlaps(shapes, MAX_OVERLAPS)
+    for (const entry of entries) this.#plan(entry, entries, shapes, overlaps.get(entry.id) ?? null, catchAllMethods)
+  }
+
+  /**
+   * Plans the answers for URLs whose best pattern is `entry`. Every route of a pattern that contains
+   * `entry`'s (a `/users/:id` for a `/users/me`) matches all those URLs: its methods are certain. Routes of
+   * patterns that merely overlap it may or may not match: only their methods are asked per request.
+   */
+  #plan (entry: PatternEntry, entries: PatternEntry[], shapes: Array<{ segments: Segment[] }>, others: Set<number> | null, catchAllMethods: string[]): void {
+    if (entry.constrained || others === null) return
+    const own = shapes[entry.id]?.segments ?? []
+    const certain = new Set([...entry.methods, ...catchAllMethods])
+    const uncertain = new Set<string>()
+    let known = makesKnownAny(entry.methods)
+    for (const id of others) {
+      const other = entries[id]
+      if (other === undefined) continue
+      if (!other.constrained && contains(shapes[id]?.segments ?? [], own, this.#matching.maxParamLength)) {
+        for (const method of other.methods) certain.add(method)
+        known ||= makesKnownAny(other.methods)
+      } else {
+        for (const method of other.methods) uncertain.add(method)
+      }
+    }
+    for (const method of certain) uncertain.delete(method)
+    if (uncertain.size === 0) {
+      entry.plan = Plan.Fixed
+      entry.answer = known ? this.#answer([...certain]) : null
+    } else if (known && uncertain.size <= MAX_UNCERTAIN) {
+      entry.plan = Plan.Partial
+      entry.certain = [...certain]
+      entry.uncertain = [...uncertain]
     }
   }
 
@@ -190,14 +239,27 @@ export class MethodRegistry {
   resolve (url: string, method: string | undefined, req: unknown, constraints?: Constraints): Answer | null {
     const hit = this.#patterns.find(INDEX_METHODS[0], url)
     if (hit === null) {
-      // Overflow patterns overlap another pattern by construction: never solo, so the exact lookup decides.
+      // Overflow patterns overlap another pattern by construction: the exact lookup decides.
       if (this.#overflow.every(method => this.#patterns.find(method, url) === null)) return null
       return this.#resolveExactly(url, method, req, constraints)
     }
-    // A solo pattern's routes are unconstrained and alone on their paths: Fastify would have routed the
+    const entry = hit.store
+    // A fixed plan's certain routes are unconstrained and match this URL: Fastify would have routed the
     // request's method had it been one of them.
-    if (hit.store.solo) return hit.store.answer
+    if (entry.plan === Plan.Fixed) return entry.answer
+    if (entry.plan === Plan.Partial) return this.#resolvePartially(entry, url, method, req, constraints)
     return this.#resolveExactly(url, method, req, constraints)
+  }
+
+  #resolvePartially (entry: PatternEntry, url: string, method: string | undefined, req: unknown, given: Constraints | undefined): Answer | null {
+    if (method !== undefined && this.#constrainedMethods.has(method) && this.#unconstrained.find(method, url) !== null) return null
+    const constraints = given ?? this.deriveConstraints(req)
+    const { uncertain } = entry
+    let mask = 0
+    for (let i = 0; i < uncertain.length; i++) {
+      if (this.#routes.find(uncertain[i] as string, url, constraints) !== null) mask |= 1 << i
+    }
+    return (entry.answers[mask] ??= this.#answer([...entry.certain, ...uncertain.filter((_, i) => (mask & (1 << i)) !== 0)]))
   }
 
   /**
@@ -252,14 +314,14 @@ export class MethodRegistry {
 
   /**
    * The answer for every request a route of pattern `url` matches, when it is the same for all of them (its
-   * pattern is solo); null when it depends on the request and must be resolved per request.
+   * answer is fixed at startup); null when it depends on the request and must be resolved per request.
    */
   fixedAnswer (url: string): Answer | null {
     const [path, ...others] = normalisePattern(url, this.#matching)
     if (path === undefined || others.length > 0) return null
     for (const method of INDEX_METHODS) {
       const entry = this.#patterns.findRoute(method, path)?.store
-      if (entry !== undefined) return entry.solo ? entry.answer : null
+      if (entry !== undefined) return entry.plan === Plan.Fixed ? entry.answer : null
     }
     return null
   }
