@@ -22,7 +22,6 @@ export interface Router<Store> {
   on: (method: string, path: string, opts: { constraints?: Constraints }, handler: () => void, store: Store) => void
   find: (method: string, path: string, constraints?: Constraints) => { store: Store } | null
   findRoute: (method: string, path: string, constraints?: Constraints) => { store: Store } | null
-  compile: () => void
   constrainer: {
     strategies: Record<string, ConstraintStrategy | undefined>
     strategiesInUse: Set<string>
