@@ -1,0 +1,210 @@
+// HTTP benchmark: autocannon against servers on 127.0.0.1, each case measured side by side in alternation.
+//
+//   node bench/http.js [--size 1000] [--rounds 10] [--duration 1] [--warmup 1] [--connections 10] [--json]
+//
+// Three servers run in child processes (server.js): `plain` (no plugin), `ours`, `fastify-allow`. Each case
+// is a pair (A, B) measured as A B, B A, A B, ... after a warm-up of each side; the table reports the median
+// req/s of each side and their ratio. Client and servers share the machine's cores.
+
+import { fork } from 'node:child_process'
+import { parseArgs } from 'node:util'
+import { fileURLToPath } from 'node:url'
+import autocannon from 'autocannon'
+import Fastify from 'fastify'
+import { routeTable, requestGroups, METHODS } from './routes.js'
+import { OPTIONS_PATTERN } from './server.js'
+
+const SERVER = fileURLToPath(new URL('./server.js', import.meta.url))
+const START_TIMEOUT_MS = 60_000
+
+export function startServer (kind, size) {
+  const child = fork(SERVER, [kind, String(size)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill()
+      reject(new Error(`server ${kind} did not start within ${START_TIMEOUT_MS} ms`))
+    }, START_TIMEOUT_MS)
+    child.once('message', ({ port }) => {
+      clearTimeout(timer)
+      resolve({ kind, child, origin: `http://127.0.0.1:${port}` })
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`server ${kind} exited with code ${code}`))
+    })
+  })
+}
+
+export function stopServer ({ child }) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => { child.kill('SIGKILL') }, 5000)
+    child.removeAllListeners('exit')
+    child.once('exit', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+    if (child.connected) child.send('close')
+    else child.kill()
+  })
+}
+
+/** The request mixes, from the same generator as the lookup benchmark, checked against Fastify's router. */
+export async function requestSets (size) {
+  const routes = routeTable(size)
+  const app = Fastify()
+  for (const route of routes) app.route({ method: route.method, url: route.url, handler: () => {} })
+  await app.ready()
+  const known = (method, url) => app.findRoute({ method, url }) !== null
+  const groups = requestGroups(routes, known, 32)
+  await app.close()
+  const distinct = (list, count) => [...new Map(list.map(r => [`${r.method} ${r.url}`, r])).values()].slice(0, count)
+  const wrong = [
+    ...distinct(groups['hit-shallow'] ?? [], 4),
+    ...distinct(groups['hit-deep'] ?? [], 4),
+    ...distinct(groups['hit-overlap'] ?? [], 4)
+  ]
+  const matched = wrong.map(({ url }) => ({ method: METHODS.find(method => known(method, url)), url }))
+  const unknown = [...distinct(groups['miss-shallow'] ?? [], 6), ...distinct(groups['miss-deep'] ?? [], 6)]
+  const options = [{ method: 'OPTIONS', url: OPTIONS_PATTERN.replace(':id', '42') }]
+  return { matched, wrong, unknown, options }
+}
+
+/** One request of each to a server, to check the case measures what it says (status, Allow). */
+export async function probe (server, requests) {
+  const seen = new Map()
+  for (const { method, url } of requests) {
+    const response = await fetch(server.origin + url, { method })
+    await response.arrayBuffer()
+    const key = `${response.status}${response.headers.has('allow') ? ' +Allow' : ''}`
+    seen.set(key, (seen.get(key) ?? 0) + 1)
+  }
+  return [...seen].map(([key, count]) => `${count}x ${key}`).join(', ')
+}
+
+function serverCpu ({ child }) {
+  return new Promise((resolve) => {
+    child.once('message', ({ cpu }) => resolve(cpu.user + cpu.system))
+    child.send('cpu')
+  })
+}
+
+// autocannon stops on its once-a-second sampling tick: durations are whole seconds.
+export async function load (server, requests, seconds, connections) {
+  seconds = Math.max(1, Math.round(seconds))
+  const cpuBefore = await serverCpu(server)
+  const result = await autocannon({
+    url: server.origin,
+    connections,
+    duration: seconds,
+    requests: requests.map(({ method, url }) => ({ method, path: url }))
+  })
+  const cpu = await serverCpu(server) - cpuBefore
+  const problems = result.errors + result.timeouts
+  return { rps: result.requests.total / (result.duration || seconds), cpuUs: cpu / result.requests.total, problems }
+}
+
+export const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+/**
+ * Measures one case: servers `a` and `b` under the same requests, as A B, B A, ... after a warm-up of each.
+ * Returns medians and ratios (B over A); `testCase` needs `a`, `b` (server objects) and `requests`.
+ */
+export async function compare ({ a, b, requests }, { rounds = 10, duration = 1, warmup = 1, connections = 10 } = {}) {
+  const probes = { a: await probe(a, requests), b: await probe(b, requests) }
+  if (warmup > 0) {
+    await load(a, requests, warmup, connections)
+    await load(b, requests, warmup, connections)
+  }
+  const servers = { a, b }
+  const samples = { a: [], b: [] }
+  const cpu = { a: [], b: [] }
+  let problems = 0
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? ['a', 'b'] : ['b', 'a']
+    for (const side of order) {
+      const { rps, cpuUs, problems: p } = await load(servers[side], requests, duration, connections)
+      samples[side].push(rps)
+      cpu[side].push(cpuUs)
+      problems += p
+    }
+  }
+  // Each round's two sides ran back to back: their ratio is the least disturbed by the machine's
+  // background load, which changes from one second to the next.
+  const ratios = samples.a.map((rps, i) => samples.b[i] / rps)
+  return {
+    requests: requests.length,
+    probes,
+    rpsA: median(samples.a),
+    rpsB: median(samples.b),
+    ratio: median(ratios),
+    ratioOfMedians: median(samples.b) / median(samples.a),
+    ratioMin: Math.min(...ratios),
+    ratioMax: Math.max(...ratios),
+    ratios,
+    cpuA: median(cpu.a),
+    cpuB: median(cpu.b),
+    // Server CPU per request, A over B: above 1 when B costs less, comparable with the req/s ratio.
+    cpuRatio: median(cpu.a.map((us, i) => us / cpu.b[i])),
+    problems
+  }
+}
+
+export const CASES = ['matched', 'unknown', 'wrong', 'vs-allow', 'options', 'allow-on-success']
+
+/** Runs the cases (all, or the ids in `only`); returns one row per case. */
+export async function benchHttp ({ size = 1000, rounds = 10, duration = 1, warmup = 1, connections = 10, only, log = () => {} } = {}) {
+  const sets = await requestSets(size)
+  const servers = {}
+  try {
+    const needed = new Set(['plain', 'ours', 'fastify-allow'])
+    if (only === undefined || only.includes('allow-on-success')) needed.add('ours-aos')
+    for (const kind of needed) servers[kind] = await startServer(kind, size)
+    const cases = [
+      { id: 'matched', name: 'matched route', what: 'no plugin vs ours', a: 'plain', b: 'ours', requests: sets.matched, goal: 0.99 },
+      { id: 'unknown', name: 'unknown URL (404)', what: 'Fastify 404 vs our 404', a: 'plain', b: 'ours', requests: sets.unknown, goal: 0.97 },
+      { id: 'wrong', name: 'wrong method', what: 'Fastify 404 vs our 405', a: 'plain', b: 'ours', requests: sets.wrong, goal: 0.95 },
+      { id: 'vs-allow', name: 'wrong method', what: 'fastify-allow 405 vs our 405', a: 'fastify-allow', b: 'ours', requests: sets.wrong, goal: null },
+      { id: 'options', name: 'OPTIONS', what: 'hand-written route vs our auto answer', a: 'plain', b: 'ours', requests: sets.options, goal: null },
+      { id: 'allow-on-success', name: 'matched route', what: 'allowOnSuccess off vs on', a: 'ours', b: 'ours-aos', requests: sets.matched, goal: null }
+    ].filter(testCase => only === undefined || only.includes(testCase.id))
+    const rows = []
+    for (const { id, name, what, a, b, requests, goal } of cases) {
+      const measured = await compare({ a: servers[a], b: servers[b], requests }, { rounds, duration, warmup, connections })
+      const row = { id, name, what, a, b, goal, ...measured }
+      rows.push(row)
+      log(row)
+    }
+    return { size, rounds, duration, warmup, connections, rows }
+  } finally {
+    await Promise.all(Object.values(servers).map(stopServer))
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({
+    options: {
+      size: { type: 'string', default: '1000' },
+      rounds: { type: 'string', default: '10' },
+      duration: { type: 'string', default: '1' },
+      warmup: { type: 'string', default: '1' },
+      connections: { type: 'string', default: '10' },
+      cases: { type: 'string', default: CASES.join(',') },
+      json: { type: 'boolean', default: false }
+    }
+  })
+  const result = await benchHttp({
+    size: Number(values.size),
+    rounds: Number(values.rounds),
+    duration: Number(values.duration),
+    warmup: Number(values.warmup),
+    connections: Number(values.connections),
+    only: values.cases.split(','),
+    log: values.json ? () => {} : (row) => console.log(row)
+  })
+  if (values.json) process.stdout.write(JSON.stringify(result) + '\n')
+}

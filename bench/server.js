@@ -1,0 +1,84 @@
+// One benchmark server, run as a child process of http.js (IPC channel required):
+//
+//   kind plain          Fastify, no plugin; plus a hand-written OPTIONS route on OPTIONS_PATTERN
+//   kind ours           Fastify with fastify-method-not-allowed (dist/index.js) registered before the routes
+//   kind ours-aos       the same with `allowOnSuccess: true` (Allow on every response of a matched route)
+//   kind fastify-allow  Fastify with fastify-allow 2.0.0 registered before the routes, as its README says
+//   kind 405-error      (reply-cost.js) no plugin; every unmatched request gets a fixed 405 sent the way
+//                       lib/responses.js sends it: a MethodNotAllowedError through Fastify's error path
+//   kind 405-object     (reply-cost.js) the same 405 sent as a plain object body
+//
+// It listens on 127.0.0.1 (an ephemeral port), sends `{ port }` to the parent, answers 'cpu' with its CPU
+// time so far (`{ cpu: { user, system } }`, microseconds), and closes and exits when the parent sends
+// 'close' or goes away.
+
+import { createRequire } from 'node:module'
+import Fastify from 'fastify'
+import plugin from '../dist/index.js'
+import { MethodNotAllowedError, withoutStack } from '../dist/errors.js'
+import { routeTable } from './routes.js'
+
+const require = createRequire(import.meta.url)
+
+/** The resource whose OPTIONS is answered by hand in `plain` and automatically in `ours`. */
+export const OPTIONS_PATTERN = '/api/v1/users/:id'
+export const OPTIONS_ALLOW = 'DELETE, GET, HEAD, OPTIONS, PATCH, PUT'
+
+/** A not-found `onRequest` hook answering 405 with a fixed Allow, without any lookup: the reply's cost alone. */
+function fixed405 (kind) {
+  const allow = ['GET', 'HEAD', 'OPTIONS', 'POST']
+  if (kind === '405-error') {
+    return function methodNotAllowed (request, reply) {
+      const { method, url } = request.raw
+      reply.header('allow', allow.join(', '))
+      reply.send(withoutStack(() => new MethodNotAllowedError(method, url, allow)))
+    }
+  }
+  return function methodNotAllowed (request, reply) {
+    const { method, url } = request.raw
+    reply.code(405).header('allow', allow.join(', ')).send({
+      statusCode: 405,
+      code: 'FST_ERR_METHOD_NOT_ALLOWED',
+      error: 'Method Not Allowed',
+      message: `Method ${method} is not allowed for ${url}`
+    })
+  }
+}
+
+export async function createServer (kind, size) {
+  const app = Fastify({ logger: false })
+  if (kind === 'ours') await app.register(plugin)
+  else if (kind === 'ours-aos') await app.register(plugin, { allowOnSuccess: true })
+  else if (kind === 'fastify-allow') await app.register(require('fastify-allow').default)
+  else if (kind === '405-error' || kind === '405-object') app.setNotFoundHandler({ onRequest: [fixed405(kind)] })
+  else if (kind !== 'plain') throw new Error(`unknown server kind ${kind}`)
+
+  const handler = (request, reply) => { reply.send({ hello: 'world' }) }
+  for (const route of routeTable(size)) app.route({ method: route.method, url: route.url, handler })
+  if (kind === 'plain') {
+    app.options(OPTIONS_PATTERN, (request, reply) => {
+      reply.code(200).header('allow', OPTIONS_ALLOW).header('content-length', '0').send()
+    })
+  }
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  return app
+}
+
+if (process.send !== undefined && process.argv[2] !== undefined) {
+  const [kind, size] = process.argv.slice(2)
+  const app = await createServer(kind, Number(size))
+  let closing = false
+  const close = async () => {
+    if (closing) return
+    closing = true
+    await app.close()
+    process.disconnect?.()
+  }
+  process.on('message', (message) => {
+    if (message === 'close') close()
+    // The server's own CPU time: per request, it is less disturbed by the shared machine than req/s.
+    else if (message === 'cpu') process.send({ cpu: process.cpuUsage() })
+  })
+  process.on('disconnect', close)
+  process.send({ port: app.server.address().port })
+}
