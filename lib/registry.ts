@@ -102,7 +102,8 @@ export class MethodRegistry {
   readonly #autoOptions: boolean
   #matching!: MatchingOptions
   #hasAsyncConstraints = false
-  #records: RouteRecord[] | null = []
+  #records: RouteRecord[] = []
+  #ready = false
   #routes!: Router<RouteStore>
   #patterns!: Router<PatternEntry>
   /** Index methods beyond the first that hold patterns (see INDEX_METHODS). */
@@ -117,13 +118,13 @@ export class MethodRegistry {
     this.#autoOptions = autoOptions
   }
 
+  /** Records a route; Fastify adds none once the app is ready, when `build()` runs. */
   add (route: RouteRecord): void {
-    if (this.#records === null) throw new Error('fastify-method-not-allowed: cannot add a route after the app is ready')
     this.#records.push(route)
   }
 
   get ready (): boolean {
-    return this.#records === null
+    return this.#ready
   }
 
   /** The methods of every route of the registry, sorted (with OPTIONS under `autoOptions`): `OPTIONS *`. */
@@ -141,8 +142,9 @@ export class MethodRegistry {
    * every route is known.
    */
   build (matching: MatchingOptions): void {
-    const records = this.#records ?? []
-    this.#records = null
+    const records = this.#records
+    this.#records = []
+    this.#ready = true
     this.#matching = matching
     this.#routes = createRouter(matching)
     this.#patterns = createRouter({ ...matching, constraints: {} })
