@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, HTTPMethods } from 'fastify'
 import { normaliseOptions, type FastifyMethodNotAllowedOptions } from './options.js'
 import { readMatchingOptions } from './router-options.js'
 import { MethodRegistry, type RouteRecord } from './registry.js'
@@ -49,7 +49,6 @@ const plugin: FastifyPluginAsync<FastifyMethodNotAllowedOptions> = async (fastif
   assertNoRoutesYet(fastify)
 
   const registry = new MethodRegistry(options.autoOptions)
-  const appMethods = new Set<string>()
   /** Routes written as '/' inside a prefix: Fastify may also route prefix + '/' without telling onRoute. */
   const prefixRoots: RouteRecord[] = []
   const addedStrategies: Record<string, ConstraintStrategy> = {}
@@ -59,22 +58,23 @@ const plugin: FastifyPluginAsync<FastifyMethodNotAllowedOptions> = async (fastif
 
   fastify.addHook('onRoute', function recordRoute (route) {
     const methods = Array.isArray(route.method) ? route.method : [route.method]
-    for (const method of methods) appMethods.add(method)
     const choice = route.config?.methodNotAllowed
-    if (choice === false || (choice !== true && !options.includeRoute(route))) return
+    // Routes kept out still serve their method: they count for notImplemented.
+    const included = choice === true || (choice !== false && options.includeRoute(route))
     const isPrefixRoot = route.prefix !== '' && route.routePath === ''
     for (const method of methods) {
       const record: RouteRecord = {
         method,
         url: route.url,
         constraints: route.constraints as Constraints | undefined,
+        included,
         schema: route.schema as Record<string, unknown> | undefined,
         sharedSchemas: options.describeOptions ? () => this.getSchemas() : undefined
       }
       registry.add(record)
       if (isPrefixRoot && method !== 'HEAD') prefixRoots.push(record)
     }
-    if (options.allowOnSuccess) {
+    if (included && options.allowOnSuccess) {
       // A route-level hook, added the way Fastify documents for onRoute: only the routes pay for it.
       const hook = createAllowOnSuccessHook(registry, route.url, isPrefixRoot, options.filterAllowed === undefined ? null : narrow)
       route.onRequest = route.onRequest === undefined ? [hook] : [route.onRequest, hook].flat()
@@ -84,16 +84,19 @@ const plugin: FastifyPluginAsync<FastifyMethodNotAllowedOptions> = async (fastif
   fastify.addHook('onReady', function buildRegistry (done) {
     // fastify lib/route.js: with `prefixTrailingSlash: 'both'` (the default), a '/' route in a prefix is
     // routed at prefix and prefix + '/', but onRoute is told of the first only. Fastify's router decides.
-    for (const root of prefixRoots) {
-      const url = root.url + '/'
-      if (fastify.hasRoute({ method: root.method, url, constraints: root.constraints ?? {} })) registry.add({ ...root, url })
-    }
+    for (const root of prefixRoots) registry.add({ ...root, url: root.url + '/' })
     const matching = readMatchingOptions(fastify)
-    registry.build({ ...matching, constraints: { ...matching.constraints, ...addedStrategies } })
+    registry.build({ ...matching, constraints: { ...matching.constraints, ...addedStrategies } }, (method, url, constraints) => {
+      try {
+        return fastify.hasRoute({ method: method as HTTPMethods, url, constraints })
+      } catch {
+        return false // a pattern find-my-way cannot even parse: Fastify refused it
+      }
+    })
     done()
   })
 
-  const hooks = createNotFoundHooks(registry, appMethods, options, narrow)
+  const hooks = createNotFoundHooks(registry, options, narrow)
   // Any not-found handler set later, at the root or in a prefixed plugin, runs the hooks too.
   const setNotFoundHandler = keepHookInNotFoundHandlers(fastify, hooks)
   // Without a handler, Fastify keeps its own 404 and the app may still set one later.
@@ -103,7 +106,7 @@ const plugin: FastifyPluginAsync<FastifyMethodNotAllowedOptions> = async (fastif
     if (!registry.ready) throw new Error('fastify-method-not-allowed: allowedMethods() is available once the app is ready (after `await app.ready()`)')
     if (typeof url !== 'string') throw new TypeError('fastify-method-not-allowed: allowedMethods(url) needs a string URL')
     // Without constraints, constrained routes do not match (as with fastify.findRoute()).
-    return [...(registry.resolve(url, undefined, undefined, constraints ?? {})?.methods ?? [])]
+    return [...(registry.resolve(url, undefined, undefined, registry.constraintsInUse(constraints ?? {}))?.methods ?? [])]
   })
 
   if (options.replyDecorator !== false) {

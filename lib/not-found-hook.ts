@@ -38,7 +38,7 @@ export function withConstraints (registry: MethodRegistry, request: FastifyReque
  * oversized body. It replies 501, 405 or the automatic OPTIONS answer, or passes the request on to the
  * not-found handler (404). `preHandler`, see below.
  */
-export function createNotFoundHooks (registry: MethodRegistry, appMethods: ReadonlySet<string>, options: NormalisedOptions, narrow: Narrow): NotFoundHooks {
+export function createNotFoundHooks (registry: MethodRegistry, options: NormalisedOptions, narrow: Narrow): NotFoundHooks {
   const { autoOptions, notImplemented, cacheControl, describeOptions } = options
 
   function answerOptions (request: FastifyRequest, reply: FastifyReply, url: string, methods: readonly string[], allow: string, constraints: Constraints | undefined): void {
@@ -59,7 +59,7 @@ export function createNotFoundHooks (registry: MethodRegistry, appMethods: Reado
 
   function onRequest (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
     const { method = '', url = '' } = request.raw
-    if (notImplemented && !appMethods.has(method) && !(method === 'OPTIONS' && autoOptions)) {
+    if (notImplemented && !registry.servedMethods.has(method) && !(method === 'OPTIONS' && autoOptions)) {
       return sendNotImplemented(reply, method)
     }
     // RFC 9110 9.3.7: `OPTIONS *` asks about the server as a whole.

@@ -1,6 +1,7 @@
 import { createRouter, type Constraints, type Router } from './find-my-way.js'
 import { contains, findOverlaps, parsePattern, type Segment } from './pattern-overlap.js'
 import { formatAllow, normaliseMethods } from './allow-header.js'
+import { patternVariants } from './route-patterns.js'
 import type { MatchingOptions } from './router-options.js'
 
 /** One method of one route, as Fastify put it into its router. */
@@ -9,6 +10,8 @@ export interface RouteRecord {
   /** The full path pattern (prefix included), as Fastify passed it to find-my-way. */
   url: string
   constraints: Constraints | undefined
+  /** False for a route kept out of the registry (config or `includeRoute`): it only counts as served. */
+  included: boolean
   /** The route's `schema`, for `describeOptions`. */
   schema?: Record<string, unknown> | undefined
   /** The shared schemas (`addSchema`) visible to the route's plugin, for `describeOptions`. */
@@ -22,7 +25,7 @@ export interface Answer {
 }
 
 interface RouteStore {
-  /** The route makes a URL known (see `makesKnown`). */
+  /** The route makes a URL known: not an OPTIONS route, not a catch-all. */
   readonly known: boolean
   readonly catchAll: boolean
   readonly route: RouteRecord
@@ -65,16 +68,11 @@ const INDEX_METHODS = [
   'UNLOCK', 'UNSUBSCRIBE'
 ] as const
 
-// find-my-way index.js: the same expressions, applied by `on()` before a pattern enters the tree.
-const OPTIONAL_PARAM = /(\/:[^/()]*?)\?(\/?)/
-const DUPLICATE_SLASHES = /\/\/+/g
-
 /**
  * A path matched by no route but catch-alls (`*`, `/*`: what @fastify/cors and @fastify/static register at
  * the root) and OPTIONS routes is not a resource of the app: it gets 404, not `405 Allow: OPTIONS`.
  */
-const isCatchAll = (url: string): boolean => url === '*' || url === '/*'
-const makesKnown = (route: RouteRecord): boolean => route.method !== 'OPTIONS' && !isCatchAll(route.url)
+const isCatchAll = (normalisedPattern: string): boolean => normalisedPattern === '/*'
 const makesKnownAny = (methods: Iterable<string>): boolean => [...methods].some(method => method !== 'OPTIONS')
 
 /** Beyond these, a pattern's answers are not planned: it meets too many others to be worth it. */
@@ -109,8 +107,12 @@ export class MethodRegistry {
   /** Index methods beyond the first that hold patterns (see INDEX_METHODS). */
   readonly #overflow: string[] = []
   #unconstrained!: Router<true>
-  /** Methods with at least one route, sorted: the ones the exact lookup asks about. */
-  #methods: readonly string[] = []
+  /** Methods with at least one route in Fastify's router, kept out of the registry or not. */
+  readonly #served = new Set<string>()
+  /** Methods with at least one route: the ones the exact lookup asks about. */
+  readonly #methods = new Set<string>()
+  /** The index entries, by pattern key (see route-patterns.ts). */
+  #entries = new Map<string, PatternEntry>()
   #server!: Answer
   readonly #constrainedMethods = new Set<string>()
 
@@ -132,6 +134,11 @@ export class MethodRegistry {
     return this.#server.methods
   }
 
+  /** The methods some route of the app serves (for `notImplemented`). */
+  get servedMethods (): ReadonlySet<string> {
+    return this.#served
+  }
+
   /** True when a custom constraint strategy derives its value asynchronously (see `deriveConstraintsAsync`). */
   get hasAsyncConstraints (): boolean {
     return this.#hasAsyncConstraints
@@ -139,9 +146,10 @@ export class MethodRegistry {
 
   /**
    * Builds the lookup structures with the app's matching options; called once, when the app is ready and
-   * every route is known.
+   * every route is known. `isRouted(method, pattern, constraints)` tells whether Fastify's router holds a
+   * pattern: onRoute also announces routes whose registration then failed (and that the app caught).
    */
-  build (matching: MatchingOptions): void {
+  build (matching: MatchingOptions, isRouted: (method: string, pattern: string, constraints: Constraints) => boolean): void {
     const records = this.#records
     this.#records = []
     this.#ready = true
@@ -149,7 +157,7 @@ export class MethodRegistry {
     this.#routes = createRouter(matching)
     this.#patterns = createRouter({ ...matching, constraints: {} })
     this.#unconstrained = createRouter({ ...matching, constraints: {} })
-    const entries: PatternEntry[] = []
+    const entries = new Map<string, PatternEntry>()
     const shapes: Array<{ owner: number, segments: Segment[] }> = []
     const catchAllMethods: string[] = []
     let constrainedCatchAll = false
@@ -158,46 +166,47 @@ export class MethodRegistry {
       const constraints = route.constraints !== undefined && Object.keys(route.constraints).length > 0
         ? route.constraints
         : undefined
-      try {
-        insertOnce(this.#routes, route.method, route.url, constraints, { known: makesKnown(route), catchAll: isCatchAll(route.url), route })
-      } catch (error) {
-        throw new Error(`fastify-method-not-allowed: cannot match ${route.method} ${route.url} as Fastify does ` +
-          `(${(error as Error).message}). A constraint strategy added with addConstraintStrategy() before the ` +
-          'plugin is not visible to it: register the plugin first, or give the strategy in routerOptions.constraints.', { cause: error })
-      }
-      if (constraints !== undefined) {
-        this.#constrainedMethods.add(route.method)
-        insertOnce(this.#unconstrained, route.method, route.url, undefined, true)
-      }
-
-      if (isCatchAll(route.url)) {
-        if (constraints === undefined) catchAllMethods.push(route.method)
-        else constrainedCatchAll = true
-        continue
-      }
-      for (const path of normalisePattern(route.url, matching)) {
-        const entry = this.#index(path, () => {
-          const created: PatternEntry = {
-            id: entries.length, methods: new Set(), constrained: false, plan: Plan.Exact, answer: null, certain: [], uncertain: [], answers: []
-          }
-          entries.push(created)
-          shapes.push({ owner: created.id, segments: parsePattern(path, matching.caseSensitive) })
-          return created
-        })
+      for (const variant of patternVariants(route.url, matching)) {
+        if (!isRouted(route.method, variant.normalised, constraints ?? {})) continue
+        this.#served.add(route.method)
+        if (!route.included) continue
+        const catchAll = isCatchAll(variant.normalised)
+        const store: RouteStore = { known: route.method !== 'OPTIONS' && !catchAll, catchAll, route }
+        // Inserted in Fastify's order: a duplicate here is one Fastify refused too (or its automatic HEAD
+        // route where one exists), and the first one stands, as there.
+        if (!this.#insert(this.#routes, route.method, variant.path, constraints, store)) continue
+        this.#methods.add(route.method)
+        if (constraints !== undefined) {
+          this.#constrainedMethods.add(route.method)
+          this.#insert(this.#unconstrained, route.method, variant.path, undefined, true)
+        }
+        if (catchAll) {
+          if (constraints === undefined) catchAllMethods.push(route.method)
+          else constrainedCatchAll = true
+          continue
+        }
+        let entry = entries.get(variant.key)
+        if (entry === undefined) {
+          entry = { id: entries.size, methods: new Set(), constrained: false, plan: Plan.Exact, answer: null, certain: [], uncertain: [], answers: [] }
+          entries.set(variant.key, entry)
+          shapes.push({ owner: entry.id, segments: parsePattern(variant.normalised, matching.caseSensitive) })
+          this.#index(variant.path, entry)
+        }
         entry.methods.add(route.method)
         entry.constrained ||= constraints !== undefined
       }
     }
+    this.#entries = entries
     this.#hasAsyncConstraints = this.#routes.constrainer.asyncStrategiesInUse.size > 0
-    this.#methods = normaliseMethods(records.map(route => route.method))
     this.#server = this.#answer([...this.#methods])
 
     // Nothing is planned when a constrained catch-all may join an answer or not, or when a strategy in use
     // must match whenever the request derives it (accept-version): then a request carrying `Accept-Version`
     // matches no unversioned route (find-my-way lib/handler-storage.js).
     if (constrainedCatchAll || this.#hasMustMatchStrategy()) return
+    const byId = [...entries.values()]
     const overlaps = findOverlaps(shapes, MAX_OVERLAPS)
-    for (const entry of entries) this.#plan(entry, entries, shapes, overlaps.get(entry.id) ?? null, catchAllMethods)
+    for (const entry of byId) this.#plan(entry, byId, shapes, overlaps.get(entry.id) ?? null, catchAllMethods)
   }
 
   /**
@@ -211,6 +220,7 @@ export class MethodRegistry {
     const certain = new Set([...entry.methods, ...catchAllMethods])
     const uncertain = new Set<string>()
     let known = makesKnownAny(entry.methods)
+    let maybeKnown = false
     for (const id of others) {
       const other = entries[id]
       if (other === undefined) continue
@@ -219,8 +229,11 @@ export class MethodRegistry {
         known ||= makesKnownAny(other.methods)
       } else {
         for (const method of other.methods) uncertain.add(method)
+        maybeKnown ||= makesKnownAny(other.methods)
       }
     }
+    // Whether the URL is known at all depends on the request: ask every method.
+    if (!known && maybeKnown) return
     for (const method of certain) uncertain.delete(method)
     if (uncertain.size === 0) {
       entry.plan = Plan.Fixed
@@ -276,6 +289,16 @@ export class MethodRegistry {
     return this.resolve(url, undefined, req, constraints)
   }
 
+  /**
+   * The given constraint values of the strategies some route uses, as Fastify derives only those: find-my-way
+   * refuses every unversioned route when a `version` is given, even where no route is versioned.
+   */
+  constraintsInUse (given: Constraints): Constraints | undefined {
+    const { strategiesInUse, asyncStrategiesInUse } = this.#routes.constrainer
+    const used = Object.entries(given).filter(([name]) => strategiesInUse.has(name) || asyncStrategiesInUse.has(name))
+    return used.length === 0 && strategiesInUse.size + asyncStrategiesInUse.size === 0 ? undefined : Object.fromEntries(used)
+  }
+
   /** The request's constraint values, derived as find-my-way's `lookup()` derives them for Fastify. */
   deriveConstraints (req: unknown): Constraints | undefined {
     return this.#routes.constrainer.deriveConstraints(req)
@@ -319,33 +342,40 @@ export class MethodRegistry {
    * answer is fixed at startup); null when it depends on the request and must be resolved per request.
    */
   fixedAnswer (url: string): Answer | null {
-    const [path, ...others] = normalisePattern(url, this.#matching)
-    if (path === undefined || others.length > 0) return null
-    for (const method of INDEX_METHODS) {
-      const entry = this.#patterns.findRoute(method, path)?.store
-      if (entry !== undefined) return entry.plan === Plan.Fixed ? entry.answer : null
-    }
-    return null
+    const [variant, ...others] = patternVariants(url, this.#matching)
+    if (variant === undefined || others.length > 0) return null
+    const entry = this.#entries.get(variant.key)
+    return entry?.plan === Plan.Fixed ? entry.answer : null
   }
 
-  /** The index entry of a normalised pattern, created on first sight. */
-  #index (path: string, create: () => PatternEntry): PatternEntry {
-    for (const method of INDEX_METHODS) {
-      const existing = this.#patterns.findRoute(method, path)
-      if (existing !== null) return existing.store
-    }
-    const entry = create()
+  /**
+   * Puts a new pattern into the index tree of the first method that takes it. find-my-way stores patterns
+   * that differ only in a parameter's regex as one (`/:()`) and refuses the second under one method.
+   */
+  #index (path: string, entry: PatternEntry): void {
     for (const [level, method] of INDEX_METHODS.entries()) {
-      try {
-        this.#patterns.on(method, path, {}, noop, entry)
-      } catch (error) {
-        if (!isDuplicate(error)) throw error
-        continue
-      }
+      if (!this.#insert(this.#patterns, method, path, undefined, entry)) continue
       if (level > 0 && !this.#overflow.includes(method)) this.#overflow.push(method)
-      return entry
+      return
     }
     throw new Error(`fastify-method-not-allowed: too many regex variants of the pattern ${path}`)
+  }
+
+  /**
+   * Inserts a route; false when the router already holds one of that method, pattern and constraints.
+   * Any other refusal is one Fastify's router did not make (it holds the route): a constraint strategy
+   * we cannot see.
+   */
+  #insert<Store> (router: Router<Store>, method: string, path: string, constraints: Constraints | undefined, store: Store): boolean {
+    try {
+      router.on(method, path, constraints === undefined ? {} : { constraints }, noop, store)
+      return true
+    } catch (error) {
+      if (error instanceof Error && error.message.includes('already declared')) return false
+      throw new Error(`fastify-method-not-allowed: cannot match ${method} ${path} as Fastify does ` +
+        `(${(error as Error).message}). A constraint strategy added with addConstraintStrategy() before the ` +
+        'plugin is not visible to it: register the plugin first, or give the strategy in routerOptions.constraints.', { cause: error })
+    }
   }
 
   #matchesIgnoringConstraints (method: string, url: string): boolean {
@@ -369,32 +399,3 @@ export class MethodRegistry {
     return false
   }
 }
-
-/**
- * A pattern as find-my-way stores it (index.js `on()`): an optional last parameter expands into two
- * patterns, duplicate and trailing slashes are dropped when the router ignores them.
- */
-function normalisePattern (url: string, matching: MatchingOptions): string[] {
-  const paths = OPTIONAL_PARAM.test(url)
-    ? [url.replace(OPTIONAL_PARAM, '$1$2'), url.replace(OPTIONAL_PARAM, '$2') || '/']
-    : [url]
-  return paths.map(path => {
-    if (matching.ignoreDuplicateSlashes) path = path.replace(DUPLICATE_SLASHES, '/')
-    if (matching.ignoreTrailingSlash && path.length > 1 && path.endsWith('/')) path = path.slice(0, -1)
-    return path
-  })
-}
-
-/**
- * Inserts a route, once: Fastify already refused real duplicates, so a duplicate here is a route Fastify
- * registered twice on purpose (its automatic HEAD route next to an explicit one) and the first one stands.
- */
-function insertOnce<Store> (router: Router<Store>, method: string, url: string, constraints: Constraints | undefined, store: Store): void {
-  try {
-    router.on(method, url, constraints === undefined ? {} : { constraints }, noop, store)
-  } catch (error) {
-    if (!isDuplicate(error)) throw error
-  }
-}
-
-const isDuplicate = (error: unknown): boolean => error instanceof Error && error.message.includes('already declared')
