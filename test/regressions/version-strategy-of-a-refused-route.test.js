@@ -1,0 +1,26 @@
+import { test } from 'node:test'
+import { appWith, answer, ok } from '../support/with-plugin.js'
+
+// find-my-way's `on()` notes a route's constraint strategies as in use (constrainer.noteUsage) before it
+// parses the pattern, so a versioned route it then refuses (here a wildcard that is not last) still turns
+// version matching on in Fastify's router: from then on a request carrying `Accept-Version` matches no
+// unversioned route (the version strategy must match whenever it is derived). The plugin leaves refused
+// routes out of its own routers, where version is never in use: it took GET / to be served under
+// `Accept-Version: 1.0.0` and answered every method, GET included, with 405 and `Allow: GET, HEAD, OPTIONS`,
+// where Fastify routes nothing and answers 404.
+test('a refused versioned route still makes Accept-Version reject unversioned routes', { todo: 'plugin bug: a refused registration turns the version strategy on in Fastify\'s router, not in the plugin\'s' }, async (t) => {
+  const app = await appWith(app => {
+    t.assert.throws(() => app.route({ method: 'GET', url: '/a/*/', constraints: { version: '1.0.0' }, handler: ok }), /Wildcard must be the last character/)
+    app.get('/', ok)
+  })
+  t.after(() => app.close())
+  const headers = { 'accept-version': '1.0.0' }
+  // Without the header GET / is served; with it Fastify routes no method to /.
+  t.assert.deepStrictEqual(await answer(app, 'GET', '/'), { status: 200, allow: undefined })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/'), { status: 405, allow: 'GET, HEAD, OPTIONS' })
+  t.assert.deepStrictEqual(await answer(app, 'GET', '/', headers), { status: 404, allow: undefined })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/', headers), { status: 404, allow: undefined })
+  t.assert.deepStrictEqual(await answer(app, 'OPTIONS', '/', headers), { status: 404, allow: undefined })
+  t.assert.deepStrictEqual(app.allowedMethods('/', { version: '1.0.0' }), [])
+  t.assert.deepStrictEqual(app.allowedMethods('/'), ['GET', 'HEAD', 'OPTIONS'])
+})
