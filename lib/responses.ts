@@ -1,8 +1,10 @@
 import type { FastifyReply } from 'fastify'
-import { MethodNotAllowedError, NotImplementedError, methodNotAllowedMessage, withoutStack, type MethodNotAllowedBody } from './errors.js'
+import { MethodNotAllowedError, NotImplementedError, methodNotAllowedMessage, withoutStack } from './errors.js'
 import { usesDefaultErrorHandler } from './fastify-wrappers.js'
 import { formatAllow } from './allow-header.js'
 import { OptionsDescriptionSchema, type OptionsDescription } from './describe.js'
+
+const BODY_START = '{"statusCode":405,"code":"FST_ERR_METHOD_NOT_ALLOWED","error":"Method Not Allowed","message":'
 
 /**
  * 405 Method Not Allowed. RFC 9110 15.5.6: it MUST carry `Allow`. The header is set before the error is
@@ -18,15 +20,11 @@ export function sendMethodNotAllowed (reply: FastifyReply, method: string, url: 
   reply.header('allow', allow)
   if (cacheControl !== undefined) reply.header('cache-control', cacheControl)
   if (direct && usesDefaultErrorHandler(reply.server)) {
-    const body: MethodNotAllowedBody = {
-      statusCode: 405,
-      code: 'FST_ERR_METHOD_NOT_ALLOWED',
-      error: 'Method Not Allowed',
-      message: methodNotAllowedMessage(method, url)
-    }
+    const message = methodNotAllowedMessage(method, url)
     reply.code(405)
-    reply.log.info({ res: reply }, body.message)
-    reply.send(body)
+    reply.log.info({ res: reply }, message)
+    // The bytes Fastify's error serialiser writes for this error (MethodNotAllowedBody), built directly.
+    reply.type('application/json; charset=utf-8').send(`${BODY_START}${JSON.stringify(message)}}`)
     return
   }
   reply.send(withoutStack(() => new MethodNotAllowedError(method, url, methods)))
