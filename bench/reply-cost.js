@@ -6,7 +6,7 @@
 // overlapping patterns; `solo` keeps the first 8, `overlap` the last 4), one after the other in each round (the
 // order reversed every other round), so that all four see the same background load:
 // - plain: Fastify's own 404;
-// - 405-error: a fixed 405 sent as lib/responses.js sends it (a MethodNotAllowedError without stack, through
+// - 405-error: a fixed 405 sent as lib/responses.js sends it to an app with its own error handler (a MethodNotAllowedError without stack, through
 //   Fastify's error path: reply.send(error) -> error handler -> reply.send(error) -> error serializer);
 // - 405-object: the same status, Allow and body sent as a plain object (the normal reply path);
 // - ours: the plugin itself, lookup included.

@@ -5,7 +5,7 @@
 //   kind ours-aos       the same with `allowOnSuccess: true` (Allow on every response of a matched route)
 //   kind fastify-allow  Fastify with fastify-allow 2.0.0 registered before the routes, as its README says
 //   kind 405-error      (reply-cost.js) no plugin; every unmatched request gets a fixed 405 sent the way
-//                       lib/responses.js sends it: a MethodNotAllowedError through Fastify's error path
+//                       lib/responses.js sends it to apps with their own error handler: a MethodNotAllowedError through the error path
 //   kind 405-object     (reply-cost.js) the same 405 sent as a plain object body
 //
 // It listens on 127.0.0.1 (an ephemeral port), sends `{ port }` to the parent, answers 'cpu' with its CPU
