@@ -51,7 +51,7 @@ const builders = {
   registry (routes) {
     const registry = new MethodRegistry(true)
     for (const route of withHead(routes)) registry.add({ method: route.method, url: route.url, constraints: undefined, included: true })
-    registry.build(MATCHING, () => true) // every generated route is in the router
+    registry.build(MATCHING, () => 'yes') // every generated route is in the router
     return registry
   },
   fastify: (routes) => app(routes),

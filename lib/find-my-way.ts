@@ -26,6 +26,7 @@ export interface Router<Store> {
     strategies: Record<string, ConstraintStrategy | undefined>
     strategiesInUse: Set<string>
     asyncStrategiesInUse: Set<string>
+    noteUsage: (constraints: Constraints) => void
     deriveConstraints: ((req: unknown) => Constraints | undefined) & ((req: unknown, ctx: undefined, done: DeriveCallback) => void)
   }
 }

@@ -88,9 +88,9 @@ const plugin: FastifyPluginAsync<FastifyMethodNotAllowedOptions> = async (fastif
     const matching = readMatchingOptions(fastify)
     registry.build({ ...matching, constraints: { ...matching.constraints, ...addedStrategies } }, (method, url, constraints) => {
       try {
-        return fastify.hasRoute({ method: method as HTTPMethods, url, constraints })
+        return fastify.hasRoute({ method: method as HTTPMethods, url, constraints }) ? 'yes' : 'no'
       } catch {
-        return false // a pattern find-my-way cannot even parse: Fastify refused it
+        return 'unparsable' // find-my-way cannot parse the pattern: Fastify's router refused it
       }
     })
     done()

@@ -18,6 +18,9 @@ export interface RouteRecord {
   sharedSchemas?: (() => Record<string, unknown>) | undefined
 }
 
+/** Whether Fastify's router holds a pattern; `unparsable`: its router refused it while parsing it. */
+export type RouterHolds = 'yes' | 'no' | 'unparsable'
+
 /** What the registry answers for a known URL: the methods Fastify routes there, and their `Allow` value. */
 export interface Answer {
   readonly methods: readonly string[]
@@ -149,7 +152,7 @@ export class MethodRegistry {
    * every route is known. `isRouted(method, pattern, constraints)` tells whether Fastify's router holds a
    * pattern: onRoute also announces routes whose registration then failed (and that the app caught).
    */
-  build (matching: MatchingOptions, isRouted: (method: string, pattern: string, constraints: Constraints) => boolean): void {
+  build (matching: MatchingOptions, isRouted: (method: string, pattern: string, constraints: Constraints) => RouterHolds): void {
     const records = this.#records
     this.#records = []
     this.#ready = true
@@ -167,7 +170,13 @@ export class MethodRegistry {
         ? route.constraints
         : undefined
       for (const variant of patternVariants(route.url, matching)) {
-        if (!isRouted(route.method, variant.normalised, constraints ?? {})) continue
+        const holds = isRouted(route.method, variant.normalised, constraints ?? {})
+        if (holds !== 'yes') {
+          // find-my-way notes a route's constraint strategies as in use before it parses the pattern
+          // (index.js `_on`): a route it refused as unparsable still turns, say, version matching on.
+          if (holds === 'unparsable' && constraints !== undefined) this.#routes.constrainer.noteUsage(constraints)
+          continue
+        }
         this.#served.add(route.method)
         if (!route.included) continue
         const catchAll = isCatchAll(variant.normalised)

@@ -613,31 +613,7 @@ export async function checkApp (app, requests) {
  * checking without the bug's cause (another mismatch there still fails). Delete an entry, and the `todo`
  * of its test, once its bug is fixed.
  */
-const KNOWN_BUGS = [
-  // test/regressions/version-strategy-of-a-refused-route.test.js
-  {
-    name: 'a refused versioned route turns the version strategy on in Fastify\'s router, not in the plugin\'s',
-    explains (error) {
-      const { app, request, dropped = [] } = error.details
-      if (request?.headers['accept-version'] === undefined) return false
-      // The registration errors of the versioned routes (null: registered). Only while none made it into
-      // the router: one that did turns version on in the plugin's routers too.
-      const versioned = flatRoutes(app).flatMap((route, i) => route.constraints?.version === undefined ? [] : [dropped[i] ?? null])
-      return versioned.length > 0 && versioned.every(message => message !== null)
-    },
-    retry (error, requests) {
-      const { app, dropped = [] } = error.details
-      let index = 0
-      const keep = (route) => !(dropped[index++] !== null && route.constraints?.version !== undefined)
-      const routes = app.routes.flatMap(item => {
-        if (item.routes === undefined) return keep(item) ? [item] : []
-        const kept = item.routes.filter(keep)
-        return kept.length === 0 ? [] : [{ ...item, routes: kept }]
-      })
-      return { app: { ...app, routes }, requests }
-    }
-  }
-]
+const KNOWN_BUGS = []
 
 /** A router option as Fastify applies it: `routerOptions` wins over the top level. */
 const routerOption = (app, key) => app.fastify.routerOptions?.[key] ?? app.fastify[key]
