@@ -49,8 +49,6 @@ const plugin: FastifyPluginAsync<FastifyMethodNotAllowedOptions> = async (fastif
   assertNoRoutesYet(fastify)
 
   const registry = new MethodRegistry(options.autoOptions)
-  /** Routes written as '/' inside a prefix: Fastify may also route prefix + '/' without telling onRoute. */
-  const prefixRoots: RouteRecord[] = []
   const addedStrategies: Record<string, ConstraintStrategy> = {}
   captureConstraintStrategies(fastify, addedStrategies)
 
@@ -72,7 +70,11 @@ const plugin: FastifyPluginAsync<FastifyMethodNotAllowedOptions> = async (fastif
         sharedSchemas: options.describeOptions ? () => this.getSchemas() : undefined
       }
       registry.add(record)
-      if (isPrefixRoot && method !== 'HEAD') prefixRoots.push(record)
+      // fastify lib/route.js: with `prefixTrailingSlash: 'both'` (the default), a '/' route in a prefix is
+      // routed at prefix and prefix + '/', but onRoute is told of the first only. Recorded right after it,
+      // in Fastify's order (find-my-way compiles each node's constraint matching as routes arrive); the
+      // registry keeps it only if Fastify's router holds it.
+      if (isPrefixRoot && method !== 'HEAD') registry.add({ ...record, url: record.url + '/' })
     }
     if (included && options.allowOnSuccess) {
       // A route-level hook, added the way Fastify documents for onRoute: only the routes pay for it.
@@ -82,9 +84,6 @@ const plugin: FastifyPluginAsync<FastifyMethodNotAllowedOptions> = async (fastif
   })
 
   fastify.addHook('onReady', function buildRegistry (done) {
-    // fastify lib/route.js: with `prefixTrailingSlash: 'both'` (the default), a '/' route in a prefix is
-    // routed at prefix and prefix + '/', but onRoute is told of the first only. Fastify's router decides.
-    for (const root of prefixRoots) registry.add({ ...root, url: root.url + '/' })
     const matching = readMatchingOptions(fastify)
     registry.build({ ...matching, constraints: { ...matching.constraints, ...addedStrategies } }, (method, url, constraints) => {
       try {

@@ -173,8 +173,11 @@ export class MethodRegistry {
         const holds = isRouted(route.method, variant.normalised, constraints ?? {})
         if (holds !== 'yes') {
           // find-my-way notes a route's constraint strategies as in use before it parses the pattern
-          // (index.js `_on`): a route it refused as unparsable still turns, say, version matching on.
-          if (holds === 'unparsable' && constraints !== undefined) this.#routes.constrainer.noteUsage(constraints)
+          // (index.js `_on`): a route it refused as unparsable still turns, say, version matching on, if
+          // Fastify got as far as `router.on()` (see `#reachesRouterOn`).
+          if (holds === 'unparsable' && constraints !== undefined && this.#reachesRouterOn(route.url, constraints)) {
+            this.#routes.constrainer.noteUsage(constraints)
+          }
           continue
         }
         this.#served.add(route.method)
@@ -384,6 +387,19 @@ export class MethodRegistry {
       throw new Error(`fastify-method-not-allowed: cannot match ${method} ${path} as Fastify does ` +
         `(${(error as Error).message}). A constraint strategy added with addConstraintStrategy() before the ` +
         'plugin is not visible to it: register the plugin first, or give the strategy in routerOptions.constraints.', { cause: error })
+    }
+  }
+
+  /**
+   * fastify lib/route.js looks up the HEAD route of a URL before `router.on()`: once the router has a HEAD
+   * tree, that look-up parses the pattern and throws first. Our `#routes` holds the routes in Fastify's order.
+   */
+  #reachesRouterOn (url: string, constraints: Constraints): boolean {
+    try {
+      this.#routes.findRoute('HEAD', url, constraints)
+      return true
+    } catch {
+      return false
     }
   }
 

@@ -25,3 +25,19 @@ test('a refused versioned route still makes Accept-Version reject unversioned ro
   t.assert.deepStrictEqual(app.allowedMethods('/', { version: '1.0.0' }), [])
   t.assert.deepStrictEqual(app.allowedMethods('/'), ['GET', 'HEAD', 'OPTIONS'])
 })
+
+// Fuzzer seed 773718252: Fastify looks up the URL's HEAD route before router.on(); once a HEAD route exists,
+// that look-up throws first on an unparsable pattern and version matching is never turned on. The plugin,
+// turning it on for every refused versioned route, answered 404 where Fastify routes `GET /p/`.
+test('a versioned route refused before Fastify\'s router saw it leaves version matching off', async (t) => {
+  const app = await appWith(app => {
+    app.register(async (child) => {
+      child.get('/', ok)
+      t.assert.throws(() => child.route({ method: 'GET', url: '/*/', constraints: { version: '1.0.0' }, handler: ok }), /Wildcard must be the last character/)
+    }, { prefix: '/p' })
+  })
+  t.after(() => app.close())
+  const headers = { 'accept-version': '1.0.0' }
+  t.assert.deepStrictEqual(await answer(app, 'GET', '/p/', headers), { status: 200, allow: undefined })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/p/', headers), { status: 405, allow: 'GET, HEAD, OPTIONS' })
+})
