@@ -73,7 +73,7 @@ function collectReferences (value: unknown, shared: Record<string, unknown>, int
 
 /**
  * Whether an `Accept` header admits `application/json` (RFC 9110 12.5.1): through `application/json`,
- * `application/*` or `* / *` with a non-zero weight. A request without `Accept` did not ask for a body,
+ * `application/*` or the full wildcard (star, slash, star) with a non-zero weight. A request without `Accept` did not ask for a body,
  * so it gets none (the plain OPTIONS answer).
  */
 export function acceptsJson (accept: string | undefined): boolean {
