@@ -78,7 +78,7 @@ const plugin: FastifyPluginAsync<FastifyMethodNotAllowedOptions> = async (fastif
     }
     if (included && options.allowOnSuccess) {
       // A route-level hook, added the way Fastify documents for onRoute: only the routes pay for it.
-      const hook = createAllowOnSuccessHook(registry, route.url, isPrefixRoot, options.filterAllowed === undefined ? null : narrow)
+      const hook = createAllowOnSuccessHook(registry, route.url, isPrefixRoot, narrow, options.filterAllowed !== undefined)
       route.onRequest = route.onRequest === undefined ? [hook] : [route.onRequest, hook].flat()
     }
   })

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import type { Constraints } from './find-my-way.js'
-import type { MethodRegistry } from './registry.js'
+import type { Answer, MethodRegistry } from './registry.js'
 import type { NormalisedOptions } from './options.js'
 import { sendDescription, sendMethodNotAllowed, sendNotImplemented, sendOptions } from './responses.js'
 import { acceptsJson, describeResource } from './describe.js'
@@ -10,6 +10,10 @@ export type RequestHook = (request: FastifyRequest, reply: FastifyReply, done: H
 
 /** Narrows a computed allowed set with the app's `filterAllowed`, keeping our order and our methods only. */
 export type Narrow = (request: FastifyRequest, methods: readonly string[]) => readonly string[]
+
+/** The `Allow` value of `methods`, a narrowing of `answer.methods`: the precomputed one when nothing was narrowed. */
+export const allowOf = (answer: Answer, methods: readonly string[]): string =>
+  methods === answer.methods ? answer.allow : formatAllow(methods)
 
 export function createNarrow (filterAllowed: NormalisedOptions['filterAllowed']): Narrow {
   if (filterAllowed === undefined) return (_request, methods) => methods
@@ -52,7 +56,7 @@ export function createNotFoundHooks (registry: MethodRegistry, options: Normalis
     const answer = registry.resolve(url, method, request.raw, constraints)
     if (answer === null) return done()
     const methods = narrow(request, answer.methods)
-    const allow = methods === answer.methods ? answer.allow : formatAllow(methods)
+    const allow = allowOf(answer, methods)
     if (method === 'OPTIONS' && autoOptions) answerOptions(request, reply, url, methods, allow, constraints)
     else sendMethodNotAllowed(reply, method, url, methods, allow, cacheControl, true)
   }
@@ -87,7 +91,7 @@ export function createNotFoundHooks (registry: MethodRegistry, options: Normalis
       const answer = registry.resolveDeclinedOptions(url, request.raw, constraints)
       if (answer === null) return done()
       const methods = narrow(request, answer.methods)
-      answerOptions(request, reply, url, methods, methods === answer.methods ? answer.allow : formatAllow(methods), constraints)
+      answerOptions(request, reply, url, methods, allowOf(answer, methods), constraints)
     })
   }
 
