@@ -142,7 +142,7 @@ async function main () {
   const started = Date.now()
   const elapsed = () => `[${((Date.now() - started) / 1000).toFixed(0)} s]`
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
-  console.log(`# fastify-method-not-allowed benchmarks${quick ? ' (BENCH_QUICK: smoke run, numbers are not meaningful)' : ''}\n`)
+  console.log(`# fastify-allowed-methods benchmarks${quick ? ' (BENCH_QUICK: smoke run, numbers are not meaningful)' : ''}\n`)
   console.log(`Node ${process.version}, ${os.cpus().length} cores (${os.availableParallelism()} available), ${cpu}, ${os.platform()} ${os.release()}`)
   console.log(`Config: ${JSON.stringify(config)}`)
 

@@ -1,7 +1,7 @@
 // One benchmark server, run as a child process of http.js (IPC channel required):
 //
 //   kind plain          Fastify, no plugin; plus a hand-written OPTIONS route on OPTIONS_PATTERN
-//   kind ours           Fastify with fastify-method-not-allowed (dist/index.js) registered before the routes
+//   kind ours           Fastify with fastify-allowed-methods (dist/index.js) registered before the routes
 //   kind ours-aos       the same with `allowOnSuccess: true` (Allow on every response of a matched route)
 //   kind fastify-allow  Fastify with fastify-allow 2.0.0 registered before the routes, as its README says
 //   kind 405-error      (reply-cost.js) no plugin; every unmatched request gets a fixed 405 sent the way

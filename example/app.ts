@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import fastifyMethodNotAllowed, { MethodNotAllowedSchema } from 'fastify-method-not-allowed'
+import fastifyAllowedMethods, { MethodNotAllowedSchema } from 'fastify-allowed-methods'
 
 const User = Type.Object({ id: Type.Integer(), name: Type.String() })
 const UserParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
@@ -10,7 +10,7 @@ const UserParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
 export async function buildApp (): Promise<FastifyInstance> {
   const app = Fastify().withTypeProvider<TypeBoxTypeProvider>()
   // First, so that it sees every route.
-  await app.register(fastifyMethodNotAllowed, { cacheControl: 'max-age=60' })
+  await app.register(fastifyAllowedMethods, { cacheControl: 'max-age=60' })
 
   const users = new Map([[1, { id: 1, name: 'Ada' }]])
 

@@ -1,5 +1,5 @@
-// The CommonJS entry: `require('fastify-method-not-allowed')` returns the plugin itself, so that
-// `app.register(require('fastify-method-not-allowed'))` works, with the named exports as its properties
+// The CommonJS entry: `require('fastify-allowed-methods')` returns the plugin itself, so that
+// `app.register(require('fastify-allowed-methods'))` works, with the named exports as its properties
 // (the shape @fastify/cors exports). It loads the ES module build: Node >= 20.19 can require() it.
 import esm = require('./index.js')
 

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, HTTPMethods } from 'fastify'
-import { normaliseOptions, type FastifyMethodNotAllowedOptions } from './options.js'
+import { normaliseOptions, type FastifyAllowedMethodsOptions } from './options.js'
 import { readMatchingOptions } from './router-options.js'
 import { MethodRegistry, type RouteRecord } from './registry.js'
 import { createNarrow, createNotFoundHooks } from './not-found-hook.js'
@@ -10,7 +10,7 @@ import { createAllowOnSuccessHook } from './allow-on-success.js'
 import { keepHookInNotFoundHandlers, captureConstraintStrategies } from './fastify-wrappers.js'
 import type { ConstraintStrategy, Constraints } from './find-my-way.js'
 
-export type { FastifyMethodNotAllowedOptions } from './options.js'
+export type { FastifyAllowedMethodsOptions } from './options.js'
 export { OptionsSchema } from './options.js'
 export {
   OptionsDescriptionSchema, MethodDescriptionSchema, type OptionsDescription, type MethodDescription
@@ -40,11 +40,11 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     /** `false` keeps this route out of the method registry; `true` keeps it in whatever `includeRoute` says. */
-    methodNotAllowed?: boolean
+    allowedMethods?: boolean
   }
 }
 
-const plugin: FastifyPluginAsync<FastifyMethodNotAllowedOptions> = async (fastify, rawOptions) => {
+const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify, rawOptions) => {
   const options = normaliseOptions(rawOptions)
   assertNoRoutesYet(fastify)
 
@@ -56,7 +56,7 @@ const plugin: FastifyPluginAsync<FastifyMethodNotAllowedOptions> = async (fastif
 
   fastify.addHook('onRoute', function recordRoute (route) {
     const methods = Array.isArray(route.method) ? route.method : [route.method]
-    const choice = route.config?.methodNotAllowed
+    const choice = route.config?.allowedMethods
     // Routes kept out still serve their method: they count for notImplemented.
     const included = choice === true || (choice !== false && options.includeRoute(route))
     const isPrefixRoot = route.prefix !== '' && route.routePath === ''
@@ -102,15 +102,15 @@ const plugin: FastifyPluginAsync<FastifyMethodNotAllowedOptions> = async (fastif
   setNotFoundHandler.call(fastify, {}, options.notFound)
 
   fastify.decorate('allowedMethods', function allowedMethods (url: string, constraints?: Record<string, unknown>): string[] {
-    if (!registry.ready) throw new Error('fastify-method-not-allowed: allowedMethods() is available once the app is ready (after `await app.ready()`)')
-    if (typeof url !== 'string') throw new TypeError('fastify-method-not-allowed: allowedMethods(url) needs a string URL')
+    if (!registry.ready) throw new Error('fastify-allowed-methods: allowedMethods() is available once the app is ready (after `await app.ready()`)')
+    if (typeof url !== 'string') throw new TypeError('fastify-allowed-methods: allowedMethods(url) needs a string URL')
     // Without constraints, constrained routes do not match (as with fastify.findRoute()).
     return [...(registry.resolve(url, undefined, undefined, registry.constraintsInUse(constraints ?? {}))?.methods ?? [])]
   })
 
   if (options.replyDecorator !== false) {
     if (fastify.hasReplyDecorator(options.replyDecorator)) {
-      throw new TypeError(`fastify-method-not-allowed: option "replyDecorator": reply.${options.replyDecorator}() already ` +
+      throw new TypeError(`fastify-allowed-methods: option "replyDecorator": reply.${options.replyDecorator}() already ` +
         'exists (@fastify/sensible adds reply.methodNotAllowed()). Choose another name, e.g. ' +
         "`replyDecorator: 'sendMethodNotAllowed'`, or false.")
     }
@@ -133,12 +133,12 @@ const plugin: FastifyPluginAsync<FastifyMethodNotAllowedOptions> = async (fastif
 function assertNoRoutesYet (fastify: FastifyInstance): void {
   const routes = fastify.printRoutes({ commonPrefix: false })
   if (routes !== '(empty tree)') {
-    throw new Error('fastify-method-not-allowed: routes were registered before the plugin, so they would be ' +
-      'missing from every Allow header. Register the plugin first: `await app.register(fastifyMethodNotAllowed)` ' +
+    throw new Error('fastify-allowed-methods: routes were registered before the plugin, so they would be ' +
+      'missing from every Allow header. Register the plugin first: `await app.register(fastifyAllowedMethods)` ' +
       `before any route. Routes found:\n${routes}`)
   }
 }
 
-/** The plugin. Register it before any route: `await app.register(fastifyMethodNotAllowed, options)`. */
-export const fastifyMethodNotAllowed = fp(plugin, { fastify: '5.x', name: 'fastify-method-not-allowed' })
-export default fastifyMethodNotAllowed
+/** The plugin. Register it before any route: `await app.register(fastifyAllowedMethods, options)`. */
+export const fastifyAllowedMethods = fp(plugin, { fastify: '5.x', name: 'fastify-allowed-methods' })
+export default fastifyAllowedMethods

@@ -2,8 +2,8 @@ import { Type, type TSchema } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 
-/** Options of fastify-method-not-allowed. */
-export interface FastifyMethodNotAllowedOptions {
+/** Options of fastify-allowed-methods. */
+export interface FastifyAllowedMethodsOptions {
   /**
    * Answer OPTIONS for every known URL that has no OPTIONS route of its own: 200, `Allow`,
    * `Content-Length: 0`, no body (RFC 9110 9.3.7). `OPTIONS *` gets the union of the app's methods.
@@ -46,7 +46,7 @@ export interface FastifyMethodNotAllowedOptions {
    */
   replyDecorator?: string | false
   /**
-   * Decides for every route whether it enters the registry. A route's `config.methodNotAllowed`, when set,
+   * Decides for every route whether it enters the registry. A route's `config.allowedMethods`, when set,
    * decides for that route instead.
    * @default () => true
    */
@@ -58,8 +58,8 @@ export interface NormalisedOptions {
   readonly autoOptions: boolean
   readonly notImplemented: boolean
   readonly cacheControl: string | undefined
-  readonly notFound: FastifyMethodNotAllowedOptions['notFound']
-  readonly filterAllowed: FastifyMethodNotAllowedOptions['filterAllowed']
+  readonly notFound: FastifyAllowedMethodsOptions['notFound']
+  readonly filterAllowed: FastifyAllowedMethodsOptions['filterAllowed']
   readonly includeRoute: (route: RouteOptions) => boolean
   readonly describeOptions: boolean
   readonly allowOnSuccess: boolean
@@ -83,7 +83,7 @@ export const OptionsSchema = Type.Object({
   replyDecorator: Type.Optional(Type.Union([Type.String({ pattern: '^[A-Za-z_$][\\w$]*$' }), Type.Literal(false)]))
 }, { additionalProperties: false })
 
-const PACKAGE = 'fastify-method-not-allowed'
+const PACKAGE = 'fastify-allowed-methods'
 
 /**
  * Validates the registration options against `OptionsSchema` and applies the defaults.
@@ -102,7 +102,7 @@ export function normaliseOptions (options: unknown): NormalisedOptions {
       ? `${PACKAGE}: option "${name}" ${describe(name)}, got ${JSON.stringify(own[name]) ?? typeof own[name]}`
       : `${PACKAGE}: unknown option "${name}" (known: ${[...KNOWN].join(', ')})`)
   }
-  const valid = own as FastifyMethodNotAllowedOptions
+  const valid = own as FastifyAllowedMethodsOptions
   return Object.freeze({
     autoOptions: valid.autoOptions ?? true,
     notImplemented: valid.notImplemented ?? false,

@@ -370,7 +370,7 @@ export class MethodRegistry {
       if (level > 0 && !this.#overflow.includes(method)) this.#overflow.push(method)
       return
     }
-    throw new Error(`fastify-method-not-allowed: too many regex variants of the pattern ${path}`)
+    throw new Error(`fastify-allowed-methods: too many regex variants of the pattern ${path}`)
   }
 
   /**
@@ -384,7 +384,7 @@ export class MethodRegistry {
       return true
     } catch (error) {
       if (error instanceof Error && error.message.includes('already declared')) return false
-      throw new Error(`fastify-method-not-allowed: cannot match ${method} ${path} as Fastify does ` +
+      throw new Error(`fastify-allowed-methods: cannot match ${method} ${path} as Fastify does ` +
         `(${(error as Error).message}). A constraint strategy added with addConstraintStrategy() before the ` +
         'plugin is not visible to it: register the plugin first, or give the strategy in routerOptions.constraints.', { cause: error })
     }

@@ -73,7 +73,7 @@ test('a \'/\' route in a prefix, served at prefix and prefix + \'/\'', async (t)
 
 test('routes kept out of the registry, and the app\'s other hooks, are left alone', async (t) => {
   const app = await appWith((app) => {
-    app.get('/private', { config: { methodNotAllowed: false } }, ok)
+    app.get('/private', { config: { allowedMethods: false } }, ok)
     app.get('/hooked', { onRequest: async (request, reply) => { reply.header('x-own', '1') } }, ok)
   }, on)
   t.assert.strictEqual((await app.inject({ method: 'GET', url: '/private' })).headers.allow, undefined)

@@ -4,13 +4,13 @@
 // `..`, absolute-form and `*` targets, lowercase methods) go over a raw socket.
 import { test, describe, before, after } from 'node:test'
 import Fastify from 'fastify'
-import fastifyMethodNotAllowed from '../dist/index.js'
+import fastifyAllowedMethods from '../dist/index.js'
 import { methodNotAllowedBody, notImplementedBody } from './support/expected.js'
 import { rawRequest, rawRequestText } from './support/raw-http.js'
 
 async function build (pluginOptions) {
   const app = Fastify()
-  if (pluginOptions !== undefined) await app.register(fastifyMethodNotAllowed, pluginOptions)
+  if (pluginOptions !== undefined) await app.register(fastifyAllowedMethods, pluginOptions)
   app.get('/x', async () => 'x')
   app.get('/users', async () => ['ada'])
   app.post('/users', async () => 'created')

@@ -40,11 +40,11 @@ test('a constrained catch-all joins Allow only for requests it accepts', async (
   t.assert.deepStrictEqual(await answer(app, 'POST', '/elsewhere', { host: 'a.example' }), { status: 404, allow: undefined })
 })
 
-test('config: { methodNotAllowed: false } keeps a route out of the registry', async (t) => {
+test('config: { allowedMethods: false } keeps a route out of the registry', async (t) => {
   const app = await appWith(app => {
-    app.get('/hidden', { config: { methodNotAllowed: false } }, ok)
+    app.get('/hidden', { config: { allowedMethods: false } }, ok)
     app.get('/shared', ok)
-    app.post('/shared', { config: { methodNotAllowed: false } }, ok)
+    app.post('/shared', { config: { allowedMethods: false } }, ok)
   })
   t.assert.deepStrictEqual(await answer(app, 'POST', '/hidden'), { status: 404, allow: undefined })
   t.assert.deepStrictEqual(await answer(app, 'PUT', '/shared'), { status: 405, allow: 'GET, HEAD, OPTIONS' })
@@ -52,10 +52,10 @@ test('config: { methodNotAllowed: false } keeps a route out of the registry', as
   t.assert.strictEqual((await app.inject({ method: 'GET', url: '/hidden' })).statusCode, 200)
 })
 
-test('includeRoute decides for every route; config: { methodNotAllowed: true } overrides it', async (t) => {
+test('includeRoute decides for every route; config: { allowedMethods: true } overrides it', async (t) => {
   const app = await appWith(app => {
     app.get('/internal/health', ok)
-    app.get('/internal/kept', { config: { methodNotAllowed: true } }, ok)
+    app.get('/internal/kept', { config: { allowedMethods: true } }, ok)
     app.get('/public', ok)
   }, { pluginOptions: { includeRoute: (route) => !route.url.startsWith('/internal/') } })
   t.assert.deepStrictEqual(await answer(app, 'POST', '/internal/health'), { status: 404, allow: undefined })

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import Fastify from 'fastify'
-import fastifyMethodNotAllowed from '../dist/index.js'
+import fastifyAllowedMethods from '../dist/index.js'
 import { appWith, answer, ok } from './support/with-plugin.js'
 
 test('fastify.allowedMethods(url) returns the sorted Allow list of a concrete URL', async (t) => {
@@ -25,7 +25,7 @@ test('allowedMethods returns a fresh array each time', async (t) => {
 
 test('allowedMethods before ready() fails loudly', async (t) => {
   const app = Fastify()
-  await app.register(fastifyMethodNotAllowed)
+  await app.register(fastifyAllowedMethods)
   t.assert.throws(() => app.allowedMethods('/a'), /available once the app is ready/)
 })
 
@@ -105,6 +105,6 @@ test('replyDecorator names the reply decorator, or turns it off', async (t) => {
 test('a reply decorator of the same name already present: a TypeError naming the option', async (t) => {
   const app = Fastify()
   app.decorateReply('methodNotAllowed', function () {})
-  app.register(fastifyMethodNotAllowed)
-  await t.assert.rejects(app.ready(), /fastify-method-not-allowed: option "replyDecorator": reply\.methodNotAllowed\(\) already exists/)
+  app.register(fastifyAllowedMethods)
+  await t.assert.rejects(app.ready(), /fastify-allowed-methods: option "replyDecorator": reply\.methodNotAllowed\(\) already exists/)
 })

@@ -100,7 +100,7 @@ test('routes opted out, and methods narrowed away by filterAllowed, are never de
   const app = await appWith((app) => {
     app.get('/doc', { schema: { summary: 'read' } }, ok)
     app.put('/doc', { schema: { summary: 'write' } }, ok)
-    app.post('/doc', { schema: { summary: 'internal' }, config: { methodNotAllowed: false } }, ok)
+    app.post('/doc', { schema: { summary: 'internal' }, config: { allowedMethods: false } }, ok)
   }, {
     pluginOptions: {
       describeOptions: true,

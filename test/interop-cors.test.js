@@ -4,7 +4,7 @@
 import { test, describe, before, after } from 'node:test'
 import Fastify from 'fastify'
 import cors from '@fastify/cors'
-import fastifyMethodNotAllowed from '../dist/index.js'
+import fastifyAllowedMethods from '../dist/index.js'
 import { methodNotAllowedBody, notFoundBody, stableHeaders } from './support/expected.js'
 import { rawRequest, rawRequestText } from './support/raw-http.js'
 
@@ -13,7 +13,7 @@ const PREFLIGHT = { origin: 'http://app.example', 'access-control-request-method
 /** The same app with or without the plugin; the cors routes live under `prefix` when given. */
 async function build ({ plugin, corsOptions = {}, prefix = '', pluginOptions = {}, listen = false }) {
   const app = Fastify()
-  if (plugin) await app.register(fastifyMethodNotAllowed, pluginOptions)
+  if (plugin) await app.register(fastifyAllowedMethods, pluginOptions)
   async function routes (scope) {
     await scope.register(cors, corsOptions)
     scope.get('/users', async () => ['ada'])

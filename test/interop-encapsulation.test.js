@@ -5,7 +5,7 @@
 import { test, describe, before, after } from 'node:test'
 import Fastify from 'fastify'
 import fp from 'fastify-plugin'
-import fastifyMethodNotAllowed from '../dist/index.js'
+import fastifyAllowedMethods from '../dist/index.js'
 import { methodNotAllowedBody, stableHeaders } from './support/expected.js'
 
 const rootNotFound = (request, reply) => reply.code(404).header('x-not-found', 'root').send({ scope: 'root', url: request.url })
@@ -18,7 +18,7 @@ const rootNotFound = (request, reply) => reply.code(404).header('x-not-found', '
 async function build ({ plugin, rootHandler }) {
   const app = Fastify()
   const seen = { docsNotFoundHook: 0 }
-  if (plugin) await app.register(fastifyMethodNotAllowed, rootHandler === 'option' ? { notFound: rootNotFound } : {})
+  if (plugin) await app.register(fastifyAllowedMethods, rootHandler === 'option' ? { notFound: rootNotFound } : {})
   if (!plugin || rootHandler === 'setNotFoundHandler') app.setNotFoundHandler(rootNotFound)
 
   app.get('/', async () => 'home')
@@ -168,7 +168,7 @@ describe('the root not-found handler is set once', () => {
   test('with the notFound option, a later app.setNotFoundHandler() at the root throws Fastify\'s error', async (t) => {
     const app = Fastify()
     t.after(() => app.close())
-    await app.register(fastifyMethodNotAllowed, { notFound: rootNotFound })
+    await app.register(fastifyAllowedMethods, { notFound: rootNotFound })
     t.assert.throws(() => app.setNotFoundHandler(rootNotFound), {
       message: 'Not found handler already set for Fastify instance with prefix: \'/\''
     })

@@ -5,7 +5,7 @@ import { test, describe, before, after } from 'node:test'
 import { spawnSync } from 'node:child_process'
 import Fastify from 'fastify'
 import sensible from '@fastify/sensible'
-import fastifyMethodNotAllowed, { MethodNotAllowedError, NotImplementedError } from '../dist/index.js'
+import fastifyAllowedMethods, { MethodNotAllowedError, NotImplementedError } from '../dist/index.js'
 import { methodNotAllowedBody } from './support/expected.js'
 
 describe('an app-level setErrorHandler', () => {
@@ -13,7 +13,7 @@ describe('an app-level setErrorHandler', () => {
   const received = []
   before(async () => {
     app = Fastify()
-    await app.register(fastifyMethodNotAllowed, { notImplemented: true })
+    await app.register(fastifyAllowedMethods, { notImplemented: true })
     app.setErrorHandler(function handler (error, request, reply) {
       received.push({ url: request.url, error })
       const how = request.query.how
@@ -102,7 +102,7 @@ describe('an app-level setErrorHandler', () => {
 describe('error handlers of encapsulated plugins', () => {
   test('the 405 goes to the error handler of the context that owns the not-found handler', async (t) => {
     const app = Fastify()
-    await app.register(fastifyMethodNotAllowed)
+    await app.register(fastifyAllowedMethods)
     app.setErrorHandler((error, request, reply) => reply.code(error.statusCode).send({ handledBy: 'root', allowed: error.allowedMethods }))
     await app.register(async (child) => {
       // No not-found handler of its own: unmatched requests under /plain belong to the root's context.
@@ -142,10 +142,10 @@ describe('@fastify/sensible', () => {
     const app = Fastify()
     t.after(() => app.close())
     await app.register(sensible)
-    app.register(fastifyMethodNotAllowed)
+    app.register(fastifyAllowedMethods)
     await t.assert.rejects(app.ready(), (error) => {
       t.assert.ok(error instanceof TypeError)
-      t.assert.match(error.message, /^fastify-method-not-allowed: option "replyDecorator": reply\.methodNotAllowed\(\) already exists/)
+      t.assert.match(error.message, /^fastify-allowed-methods: option "replyDecorator": reply\.methodNotAllowed\(\) already exists/)
       return true
     })
   })
@@ -154,7 +154,7 @@ describe('@fastify/sensible', () => {
     const app = Fastify()
     t.after(() => app.close())
     await app.register(sensible)
-    await app.register(fastifyMethodNotAllowed, { replyDecorator: 'sendMethodNotAllowed' })
+    await app.register(fastifyAllowedMethods, { replyDecorator: 'sendMethodNotAllowed' })
     let received
     app.setErrorHandler((error, request, reply) => {
       received = error

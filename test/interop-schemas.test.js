@@ -6,7 +6,7 @@ import Fastify from 'fastify'
 import swagger from '@fastify/swagger'
 import { Type, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import { Value } from '@sinclair/typebox/value'
-import fastifyMethodNotAllowed, { MethodNotAllowedSchema, NotImplementedSchema } from '../dist/index.js'
+import fastifyAllowedMethods, { MethodNotAllowedSchema, NotImplementedSchema } from '../dist/index.js'
 import { methodNotAllowedBody, notImplementedBody } from './support/expected.js'
 
 const Item = Type.Object({ id: Type.Integer(), name: Type.String() })
@@ -30,7 +30,7 @@ describe('@fastify/type-provider-typebox typed routes', () => {
   before(async () => {
     app = Fastify()
     app.setValidatorCompiler(TypeBoxValidatorCompiler)
-    await app.register(fastifyMethodNotAllowed)
+    await app.register(fastifyAllowedMethods)
     itemRoutes(app)
     await app.ready()
   })
@@ -94,7 +94,7 @@ describe('@fastify/type-provider-typebox typed routes', () => {
 
   test('NotImplementedSchema describes the 501 body', async (t) => {
     const strict = Fastify()
-    await strict.register(fastifyMethodNotAllowed, { notImplemented: true })
+    await strict.register(fastifyAllowedMethods, { notImplemented: true })
     strict.get('/items/:id', { schema: { response: { 501: NotImplementedSchema } } }, async () => 'item')
     t.after(() => strict.close())
     const response = await strict.inject({ method: 'PROPFIND', url: '/items/4' })
@@ -111,9 +111,9 @@ describe('@fastify/swagger', () => {
   async function documented ({ plugin, order = 'plugin first', swaggerOptions = { openapi: { info } } }) {
     const app = Fastify()
     app.setValidatorCompiler(TypeBoxValidatorCompiler)
-    if (plugin && order === 'plugin first') await app.register(fastifyMethodNotAllowed)
+    if (plugin && order === 'plugin first') await app.register(fastifyAllowedMethods)
     await app.register(swagger, swaggerOptions)
-    if (plugin && order === 'swagger first') await app.register(fastifyMethodNotAllowed)
+    if (plugin && order === 'swagger first') await app.register(fastifyAllowedMethods)
     app.addSchema(MethodNotAllowedSchema)
     itemRoutes(app)
     app.patch('/items/:id/name', { schema: { response: { 405: { $ref: 'MethodNotAllowed#' } } } }, async () => 'renamed')

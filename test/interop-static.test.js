@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Fastify from 'fastify'
 import fastifyStatic from '@fastify/static'
-import fastifyMethodNotAllowed from '../dist/index.js'
+import fastifyAllowedMethods from '../dist/index.js'
 import { methodNotAllowedBody, notFoundBody, stableHeaders } from './support/expected.js'
 
 const FILES = 'GET, HEAD, OPTIONS'
@@ -17,7 +17,7 @@ const METHODS = ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT']
 let root
 
 before(() => {
-  root = mkdtempSync(join(tmpdir(), 'fastify-method-not-allowed-static-'))
+  root = mkdtempSync(join(tmpdir(), 'fastify-allowed-methods-static-'))
   writeFileSync(join(root, 'hello.txt'), 'hello')
   writeFileSync(join(root, 'index.html'), '<p>home</p>')
   mkdirSync(join(root, 'css'))
@@ -27,7 +27,7 @@ after(() => rmSync(root, { recursive: true, force: true }))
 
 async function build (plugin, staticOptions) {
   const app = Fastify()
-  if (plugin) await app.register(fastifyMethodNotAllowed)
+  if (plugin) await app.register(fastifyAllowedMethods)
   await app.register(fastifyStatic, { root, ...staticOptions })
   app.get('/users', async () => ['ada'])
   app.post('/upload', async () => 'stored')

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import Fastify from 'fastify'
 import autocannon from 'autocannon'
-import fastifyMethodNotAllowed from '../dist/index.js'
+import fastifyAllowedMethods from '../dist/index.js'
 
 const USER = 'DELETE, GET, HEAD, OPTIONS'
 const USERS = 'GET, HEAD, OPTIONS, POST'
@@ -37,7 +37,7 @@ describe('load', { concurrency: true }, () => {
       served[key] = (served[key] ?? 0) + 1
       done()
     })
-    await app.register(fastifyMethodNotAllowed)
+    await app.register(fastifyAllowedMethods)
     app.get('/users', async () => ['ada'])
     app.post('/users', async (request, reply) => reply.code(201).send({ created: true }))
     app.get('/users/:id', async (request) => ({ id: request.params.id }))

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import Fastify from 'fastify'
-import fastifyMethodNotAllowed from '../dist/index.js'
+import fastifyAllowedMethods from '../dist/index.js'
 import { appWith, answer, ok } from './support/with-plugin.js'
 
 test('option notFound answers real 404s', async (t) => {
@@ -15,7 +15,7 @@ test('option notFound answers real 404s', async (t) => {
 
 test('with notFound given, a later root setNotFoundHandler fails as Fastify\'s own second call does', async (t) => {
   const app = Fastify()
-  await app.register(fastifyMethodNotAllowed, { notFound: (request, reply) => reply.code(404).send('mine') })
+  await app.register(fastifyAllowedMethods, { notFound: (request, reply) => reply.code(404).send('mine') })
   t.assert.throws(() => app.setNotFoundHandler(() => {}), /Not found handler already set/)
 })
 

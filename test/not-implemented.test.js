@@ -37,7 +37,7 @@ test('notImplemented with autoOptions: false: OPTIONS is unimplemented too', asy
 test('notImplemented counts routes kept out of the registry: they serve their method', async (t) => {
   const app = await appWith(app => {
     app.get('/a', ok)
-    app.patch('/private', { config: { methodNotAllowed: false } }, ok)
+    app.patch('/private', { config: { allowedMethods: false } }, ok)
   }, { pluginOptions: { notImplemented: true } })
   t.assert.deepStrictEqual(await answer(app, 'PATCH', '/a'), { status: 405, allow: 'GET, HEAD, OPTIONS' })
 })

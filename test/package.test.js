@@ -1,27 +1,27 @@
 import { test } from 'node:test'
 import { createRequire } from 'node:module'
 import Fastify from 'fastify'
-import fastifyMethodNotAllowed, * as named from 'fastify-method-not-allowed'
+import fastifyAllowedMethods, * as named from 'fastify-allowed-methods'
 
 const require = createRequire(import.meta.url)
 
 // These import the package by its name, through package.json "exports", as a user would.
 
 test('import: default export and the named export are the plugin', async (t) => {
-  t.assert.strictEqual(typeof fastifyMethodNotAllowed, 'function')
-  t.assert.strictEqual(named.fastifyMethodNotAllowed, fastifyMethodNotAllowed)
+  t.assert.strictEqual(typeof fastifyAllowedMethods, 'function')
+  t.assert.strictEqual(named.fastifyAllowedMethods, fastifyAllowedMethods)
   t.assert.strictEqual(typeof named.MethodNotAllowedError, 'function')
   t.assert.strictEqual(named.MethodNotAllowedSchema.properties.statusCode.const, 405)
   t.assert.strictEqual(named.NotImplementedSchema.properties.statusCode.const, 501)
 })
 
 test('require() returns the plugin itself, usable as app.register(require(...))', async (t) => {
-  const required = require('fastify-method-not-allowed')
-  t.assert.strictEqual(required, fastifyMethodNotAllowed)
-  t.assert.strictEqual(required.default, fastifyMethodNotAllowed)
-  t.assert.strictEqual(required.fastifyMethodNotAllowed, fastifyMethodNotAllowed)
+  const required = require('fastify-allowed-methods')
+  t.assert.strictEqual(required, fastifyAllowedMethods)
+  t.assert.strictEqual(required.default, fastifyAllowedMethods)
+  t.assert.strictEqual(required.fastifyAllowedMethods, fastifyAllowedMethods)
   const app = Fastify()
-  await app.register(require('fastify-method-not-allowed'))
+  await app.register(require('fastify-allowed-methods'))
   app.get('/a', async () => 'a')
   const response = await app.inject({ method: 'POST', url: '/a' })
   t.assert.strictEqual(response.statusCode, 405)

@@ -1,14 +1,14 @@
 import { test } from 'node:test'
 import Fastify from 'fastify'
-import fastifyMethodNotAllowed from '../dist/index.js'
+import fastifyAllowedMethods from '../dist/index.js'
 import { ok } from './support/with-plugin.js'
 
 test('routes registered before the plugin make registration fail, with a message saying what to do', async (t) => {
   const app = Fastify()
   app.get('/early', ok)
-  app.register(fastifyMethodNotAllowed)
+  app.register(fastifyAllowedMethods)
   await t.assert.rejects(app.ready(), (error) => {
-    t.assert.match(error.message, /fastify-method-not-allowed: routes were registered before the plugin/)
+    t.assert.match(error.message, /fastify-allowed-methods: routes were registered before the plugin/)
     t.assert.match(error.message, /early/)
     return true
   })
@@ -16,7 +16,7 @@ test('routes registered before the plugin make registration fail, with a message
 
 test('the classic mistake: register() without await, then routes', async (t) => {
   const app = Fastify()
-  app.register(fastifyMethodNotAllowed)
+  app.register(fastifyAllowedMethods)
   app.get('/x', ok) // runs before the plugin loads
   await t.assert.rejects(app.ready(), /register the plugin first/i)
 })
@@ -24,17 +24,17 @@ test('the classic mistake: register() without await, then routes', async (t) => 
 test('routes of a plugin registered before it are caught too', async (t) => {
   const app = Fastify()
   app.register(async (child) => { child.get('/child', ok) })
-  app.register(fastifyMethodNotAllowed)
+  app.register(fastifyAllowedMethods)
   await t.assert.rejects(app.ready(), /routes were registered before the plugin/)
 })
 
 test('plugin metadata: Fastify 5.x, named for dependency checks', async (t) => {
-  t.assert.strictEqual(fastifyMethodNotAllowed[Symbol.for('fastify.display-name')], 'fastify-method-not-allowed')
-  t.assert.strictEqual(fastifyMethodNotAllowed[Symbol.for('plugin-meta')].fastify, '5.x')
+  t.assert.strictEqual(fastifyAllowedMethods[Symbol.for('fastify.display-name')], 'fastify-allowed-methods')
+  t.assert.strictEqual(fastifyAllowedMethods[Symbol.for('plugin-meta')].fastify, '5.x')
   const app = Fastify()
-  await app.register(fastifyMethodNotAllowed)
+  await app.register(fastifyAllowedMethods)
   app.register(async () => {}, { name: 'dependent' })
-  await app.register((await import('fastify-plugin')).default(async () => {}, { dependencies: ['fastify-method-not-allowed'] }))
+  await app.register((await import('fastify-plugin')).default(async () => {}, { dependencies: ['fastify-allowed-methods'] }))
   await app.ready()
 })
 
@@ -56,10 +56,10 @@ const invalid = [
 for (const [options, message] of invalid) {
   test(`invalid options are a TypeError naming the package and the option: ${JSON.stringify(options)}`, async (t) => {
     const app = Fastify()
-    app.register(fastifyMethodNotAllowed, options)
+    app.register(fastifyAllowedMethods, options)
     await t.assert.rejects(app.ready(), (error) => {
       t.assert.ok(error instanceof TypeError)
-      t.assert.ok(error.message.startsWith('fastify-method-not-allowed: '), error.message)
+      t.assert.ok(error.message.startsWith('fastify-allowed-methods: '), error.message)
       t.assert.ok(error.message.includes(message), error.message)
       return true
     })
@@ -69,14 +69,14 @@ for (const [options, message] of invalid) {
 test('the caller\'s options object is not modified', async (t) => {
   const options = Object.freeze({ autoOptions: false })
   const app = Fastify()
-  await app.register(fastifyMethodNotAllowed, options)
+  await app.register(fastifyAllowedMethods, options)
   await app.ready()
   t.assert.deepStrictEqual(options, { autoOptions: false })
 })
 
 test('Fastify\'s own register options (prefix, logLevel) are accepted', async (t) => {
   const app = Fastify()
-  await app.register(fastifyMethodNotAllowed, { logLevel: 'warn' })
+  await app.register(fastifyAllowedMethods, { logLevel: 'warn' })
   await app.ready()
 })
 
@@ -87,7 +87,7 @@ test('a route whose constraint strategy the plugin cannot see fails loudly at st
     storage () { const m = new Map(); return { get: (k) => m.get(k) ?? null, set: (k, v) => { m.set(k, v) } } },
     deriveConstraint: (req) => req.headers['x-tenant']
   })
-  await app.register(fastifyMethodNotAllowed)
+  await app.register(fastifyAllowedMethods)
   app.get('/t', { constraints: { tenant: 'a' } }, ok)
-  await t.assert.rejects(app.ready(), /fastify-method-not-allowed: .*tenant/)
+  await t.assert.rejects(app.ready(), /fastify-allowed-methods: .*tenant/)
 })

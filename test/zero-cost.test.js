@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import Fastify from 'fastify'
-import fastifyMethodNotAllowed from '../dist/index.js'
+import fastifyAllowedMethods from '../dist/index.js'
 import { ok } from './support/with-plugin.js'
 
 // Issue #2 point 13: matched routes pay nothing. The plugin may add application hooks (onRoute, onReady)
@@ -15,7 +15,7 @@ test('the plugin adds only application hooks', async (t) => {
     added.push(name)
     return addHook.call(this, name, fn)
   }
-  await app.register(fastifyMethodNotAllowed)
+  await app.register(fastifyAllowedMethods)
   app.addHook = addHook
   t.assert.deepStrictEqual(added.sort(), ['onReady', 'onRoute'])
 })
@@ -28,7 +28,7 @@ test('matched routes carry the same hooks with and without the plugin', async (t
   const plain = Fastify()
   routes(plain)
   const app = Fastify()
-  await app.register(fastifyMethodNotAllowed)
+  await app.register(fastifyAllowedMethods)
   routes(app)
   await Promise.all([plain.ready(), app.ready()])
   const printed = app.printRoutes({ includeHooks: true, commonPrefix: false })
@@ -39,7 +39,7 @@ test('matched routes carry the same hooks with and without the plugin', async (t
 test('the decision does not run for matched routes', async (t) => {
   const app = Fastify()
   let resolved = 0
-  await app.register(fastifyMethodNotAllowed, { filterAllowed: (request, methods) => { resolved++; return methods } })
+  await app.register(fastifyAllowedMethods, { filterAllowed: (request, methods) => { resolved++; return methods } })
   app.get('/a', ok)
   await app.ready()
   await app.inject({ method: 'GET', url: '/a' })

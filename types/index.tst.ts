@@ -2,24 +2,24 @@ import { expect, test } from 'tstyche'
 import Fastify, { type FastifyReply, type FastifyRequest, type FastifyPluginAsync } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import fastifyMethodNotAllowed, {
-  fastifyMethodNotAllowed as named,
+import fastifyAllowedMethods, {
+  fastifyAllowedMethods as named,
   MethodNotAllowedError,
   MethodNotAllowedSchema,
   NotImplementedSchema,
-  type FastifyMethodNotAllowedOptions,
+  type FastifyAllowedMethodsOptions,
   type MethodNotAllowedBody
-} from 'fastify-method-not-allowed'
+} from 'fastify-allowed-methods'
 
 test('the default and the named export are the same plugin', () => {
-  expect(named).type.toBe(fastifyMethodNotAllowed)
-  expect(fastifyMethodNotAllowed).type.toBeAssignableTo<FastifyPluginAsync<FastifyMethodNotAllowedOptions>>()
+  expect(named).type.toBe(fastifyAllowedMethods)
+  expect(fastifyAllowedMethods).type.toBeAssignableTo<FastifyPluginAsync<FastifyAllowedMethodsOptions>>()
 })
 
 test('register() checks the options', () => {
   const app = Fastify()
-  expect(app.register(fastifyMethodNotAllowed)).type.not.toRaiseError()
-  expect(app.register(fastifyMethodNotAllowed, {
+  expect(app.register(fastifyAllowedMethods)).type.not.toRaiseError()
+  expect(app.register(fastifyAllowedMethods, {
     autoOptions: false,
     notImplemented: true,
     cacheControl: 'max-age=60',
@@ -30,15 +30,15 @@ test('register() checks the options', () => {
     allowOnSuccess: true,
     replyDecorator: 'sendMethodNotAllowed'
   })).type.not.toRaiseError()
-  expect(app.register(fastifyMethodNotAllowed, { replyDecorator: false })).type.not.toRaiseError()
-  expect(app.register(fastifyMethodNotAllowed, { replyDecorator: true })).type.toRaiseError()
-  expect(app.register(fastifyMethodNotAllowed, { autoOptions: 'yes' })).type.toRaiseError()
-  expect(app.register(fastifyMethodNotAllowed, { cacheControl: 60 })).type.toRaiseError()
-  expect(app.register(fastifyMethodNotAllowed, { filterAllowed: (request: FastifyRequest) => 'GET' })).type.toRaiseError()
+  expect(app.register(fastifyAllowedMethods, { replyDecorator: false })).type.not.toRaiseError()
+  expect(app.register(fastifyAllowedMethods, { replyDecorator: true })).type.toRaiseError()
+  expect(app.register(fastifyAllowedMethods, { autoOptions: 'yes' })).type.toRaiseError()
+  expect(app.register(fastifyAllowedMethods, { cacheControl: 60 })).type.toRaiseError()
+  expect(app.register(fastifyAllowedMethods, { filterAllowed: (request: FastifyRequest) => 'GET' })).type.toRaiseError()
 })
 
 test('the callbacks get typed arguments', () => {
-  const options: FastifyMethodNotAllowedOptions = {
+  const options: FastifyAllowedMethodsOptions = {
     filterAllowed: (request, methods) => {
       expect(request).type.toBe<FastifyRequest>()
       expect(methods).type.toBe<readonly string[]>()
@@ -48,7 +48,7 @@ test('the callbacks get typed arguments', () => {
       expect(reply).type.toBe<FastifyReply>()
     }
   }
-  expect(options).type.toBe<FastifyMethodNotAllowedOptions>()
+  expect(options).type.toBe<FastifyAllowedMethodsOptions>()
 })
 
 test('decorators', () => {
@@ -63,19 +63,19 @@ test('decorators', () => {
 
 test('the per-route opt-out is typed in route config', () => {
   const app = Fastify()
-  expect(app.get('/a', { config: { methodNotAllowed: false } }, async () => 'a')).type.not.toRaiseError()
-  expect(app.get('/a', { config: { methodNotAllowed: 'no' } }, async () => 'a')).type.toRaiseError()
+  expect(app.get('/a', { config: { allowedMethods: false } }, async () => 'a')).type.not.toRaiseError()
+  expect(app.get('/a', { config: { allowedMethods: 'no' } }, async () => 'a')).type.toRaiseError()
 })
 
 test('works with typed routes of @fastify/type-provider-typebox, and documents the 405', () => {
   const app = Fastify().withTypeProvider<TypeBoxTypeProvider>()
-  app.register(fastifyMethodNotAllowed)
+  app.register(fastifyAllowedMethods)
   app.get('/items/:id', {
     schema: {
       params: Type.Object({ id: Type.Integer() }),
       response: { 200: Type.Object({ id: Type.Integer() }), 405: MethodNotAllowedSchema }
     },
-    config: { methodNotAllowed: true }
+    config: { allowedMethods: true }
   }, async (request, reply) => {
     expect(request.params.id).type.toBe<number>()
     if (request.params.id < 0) return reply.methodNotAllowed()

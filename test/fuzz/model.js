@@ -9,7 +9,7 @@
 
 import Fastify from 'fastify'
 import fc from 'fast-check'
-import fastifyMethodNotAllowed from '../../dist/index.js'
+import fastifyAllowedMethods from '../../dist/index.js'
 
 // Top-level router options are deprecated (FSTDEP022) and generated on purpose: Fastify would print the
 // warning for every app built.
@@ -378,7 +378,7 @@ export async function buildApp (app, { plugin = false } = {}) {
     }
   }
   try {
-    if (plugin) await fastify.register(fastifyMethodNotAllowed, { ...app.plugin })
+    if (plugin) await fastify.register(fastifyAllowedMethods, { ...app.plugin })
     for (const item of app.routes) {
       if (item.routes === undefined) {
         add(fastify, item)
@@ -654,10 +654,10 @@ export function reproScript (details) {
   const { app, request, dropped = [] } = details
   const lines = [
     "import Fastify from 'fastify'",
-    "import fastifyMethodNotAllowed from './dist/index.js'",
+    "import fastifyAllowedMethods from './dist/index.js'",
     '',
     `const app = Fastify(${JSON.stringify(app.fastify)})`,
-    `await app.register(fastifyMethodNotAllowed, ${JSON.stringify(app.plugin)})`,
+    `await app.register(fastifyAllowedMethods, ${JSON.stringify(app.plugin)})`,
     "const handler = (request, reply) => reply.send(request.routeOptions.method + ' ' + request.routeOptions.url)"
   ]
   let index = 0

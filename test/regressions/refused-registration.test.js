@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import Fastify from 'fastify'
-import fastifyMethodNotAllowed from '../../dist/index.js'
+import fastifyAllowedMethods from '../../dist/index.js'
 import { appWith, answer, ok } from '../support/with-plugin.js'
 
 // onRoute announces a route before Fastify's router takes it, so it also announces routes the router then
@@ -13,7 +13,7 @@ import { appWith, answer, ok } from '../support/with-plugin.js'
 test('a route Fastify refuses does not stop the app from starting', async (t) => {
   const app = Fastify()
   t.after(() => app.close())
-  await app.register(fastifyMethodNotAllowed)
+  await app.register(fastifyAllowedMethods)
   app.get('/a', ok)
   // find-my-way refuses a wildcard that is not last; the user catches the error and goes on.
   t.assert.throws(() => app.put('/a/*/', ok), /Wildcard must be the last character/)

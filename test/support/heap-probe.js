@@ -2,14 +2,14 @@
 // distinct URLs (known, unknown, wrong method, OPTIONS) through app.inject() and prints, as JSON, the heap
 // in use after a full GC before and after them, and how many answers were right.
 import Fastify from 'fastify'
-import fastifyMethodNotAllowed from '../../dist/index.js'
+import fastifyAllowedMethods from '../../dist/index.js'
 
 if (typeof globalThis.gc !== 'function') throw new Error('heap-probe.js needs `node --expose-gc`')
 const count = Number(process.argv[2] ?? 100000)
 const withPlugin = process.argv[3] !== 'without-plugin'
 
 const app = Fastify()
-if (withPlugin) await app.register(fastifyMethodNotAllowed)
+if (withPlugin) await app.register(fastifyAllowedMethods)
 app.get('/users', async () => ['ada'])
 app.post('/users', async () => 'created')
 app.get('/users/:id', async () => 'user')

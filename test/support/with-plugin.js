@@ -1,5 +1,5 @@
 import Fastify from 'fastify'
-import fastifyMethodNotAllowed from '../../dist/index.js'
+import fastifyAllowedMethods from '../../dist/index.js'
 
 /**
  * A ready Fastify app with the plugin registered first, then `routes(app)` applied.
@@ -7,7 +7,7 @@ import fastifyMethodNotAllowed from '../../dist/index.js'
  */
 export async function appWith (routes, { fastifyOptions = {}, pluginOptions = {} } = {}) {
   const app = Fastify(fastifyOptions)
-  await app.register(fastifyMethodNotAllowed, pluginOptions)
+  await app.register(fastifyAllowedMethods, pluginOptions)
   await routes(app)
   await app.ready()
   return app
