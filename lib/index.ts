@@ -140,5 +140,5 @@ function assertNoRoutesYet (fastify: FastifyInstance): void {
 }
 
 /** The plugin. Register it before any route: `await app.register(fastifyAllowedMethods, options)`. */
-export const fastifyAllowedMethods = fp(plugin, { fastify: '5.x', name: 'fastify-allowed-methods' })
+export const fastifyAllowedMethods = fp(plugin, { fastify: '5.x || 6.x', name: 'fastify-allowed-methods' })
 export default fastifyAllowedMethods
