@@ -16,13 +16,15 @@ import { createRequire } from 'node:module'
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import Fastify from 'fastify'
-import FindMyWay from 'find-my-way'
+import { loadFastifysFindMyWay } from '../dist/find-my-way.js'
 import { measure, do_not_optimize as doNotOptimize } from 'mitata'
 import { MethodRegistry } from '../dist/registry.js'
 import { readMatchingOptions } from '../dist/router-options.js'
 import { routeTable, withHead, requestGroups, METHODS } from './routes.js'
 
 const require = createRequire(import.meta.url)
+// The find-my-way that Fastify loads: the one the registry uses too.
+const FindMyWay = loadFastifysFindMyWay(Fastify().version)
 const fastifyAllow = require('fastify-allow').default
 
 export const COMPETITORS = ['floor', 'fmw-allowed', 'ours', 'naive', 'fastify-allow']
@@ -63,7 +65,7 @@ export async function buildAll (size) {
 
   const registry = new MethodRegistry(true)
   for (const route of withHead(routes)) registry.add({ method: route.method, url: route.url, constraints: undefined, included: true })
-  registry.build(readMatchingOptions(app), () => 'yes') // every generated route is in the router
+  registry.build(FindMyWay, readMatchingOptions(app), () => 'yes') // every generated route is in the router
 
   const started = performance.now()
   const allowHook = buildFastifyAllow(routes)

@@ -11,12 +11,14 @@ import { createRequire } from 'node:module'
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import Fastify from 'fastify'
-import FindMyWay from 'find-my-way'
+import { loadFastifysFindMyWay } from '../dist/find-my-way.js'
 import plugin from '../dist/index.js'
 import { MethodRegistry } from '../dist/registry.js'
 import { routeTable, withHead } from './routes.js'
 
 const require = createRequire(import.meta.url)
+// The find-my-way that Fastify loads: the one the registry uses too.
+const FindMyWay = loadFastifysFindMyWay(Fastify().version)
 const fastifyAllow = require('fastify-allow').default
 
 export const KINDS = ['fmw', 'registry', 'fastify', 'fastify+ours', 'fastify+fastify-allow']
@@ -51,7 +53,7 @@ const builders = {
   registry (routes) {
     const registry = new MethodRegistry(true)
     for (const route of withHead(routes)) registry.add({ method: route.method, url: route.url, constraints: undefined, included: true })
-    registry.build(MATCHING, () => 'yes') // every generated route is in the router
+    registry.build(FindMyWay, MATCHING, () => 'yes') // every generated route is in the router
     return registry
   },
   fastify: (routes) => app(routes),

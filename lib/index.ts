@@ -8,7 +8,7 @@ import { sendMethodNotAllowed } from './responses.js'
 import { formatAllow } from './allow-header.js'
 import { createAllowOnSuccessHook } from './allow-on-success.js'
 import { keepHookInNotFoundHandlers, captureConstraintStrategies } from './fastify-wrappers.js'
-import type { ConstraintStrategy, Constraints } from './find-my-way.js'
+import { loadFastifysFindMyWay, type ConstraintStrategy, type Constraints } from './find-my-way.js'
 
 export type { FastifyAllowedMethodsOptions } from './options.js'
 export { OptionsSchema } from './options.js'
@@ -49,6 +49,7 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
   assertNoRoutesYet(fastify)
 
   const registry = new MethodRegistry(options.autoOptions)
+  const findMyWay = loadFastifysFindMyWay(fastify.version)
   const addedStrategies: Record<string, ConstraintStrategy> = {}
   captureConstraintStrategies(fastify, addedStrategies)
 
@@ -85,7 +86,7 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
 
   fastify.addHook('onReady', function buildRegistry (done) {
     const matching = readMatchingOptions(fastify)
-    registry.build({ ...matching, constraints: { ...matching.constraints, ...addedStrategies } }, (method, url, constraints) => {
+    registry.build(findMyWay, { ...matching, constraints: { ...matching.constraints, ...addedStrategies } }, (method, url, constraints) => {
       try {
         return fastify.hasRoute({ method: method as HTTPMethods, url, constraints }) ? 'yes' : 'no'
       } catch {

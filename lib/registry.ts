@@ -1,4 +1,4 @@
-import { createRouter, type Constraints, type Router } from './find-my-way.js'
+import { createRouter, type Constraints, type FindMyWay, type Router } from './find-my-way.js'
 import { contains, findOverlaps, parsePattern, type Segment } from './pattern-overlap.js'
 import { formatAllow, normaliseMethods } from './allow-header.js'
 import { patternVariants } from './route-patterns.js'
@@ -148,18 +148,21 @@ export class MethodRegistry {
   }
 
   /**
-   * Builds the lookup structures with the app's matching options; called once, when the app is ready and
-   * every route is known. `isRouted(method, pattern, constraints)` tells whether Fastify's router holds a
+   * Builds the lookup structures with the app's matching options and the find-my-way of the app's Fastify;
+   * called once, when the app is ready and every route is known. `isRouted(method, pattern, constraints)` tells whether Fastify's router holds a
    * pattern: onRoute also announces routes whose registration then failed (and that the app caught).
    */
-  build (matching: MatchingOptions, isRouted: (method: string, pattern: string, constraints: Constraints) => RouterHolds): void {
+  build (
+    findMyWay: FindMyWay, matching: MatchingOptions,
+    isRouted: (method: string, pattern: string, constraints: Constraints) => RouterHolds
+  ): void {
     const records = this.#records
     this.#records = []
     this.#ready = true
     this.#matching = matching
-    this.#routes = createRouter(matching)
-    this.#patterns = createRouter({ ...matching, constraints: {} })
-    this.#unconstrained = createRouter({ ...matching, constraints: {} })
+    this.#routes = createRouter(findMyWay, matching)
+    this.#patterns = createRouter(findMyWay, { ...matching, constraints: {} })
+    this.#unconstrained = createRouter(findMyWay, { ...matching, constraints: {} })
     const entries = new Map<string, PatternEntry>()
     const shapes: Array<{ owner: number, segments: Segment[] }> = []
     const catchAllMethods: string[] = []

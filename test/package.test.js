@@ -32,5 +32,5 @@ test('the published files are the build only', async (t) => {
   const pkg = require('../package.json')
   t.assert.deepStrictEqual(pkg.files, ['dist', '!dist/**/*.map'])
   t.assert.strictEqual(pkg.peerDependencies.fastify, '^5.0.0 || ^6.0.0-0')
-  t.assert.deepStrictEqual(Object.keys(pkg.dependencies).sort(), ['@sinclair/typebox', 'fastify-plugin', 'find-my-way'])
+  t.assert.deepStrictEqual(Object.keys(pkg.dependencies).sort(), ['@sinclair/typebox', 'fastify-plugin'])
 })
