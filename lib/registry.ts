@@ -90,8 +90,9 @@ const MAX_UNCERTAIN = 8
  * It holds three find-my-way routers built with the app's own matching options, so that matching is
  * Fastify's by construction:
  * - `#routes`: every route under its real method and constraints. Asking it once per method is exact: the
- *   allowed set is the union over methods of "this method matches this path" (one best match is not, see
- *   ../shared/FACTS.md "find-my-way matching").
+ *   allowed set is the union over methods of "this method matches this path". One best match is not:
+ *   find-my-way's `find()` returns the best route of one method, so with GET `/users/:id` and POST
+ *   `/users/me`, a single router holding both under one method would say POST alone for `/users/me`.
  * - `#patterns`: every pattern once, under one method, without constraints. One tree walk finds the best
  *   pattern, whose answer was planned at startup (pattern-overlap.ts, `#plan`): fixed when the patterns
  *   that can share its URLs all contain it, partial (only the methods of the others are asked) when some

@@ -420,8 +420,8 @@ function constraintHeaderSets (app) {
 
 /**
  * find-my-way expands an optional parameter into two routes; when the second collides, the first stays in
- * the router without a complete context (../../../shared/FACTS.md, "Fastify quirks"): such apps are
- * discarded, Fastify itself answers them with a TypeError.
+ * the router without a complete context (the methods inserted before the throw have no route context), and
+ * Fastify itself answers requests to them with a TypeError from its hook runner: such apps are discarded.
  */
 const hasPartialRegistration = (app, dropped) => flatRoutes(app).some((route, i) => dropped[i] !== null && route.url.includes('?'))
 
