@@ -16,7 +16,6 @@ import { createRequire } from 'node:module'
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import Fastify from 'fastify'
-import { loadFastifysFindMyWay } from '../dist/find-my-way.js'
 import { measure, do_not_optimize as doNotOptimize } from 'mitata'
 import { MethodRegistry } from '../dist/registry.js'
 import { readMatchingOptions } from '../dist/router-options.js'
@@ -24,7 +23,7 @@ import { routeTable, withHead, requestGroups, METHODS } from './routes.js'
 
 const require = createRequire(import.meta.url)
 // The find-my-way that Fastify loads: the one the registry uses too.
-const FindMyWay = loadFastifysFindMyWay(Fastify().version)
+const FindMyWay = createRequire(require.resolve('fastify'))('find-my-way')
 const fastifyAllow = require('fastify-allow').default
 
 export const COMPETITORS = ['floor', 'fmw-allowed', 'ours', 'naive', 'fastify-allow']

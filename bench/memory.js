@@ -11,14 +11,13 @@ import { createRequire } from 'node:module'
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import Fastify from 'fastify'
-import { loadFastifysFindMyWay } from '../dist/find-my-way.js'
 import plugin from '../dist/index.js'
 import { MethodRegistry } from '../dist/registry.js'
 import { routeTable, withHead } from './routes.js'
 
 const require = createRequire(import.meta.url)
 // The find-my-way that Fastify loads: the one the registry uses too.
-const FindMyWay = loadFastifysFindMyWay(Fastify().version)
+const FindMyWay = createRequire(require.resolve('fastify'))('find-my-way')
 const fastifyAllow = require('fastify-allow').default
 
 export const KINDS = ['fmw', 'registry', 'fastify', 'fastify+ours', 'fastify+fastify-allow']

@@ -42,6 +42,29 @@ export function captureConstraintStrategies (fastify: FastifyInstance, into: Rec
   }
 }
 
+type DecorateReply = (this: FastifyInstance, name: string, ...rest: unknown[]) => FastifyInstance
+
+/**
+ * Catches Fastify's refusal of every later `decorateReply(name)` in our scope (at the root, or by any plugin
+ * registered later, which inherits from the root through its prototype; an encapsulated scope may shadow the
+ * name, as Fastify allows). Its FST_ERR_DEC_ALREADY_PRESENT says neither who clashed nor what to do. The call
+ * is dropped and `onClash` told instead of throwing: avvio calls a callback-style plugin (such as
+ * @fastify/sensible) outside any try, so a throw from it is an uncaught exception, never an error of `ready()`.
+ */
+export function interceptReplyDecorator (fastify: FastifyInstance, name: string, onClash: () => void): void {
+  const original = fastify.decorateReply as unknown as DecorateReply
+  const wrapped: DecorateReply = function decorateReply (property, ...rest) {
+    try {
+      return original.call(this, property, ...rest)
+    } catch (error) {
+      if (property !== name || (error as { code?: unknown }).code !== 'FST_ERR_DEC_ALREADY_PRESENT') throw error
+      onClash()
+      return this
+    }
+  }
+  fastify.decorateReply = wrapped as unknown as FastifyInstance['decorateReply']
+}
+
 /** Instances whose not-found handler was given an `errorHandler` of its own (a `setNotFoundHandler` option). */
 const withOwnNotFoundErrorHandler = new WeakSet<FastifyInstance>()
 

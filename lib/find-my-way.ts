@@ -1,6 +1,3 @@
-import { createRequire } from 'node:module'
-import { dirname, join, sep } from 'node:path'
-
 /** A route constraint strategy as find-my-way takes it (host, version, or one of the app's own). */
 export interface ConstraintStrategy {
   name: string
@@ -56,38 +53,27 @@ export function createRouter<Store> (findMyWay: FindMyWay, options: RouterOption
   return findMyWay({ ...options, constraints, querystringParser: skipQuerystring }) as Router<Store>
 }
 
-const requireHere = createRequire(import.meta.url)
-const FASTIFY_MAIN = `${sep}fastify${sep}fastify.js`
-
 /**
  * The find-my-way that the app's Fastify loads (fastify lib/route.js `require('find-my-way')`), so that the
- * registry matches with the very code of the router it mirrors: a package of its own could resolve another
- * copy, in another version, beside Fastify's. The app's Fastify is the copy already loaded whose version is
- * `fastifyVersion` (`fastify.version`), the one this package resolves as its peer dependency first; it is
- * found through Node's CommonJS module cache, where Fastify (a CommonJS package) is, however it was imported.
- * @throws Error when no loaded Fastify has that version (e.g. Fastify bundled into one file).
+ * registry matches with the very code of the router it mirrors: a dependency of our own could resolve
+ * another copy, in another version, beside Fastify's.
  */
-export function loadFastifysFindMyWay (fastifyVersion: string): FindMyWay {
-  const loaded = Object.keys(requireHere.cache).filter(file => file.endsWith(FASTIFY_MAIN))
-  const ours = resolveOrUndefined('fastify')
-  const candidates = ours !== undefined && loaded.includes(ours) ? [ours, ...loaded.filter(file => file !== ours)] : loaded
-  const main = candidates.find(file => versionOf(file) === fastifyVersion)
-  if (main === undefined) {
-    throw new Error(`fastify-allowed-methods: cannot find the files of the Fastify ${fastifyVersion} that runs this app ` +
-      `(loaded: ${loaded.map(file => `${versionOf(file)} at ${dirname(file)}`).join(', ') || 'none'}). The plugin ` +
-      "matches with Fastify's own find-my-way and must load it from Fastify's package: install Fastify as a " +
-      'package (not bundled into the app) where this plugin can see it.')
-  }
-  return createRequire(main)('find-my-way') as FindMyWay
+export function loadFastifysFindMyWay (requireFromFastify: NodeJS.Require): FindMyWay {
+  return requireFromFastify('find-my-way') as FindMyWay
 }
 
-function resolveOrUndefined (id: string): string | undefined {
-  try {
-    return requireHere.resolve(id)
-  } catch {
-    return undefined
-  }
+/**
+ * How to ask `findRoute()` (and so Fastify's `hasRoute()`) about a pattern. find-my-way >= 9.10.2 normalises
+ * the path there as `on()` does (duplicate and trailing slashes), so it must be given the pattern as
+ * written: normalising twice turns `/a//` (stored as `/a/` when only trailing slashes are ignored) into
+ * `/a`. Older versions compare the stored, normalised pattern. Probed once, on a router of that copy.
+ */
+export function findRoutePath (findMyWay: FindMyWay): (variant: { path: string, normalised: string }) => string {
+  const probe = findMyWay({ ignoreTrailingSlash: true }) as Router<undefined>
+  probe.on('GET', '/a//', {}, noop, undefined)
+  if (probe.findRoute('GET', '/a//') === null) return (variant) => variant.normalised
+  // `on()` turns `*` into `/*` before it normalises; findRoute() does not.
+  return (variant) => variant.path === '*' ? variant.normalised : variant.path
 }
 
-const versionOf = (fastifyMain: string): unknown =>
-  (requireHere(join(dirname(fastifyMain), 'package.json')) as { version?: unknown }).version
+const noop = (): void => {}

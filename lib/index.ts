@@ -1,16 +1,17 @@
 import fp from 'fastify-plugin'
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply, HTTPMethods } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync, HTTPMethods } from 'fastify'
 import { normaliseOptions, type FastifyAllowedMethodsOptions } from './options.js'
 import { readMatchingOptions } from './router-options.js'
 import { MethodRegistry, type RouteRecord } from './registry.js'
 import { createNarrow, createNotFoundHooks } from './not-found-hook.js'
-import { sendMethodNotAllowed } from './responses.js'
-import { formatAllow } from './allow-header.js'
 import { createAllowOnSuccessHook } from './allow-on-success.js'
+import { addReplyDecorator } from './reply-decorator.js'
 import { keepHookInNotFoundHandlers, captureConstraintStrategies } from './fastify-wrappers.js'
 import { loadFastifysFindMyWay, type ConstraintStrategy, type Constraints } from './find-my-way.js'
+import { requireFromFastify } from './fastify-internals.js'
 
 export type { FastifyAllowedMethodsOptions } from './options.js'
+export type { FastifyAllowedMethodsReply } from './reply-decorator.js'
 export { OptionsSchema } from './options.js'
 export {
   OptionsDescriptionSchema, MethodDescriptionSchema, type OptionsDescription, type MethodDescription
@@ -30,14 +31,6 @@ declare module 'fastify' {
      */
     allowedMethods: (url: string, constraints?: Record<string, unknown>) => string[]
   }
-  interface FastifyReply {
-    /**
-     * Sends 405 Method Not Allowed for the current request, e.g. for a method the caller's credentials do
-     * not permit (RFC 9110 15.5.6). `Allow` lists the URL's other methods, narrowed by `filterAllowed`.
-     * Named by the `replyDecorator` option (this type describes the default name).
-     */
-    methodNotAllowed(): FastifyReply
-  }
   interface FastifyContextConfig {
     /** `false` keeps this route out of the method registry; `true` keeps it in whatever `includeRoute` says. */
     allowedMethods?: boolean
@@ -49,7 +42,7 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
   assertNoRoutesYet(fastify)
 
   const registry = new MethodRegistry(options.autoOptions)
-  const findMyWay = loadFastifysFindMyWay(fastify.version)
+  const findMyWay = loadFastifysFindMyWay(requireFromFastify(fastify))
   const addedStrategies: Record<string, ConstraintStrategy> = {}
   captureConstraintStrategies(fastify, addedStrategies)
 
@@ -110,20 +103,7 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
   })
 
   if (options.replyDecorator !== false) {
-    if (fastify.hasReplyDecorator(options.replyDecorator)) {
-      throw new TypeError(`fastify-allowed-methods: option "replyDecorator": reply.${options.replyDecorator}() already ` +
-        'exists (@fastify/sensible adds reply.methodNotAllowed()). Choose another name, e.g. ' +
-        "`replyDecorator: 'sendMethodNotAllowed'`, or false.")
-    }
-    fastify.decorateReply(options.replyDecorator, function methodNotAllowed (this: FastifyReply): FastifyReply {
-      const { request } = this
-      const { method = '', url = '' } = request.raw
-      const known = registry.resolve(url, undefined, request.raw)?.methods ?? []
-      const methods = narrow(request, known.filter(other => other !== method))
-      // From a route: its own errorHandler option may apply, so always the error path.
-      sendMethodNotAllowed(this, method, url, methods, formatAllow(methods), options.cacheControl, false)
-      return this
-    })
+    addReplyDecorator(fastify, options.replyDecorator, registry, narrow, options.cacheControl)
   }
 }
 
@@ -141,5 +121,5 @@ function assertNoRoutesYet (fastify: FastifyInstance): void {
 }
 
 /** The plugin. Register it before any route: `await app.register(fastifyAllowedMethods, options)`. */
-export const fastifyAllowedMethods = fp(plugin, { fastify: '5.x || 6.x', name: 'fastify-allowed-methods' })
+export const fastifyAllowedMethods = fp(plugin, { fastify: '^5.12.2 || 6.x', name: 'fastify-allowed-methods' })
 export default fastifyAllowedMethods

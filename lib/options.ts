@@ -41,7 +41,8 @@ export interface FastifyAllowedMethodsOptions {
   allowOnSuccess?: boolean
   /**
    * The name of the reply decorator that sends a 405 from a handler, or `false` for none. @fastify/sensible
-   * decorates `reply.methodNotAllowed()` too (a 405 without `Allow`): with it, choose another name.
+   * decorates `reply.methodNotAllowed()` too (a 405 without `Allow`): with it, choose another name. Declare
+   * it to TypeScript under the name chosen with the exported type `FastifyAllowedMethodsReply`.
    * @default 'methodNotAllowed'
    */
   replyDecorator?: string | false

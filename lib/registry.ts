@@ -1,4 +1,4 @@
-import { createRouter, type Constraints, type FindMyWay, type Router } from './find-my-way.js'
+import { createRouter, findRoutePath, type Constraints, type FindMyWay, type Router } from './find-my-way.js'
 import { contains, findOverlaps, parsePattern, type Segment } from './pattern-overlap.js'
 import { formatAllow, normaliseMethods } from './allow-header.js'
 import { patternVariants } from './route-patterns.js'
@@ -164,6 +164,7 @@ export class MethodRegistry {
     this.#routes = createRouter(findMyWay, matching)
     this.#patterns = createRouter(findMyWay, { ...matching, constraints: {} })
     this.#unconstrained = createRouter(findMyWay, { ...matching, constraints: {} })
+    const lookupPath = findRoutePath(findMyWay)
     const entries = new Map<string, PatternEntry>()
     const shapes: Array<{ owner: number, segments: Segment[] }> = []
     const catchAllMethods: string[] = []
@@ -174,7 +175,7 @@ export class MethodRegistry {
         ? route.constraints
         : undefined
       for (const variant of patternVariants(route.url, matching)) {
-        const holds = isRouted(route.method, variant.normalised, constraints ?? {})
+        const holds = isRouted(route.method, lookupPath(variant), constraints ?? {})
         if (holds !== 'yes') {
           // find-my-way notes a route's constraint strategies as in use before it parses the pattern
           // (index.js `_on`): a route it refused as unparsable still turns, say, version matching on, if

@@ -76,6 +76,6 @@ test('installing the package runs no script, and the shipped files point at noth
 
 test('the dependencies and the peer range', async (t) => {
   const pkg = require('../package.json')
-  t.assert.strictEqual(pkg.peerDependencies.fastify, '^5.0.0 || ^6.0.0-0')
+  t.assert.strictEqual(pkg.peerDependencies.fastify, '^5.12.2 || ^6.0.0-0')
   t.assert.deepStrictEqual(Object.keys(pkg.dependencies).sort(), ['@sinclair/typebox', 'fastify-plugin'])
 })

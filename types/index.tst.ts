@@ -8,6 +8,7 @@ import fastifyAllowedMethods, {
   MethodNotAllowedSchema,
   NotImplementedSchema,
   type FastifyAllowedMethodsOptions,
+  type FastifyAllowedMethodsReply,
   type MethodNotAllowedBody
 } from 'fastify-allowed-methods'
 
@@ -51,14 +52,22 @@ test('the callbacks get typed arguments', () => {
   expect(options).type.toBe<FastifyAllowedMethodsOptions>()
 })
 
-test('decorators', () => {
+test('the instance decorator', () => {
   const app = Fastify()
   expect(app.allowedMethods('/users/1')).type.toBe<string[]>()
   expect(app.allowedMethods('/users/1', { host: 'example.com', version: '1.0.0' })).type.toBe<string[]>()
   expect(app.allowedMethods(1)).type.toRaiseError()
+})
+
+test('the reply decorator is typed only where the app declares it (see reply-decorator/)', () => {
+  const app = Fastify()
   app.get('/', async (request, reply) => {
-    expect(reply.methodNotAllowed()).type.toBe<FastifyReply>()
+    expect(reply).type.not.toHaveProperty('methodNotAllowed')
+    expect(reply).type.not.toHaveProperty('sendMethodNotAllowed')
   })
+  expect<FastifyAllowedMethodsReply>().type.toBe<{ methodNotAllowed: () => FastifyReply }>()
+  expect<FastifyAllowedMethodsReply<'sendMethodNotAllowed'>>().type.toBe<{ sendMethodNotAllowed: () => FastifyReply }>()
+  expect<FastifyAllowedMethodsReply<false>>().type.toRaiseError()
 })
 
 test('the per-route opt-out is typed in route config', () => {
@@ -78,7 +87,8 @@ test('works with typed routes of @fastify/type-provider-typebox, and documents t
     config: { allowedMethods: true }
   }, async (request, reply) => {
     expect(request.params.id).type.toBe<number>()
-    if (request.params.id < 0) return reply.methodNotAllowed()
+    expect(reply.code(405).send({ statusCode: 404, code: 'FST_ERR_METHOD_NOT_ALLOWED', error: 'Method Not Allowed', message: 'no' })).type.toRaiseError()
+    if (request.params.id < 0) return reply.code(405).send({ statusCode: 405, code: 'FST_ERR_METHOD_NOT_ALLOWED', error: 'Method Not Allowed', message: 'no' })
     return { id: request.params.id }
   })
 })

@@ -37,9 +37,10 @@ test('a refused duplicate of a catch-all does not make URLs known', async (t) =>
 test('a versioned route Fastify refuses before its router sees it does not change the Allow value', async (t) => {
   const app = await appWith((app) => {
     app.get('/a/*/', ok)
-    // Fastify looks the HEAD route up with the untrimmed URL, which find-my-way refuses, once a HEAD route
-    // exists: the router never sees this route, and version matching stays off.
-    t.assert.throws(() => app.route({ method: 'GET', url: '/a/*/', constraints: { version: '1.0.0' }, handler: ok }), /Wildcard/)
+    // Fastify looks the HEAD route up before `router.on()`, and once a HEAD route exists, find-my-way refuses
+    // the pattern there: the router never sees this route, and version matching stays off. (Not `/a/*/`,
+    // refused there until find-my-way 9.10.2, whose `findRoute()` trims the trailing slash as `on()` does.)
+    t.assert.throws(() => app.route({ method: 'GET', url: '/a/*/b/', constraints: { version: '1.0.0' }, handler: ok }), /Wildcard/)
   }, { fastifyOptions: { routerOptions: { ignoreTrailingSlash: true } } })
   t.after(() => app.close())
   const headers = { 'accept-version': '1.0.0' }
