@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module'
 import { dirname, join, sep } from 'node:path'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 
 // Every reliance on Fastify's private files and behaviour that is not a wrapper of its public API (those are
 // in fastify-wrappers.ts). Checking a Fastify upgrade starts here.
@@ -29,4 +29,50 @@ export function requireFromFastify (instance: FastifyInstance): NodeJS.Require {
       "find-my-way and loads it from Fastify's package: run Fastify as an installed package, not bundled into the app.")
   }
   return createRequire(main)
+}
+
+/**
+ * Runs the app's guards of a not-found context before the plugin answers a request there itself, and calls
+ * `next` if they let it through; a guard's error goes to the app's error handler, as Fastify sends it.
+ */
+export type RunGuards = (request: FastifyRequest, reply: FastifyReply, next: () => void) => void
+
+type Hook = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => unknown
+interface NotFoundContext { preValidation?: Hook[] | null, preHandler?: Hook[] | null }
+type HookRunner = (hooks: Hook[], request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => void
+
+/**
+ * The plugin answers 405, 501 and automatic OPTIONS in the not-found context's onRequest, before the body
+ * is parsed (a 405 must win over a 400 or 413 for its body); the app's preValidation and preHandler hooks of
+ * that context (rate limits, auth: @fastify/rate-limit's README puts `fastify.rateLimit()` there) would run
+ * only after parsing. So they are run first, with Fastify's own hook runner (lib/hooks.js
+ * `preHandlerHookRunner`: sync and async hooks, a reply sent by a hook stops the chain), on the context's
+ * hook lists (the request's `kRouteContext`, lib/symbols.js): the instance's hooks, then those given to
+ * `setNotFoundHandler`, in Fastify's order (lib/four-oh-four.js `_setNotFoundHandler`). The plugin's own
+ * preHandlers, given last, are left out: `ownPreHandlers` of them.
+ */
+export function createGuardRunner (fromFastify: NodeJS.Require, ownPreHandlers: number): RunGuards {
+  const { preHandlerHookRunner } = fromFastify('./lib/hooks.js') as { preHandlerHookRunner?: HookRunner }
+  const { kRouteContext } = fromFastify('./lib/symbols.js') as { kRouteContext?: symbol }
+  if (typeof preHandlerHookRunner !== 'function' || typeof kRouteContext !== 'symbol') {
+    throw new Error('fastify-allowed-methods: this Fastify has no lib/hooks.js `preHandlerHookRunner` or lib/symbols.js ' +
+      '`kRouteContext`, which the plugin uses to run the not-found guards: this Fastify version is not supported.')
+  }
+  // The hook lists are final once the app is ready, when the first request arrives.
+  const guardsOf = new WeakMap<NotFoundContext, Hook[] | null>()
+  return function runGuards (request, reply, next) {
+    const context = (request as unknown as Record<symbol, NotFoundContext>)[kRouteContext] as NotFoundContext
+    let guards = guardsOf.get(context)
+    if (guards === undefined) {
+      const preHandler = context.preHandler ?? []
+      guards = [...(context.preValidation ?? []), ...preHandler.slice(0, preHandler.length - ownPreHandlers)]
+      if (guards.length === 0) guards = null
+      guardsOf.set(context, guards)
+    }
+    if (guards === null) return next()
+    preHandlerHookRunner(guards, request, reply, (error) => {
+      if (error !== undefined && error !== null) reply.send(error)
+      else if (!reply.sent) next()
+    })
+  }
 }

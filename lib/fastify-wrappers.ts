@@ -6,10 +6,11 @@ type SetNotFoundHandler = (this: FastifyInstance, opts?: unknown, handler?: unkn
 
 /**
  * Makes every `setNotFoundHandler()` call made after the plugin (at the root or in any plugin registered
- * later, which inherits from the root through its prototype) run our hooks in the not-found context, ahead
- * of the caller's own. Fastify takes lifecycle hooks from the options of `setNotFoundHandler` and runs them
- * after the instance's own hooks (fastify lib/four-oh-four.js `_setNotFoundHandler`), so @fastify/cors
- * preflights still come first, and the hooks run for unmatched requests only: matched routes pay nothing.
+ * later, which inherits from the root through its prototype) run our hooks in the not-found context, after
+ * the caller's own: the app's guards there (auth, rate limits) come first, as they do for the 404. Fastify
+ * takes lifecycle hooks from the options of `setNotFoundHandler` and runs them after the instance's own
+ * hooks (fastify lib/four-oh-four.js `_setNotFoundHandler`), so @fastify/cors preflights come first too, and
+ * the hooks run for unmatched requests only: matched routes pay nothing.
  */
 export function keepHookInNotFoundHandlers (fastify: FastifyInstance, hooks: NotFoundHooks): SetNotFoundHandler {
   const original = fastify.setNotFoundHandler as unknown as SetNotFoundHandler
@@ -22,7 +23,7 @@ export function keepHookInNotFoundHandlers (fastify: FastifyInstance, hooks: Not
   const withOurs = (given: Record<string, unknown>): Record<string, unknown> => {
     const merged = { ...given }
     for (const [name, hook] of Object.entries(hooks)) {
-      merged[name] = given[name] === undefined ? [hook] : [hook, given[name]].flat()
+      merged[name] = given[name] === undefined ? [hook] : [given[name], hook].flat()
     }
     return merged
   }

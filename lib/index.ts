@@ -4,11 +4,13 @@ import { normaliseOptions, type FastifyAllowedMethodsOptions } from './options.j
 import { readMatchingOptions } from './router-options.js'
 import { MethodRegistry, type RouteRecord } from './registry.js'
 import { createNarrow, createNotFoundHooks } from './not-found-hook.js'
-import { createAllowOnSuccessHook } from './allow-on-success.js'
+import { createAllowOnSuccessHooks } from './allow-on-success.js'
+import { createVaryAnswer } from './vary.js'
+import { answerExpectContinue } from './expect-continue.js'
 import { addReplyDecorator } from './reply-decorator.js'
 import { keepHookInNotFoundHandlers, captureConstraintStrategies } from './fastify-wrappers.js'
 import { loadFastifysFindMyWay, type ConstraintStrategy, type Constraints } from './find-my-way.js'
-import { requireFromFastify } from './fastify-internals.js'
+import { createGuardRunner, requireFromFastify } from './fastify-internals.js'
 
 export type { FastifyAllowedMethodsOptions } from './options.js'
 export type { FastifyAllowedMethodsReply } from './reply-decorator.js'
@@ -42,11 +44,13 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
   assertNoRoutesYet(fastify)
 
   const registry = new MethodRegistry(options.autoOptions)
-  const findMyWay = loadFastifysFindMyWay(requireFromFastify(fastify))
+  const fromFastify = requireFromFastify(fastify)
+  const findMyWay = loadFastifysFindMyWay(fromFastify)
   const addedStrategies: Record<string, ConstraintStrategy> = {}
   captureConstraintStrategies(fastify, addedStrategies)
 
   const narrow = createNarrow(options.filterAllowed)
+  const varyAnswer = createVaryAnswer(registry, options)
 
   fastify.addHook('onRoute', function recordRoute (route) {
     const methods = Array.isArray(route.method) ? route.method : [route.method]
@@ -71,9 +75,11 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
       if (isPrefixRoot && method !== 'HEAD') registry.add({ ...record, url: record.url + '/' })
     }
     if (included && options.allowOnSuccess) {
-      // A route-level hook, added the way Fastify documents for onRoute: only the routes pay for it.
-      const hook = createAllowOnSuccessHook(registry, route.url, isPrefixRoot, narrow, options.filterAllowed !== undefined)
-      route.onRequest = route.onRequest === undefined ? [hook] : [route.onRequest, hook].flat()
+      // Route-level hooks, added the way Fastify documents for onRoute: only the routes pay for them.
+      const hooks = createAllowOnSuccessHooks(registry, route.url, isPrefixRoot, narrow, options.filterAllowed !== undefined,
+        options.notFoundWhenEmpty, varyAnswer)
+      route.onRequest = route.onRequest === undefined ? [hooks.onRequest] : [route.onRequest, hooks.onRequest].flat()
+      route.onSend = route.onSend === undefined ? [hooks.onSend] : [route.onSend, hooks.onSend].flat()
     }
   })
 
@@ -89,7 +95,11 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
     done()
   })
 
-  const hooks = createNotFoundHooks(registry, options, narrow)
+  // RFC 9110 10.1.1: no `100 Continue` to a request that will be refused (expect-continue.ts). Requests come
+  // once the app is ready (`listen()` waits for it), the registry built.
+  answerExpectContinue(fastify, (req, done) => registry.deriveConstraintsAsync(req, done))
+
+  const hooks = createNotFoundHooks(registry, options, narrow, createGuardRunner(fromFastify, options.autoOptions ? 1 : 0), varyAnswer)
   // Any not-found handler set later, at the root or in a prefixed plugin, runs the hooks too.
   const setNotFoundHandler = keepHookInNotFoundHandlers(fastify, hooks)
   // Without a handler, Fastify keeps its own 404 and the app may still set one later.
@@ -103,7 +113,7 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
   })
 
   if (options.replyDecorator !== false) {
-    addReplyDecorator(fastify, options.replyDecorator, registry, narrow, options.cacheControl)
+    addReplyDecorator(fastify, options.replyDecorator, registry, narrow, varyAnswer, options)
   }
 }
 

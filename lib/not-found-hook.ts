@@ -2,24 +2,36 @@ import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fast
 import type { Constraints } from './find-my-way.js'
 import type { Answer, MethodRegistry } from './registry.js'
 import type { NormalisedOptions } from './options.js'
-import { sendDescription, sendMethodNotAllowed, sendNotImplemented, sendOptions } from './responses.js'
+import type { RunGuards } from './fastify-internals.js'
+import { closeIfBodyUnread, sendDescription, sendMethodNotAllowed, sendNotImplemented, sendOptions } from './responses.js'
 import { acceptsJson, describeResource } from './describe.js'
 import { formatAllow } from './allow-header.js'
+import type { VaryAnswer } from './vary.js'
 
 export type RequestHook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void
 
-/** Narrows a computed allowed set with the app's `filterAllowed`, keeping our order and our methods only. */
-export type Narrow = (request: FastifyRequest, methods: readonly string[]) => readonly string[]
+/**
+ * Narrows a computed allowed set with the app's `filterAllowed`, keeping our order and our methods only, and
+ * calls `next` with it, at once or when the app's Promise settles; `fail` gets what it throws or rejects with.
+ */
+export type Narrow = (request: FastifyRequest, methods: readonly string[], next: (methods: readonly string[]) => void, fail: (error: Error) => void) => void
 
 /** The `Allow` value of `methods`, a narrowing of `answer.methods`: the precomputed one when nothing was narrowed. */
 export const allowOf = (answer: Answer, methods: readonly string[]): string =>
   methods === answer.methods ? answer.allow : formatAllow(methods)
 
 export function createNarrow (filterAllowed: NormalisedOptions['filterAllowed']): Narrow {
-  if (filterAllowed === undefined) return (_request, methods) => methods
-  return (request, methods) => {
-    const keep = filterAllowed(request, methods)
-    return methods.filter(method => keep.includes(method))
+  if (filterAllowed === undefined) return (_request, methods, next) => next(methods)
+  return (request, methods, next, fail) => {
+    const keep = (kept: readonly string[]): void => next(methods.filter(method => kept.includes(method)))
+    let kept
+    try {
+      kept = filterAllowed(request, methods)
+    } catch (error) {
+      return fail(error as Error)
+    }
+    if (Array.isArray(kept)) keep(kept)
+    else Promise.resolve(kept).then(keep, (error: unknown) => fail(error as Error))
   }
 }
 
@@ -27,7 +39,7 @@ export function createNarrow (filterAllowed: NormalisedOptions['filterAllowed'])
  * Calls `next` with the request's constraint values when a custom strategy derives them asynchronously,
  * or with undefined (the registry derives them itself, synchronously, only if it needs them).
  */
-export function withConstraints (registry: MethodRegistry, request: FastifyRequest, done: HookHandlerDoneFunction, next: (constraints: Constraints | undefined) => void): void {
+export function withConstraints (registry: MethodRegistry, request: FastifyRequest, done: (error: Error) => void, next: (constraints: Constraints | undefined) => void): void {
   if (!registry.hasAsyncConstraints) return next(undefined)
   registry.deriveConstraintsAsync(request.raw, (err, constraints) => {
     if (err !== null) done(err)
@@ -37,13 +49,14 @@ export function withConstraints (registry: MethodRegistry, request: FastifyReque
 
 /**
  * The hooks of the not-found context. `onRequest` runs only for requests Fastify's router did not match,
- * so matched routes pay nothing. It runs before the body is parsed (the not-found handler's own
- * preValidation/preHandler would run after), so a wrong method gets 405 even with a malformed or
- * oversized body. It replies 501, 405 or the automatic OPTIONS answer, or passes the request on to the
- * not-found handler (404). `preHandler`, see below.
+ * so matched routes pay nothing. It runs after the app's own onRequest hooks and before the body is parsed
+ * (the not-found handler's preValidation/preHandler would run after), so a wrong method gets 405 even with
+ * a malformed or oversized body. It replies 501, 405 or the automatic OPTIONS answer, each once the app's
+ * preValidation and preHandler guards of that context let the request through, as they would a 404; or it
+ * passes the request on to the not-found handler (404). `preHandler`, see below.
  */
-export function createNotFoundHooks (registry: MethodRegistry, options: NormalisedOptions, narrow: Narrow): NotFoundHooks {
-  const { autoOptions, notImplemented, cacheControl, describeOptions } = options
+export function createNotFoundHooks (registry: MethodRegistry, options: NormalisedOptions, narrow: Narrow, runGuards: RunGuards, varyAnswer: VaryAnswer): NotFoundHooks {
+  const { autoOptions, notImplemented, cacheControl, describeOptions, notFoundWhenEmpty } = options
 
   function answerOptions (request: FastifyRequest, reply: FastifyReply, url: string, methods: readonly string[], allow: string, constraints: Constraints | undefined): void {
     if (!describeOptions || !acceptsJson(request.headers.accept)) return sendOptions(reply, allow)
@@ -51,30 +64,48 @@ export function createNotFoundHooks (registry: MethodRegistry, options: Normalis
     sendDescription(reply, describeResource(methods, routes))
   }
 
+  /**
+   * Narrows `answer` for the caller, then calls `send` with the narrowed methods, or passes the request on
+   * to the 404 when `notFoundWhenEmpty` hides the resource from this caller.
+   */
+  function narrowed (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction, answer: Answer, send: (methods: readonly string[]) => void): void {
+    narrow(request, answer.methods, (methods) => {
+      varyAnswer(reply)
+      if (methods.length === 0 && notFoundWhenEmpty) return done()
+      send(methods)
+    }, done)
+  }
+
   function decide (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction, constraints: Constraints | undefined): void {
     const { method = '', url = '' } = request.raw
     const answer = registry.resolve(url, method, request.raw, constraints)
     if (answer === null) return done()
-    const methods = narrow(request, answer.methods)
-    const allow = allowOf(answer, methods)
-    if (method === 'OPTIONS' && autoOptions) answerOptions(request, reply, url, methods, allow, constraints)
-    else sendMethodNotAllowed(reply, method, url, methods, allow, cacheControl, true)
+    narrowed(request, reply, done, answer, (methods) => runGuards(request, reply, () => {
+      closeIfBodyUnread(request, reply)
+      const allow = allowOf(answer, methods)
+      if (method === 'OPTIONS' && autoOptions) answerOptions(request, reply, url, methods, allow, constraints)
+      else sendMethodNotAllowed(reply, method, url, methods, allow, cacheControl, true)
+    }))
   }
 
   function onRequest (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
     const { method = '', url = '' } = request.raw
     if (notImplemented && !registry.servedMethods.has(method) && !(method === 'OPTIONS' && autoOptions)) {
-      return sendNotImplemented(reply, method)
+      return runGuards(request, reply, () => {
+        closeIfBodyUnread(request, reply)
+        sendNotImplemented(reply, method)
+      })
     }
     // RFC 9110 9.3.7: `OPTIONS *` asks about the server as a whole.
     if (url === '*') {
-      if (method === 'OPTIONS' && autoOptions) return sendOptions(reply, formatAllow(narrow(request, registry.serverMethods)))
-      return done()
+      if (method !== 'OPTIONS' || !autoOptions) return done()
+      const server = registry.serverAnswer
+      return narrowed(request, reply, done, server, (methods) => runGuards(request, reply, () => {
+        closeIfBodyUnread(request, reply)
+        sendOptions(reply, allowOf(server, methods))
+      }))
     }
-    if (registry.hasAsyncConstraints) {
-      return withConstraints(registry, request, done, (constraints) => decide(request, reply, done, constraints))
-    }
-    decide(request, reply, done, undefined)
+    withConstraints(registry, request, done, (constraints) => decide(request, reply, done, constraints))
   }
 
   /**
@@ -82,7 +113,7 @@ export function createNotFoundHooks (registry: MethodRegistry, options: Normalis
    * the not-found context's preHandler hooks but not its onRequest hooks. @fastify/cors with
    * `preflight: false` does that for every OPTIONS request, from its catch-all `OPTIONS *`: without this
    * hook, a URL whose 405 lists OPTIONS would answer OPTIONS with 404. Other methods were routed, and their
-   * route chose the 404.
+   * route chose the 404. It is the context's last preHandler: the app's guards have run.
    */
   function preHandler (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
     if (request.raw.method !== 'OPTIONS') return done()
@@ -90,8 +121,7 @@ export function createNotFoundHooks (registry: MethodRegistry, options: Normalis
       const url = request.raw.url ?? ''
       const answer = registry.resolveDeclinedOptions(url, request.raw, constraints)
       if (answer === null) return done()
-      const methods = narrow(request, answer.methods)
-      answerOptions(request, reply, url, methods, allowOf(answer, methods), constraints)
+      narrowed(request, reply, done, answer, (methods) => answerOptions(request, reply, url, methods, allowOf(answer, methods), constraints))
     })
   }
 

@@ -23,10 +23,25 @@ export interface FastifyAllowedMethodsOptions {
   /** The app's not-found handler, for real 404s (Fastify's own 404 when not given). */
   notFound?: (request: FastifyRequest, reply: FastifyReply) => unknown
   /**
-   * Narrows every `Allow` computed for a request (405, OPTIONS, `reply.methodNotAllowed()`), e.g. to the
-   * methods the caller's credentials permit. Gets the sorted methods; returns those to keep.
+   * Narrows every `Allow` computed for a request (405, OPTIONS, `reply.methodNotAllowed()`, `allowOnSuccess`),
+   * e.g. to the methods the caller's credentials permit. Gets the sorted methods; returns those to keep, or a
+   * Promise of them (a permission look-up), whose rejection goes to the app's error handler. Answers computed
+   * through it depend on the caller: they carry `Vary: *` (or `Vary` with the `vary` option's headers).
    */
-  filterAllowed?: (request: FastifyRequest, methods: readonly string[]) => readonly string[]
+  filterAllowed?: (request: FastifyRequest, methods: readonly string[]) => readonly string[] | PromiseLike<readonly string[]>
+  /**
+   * The request headers `filterAllowed` (and any custom constraint strategy) reads, e.g. `['authorization']`.
+   * Answers that depend on the caller then carry `Vary` with these headers, so that a shared cache may store
+   * them per caller, instead of `Vary: *`, which no cache ever reuses.
+   * @default undefined (`Vary: *`)
+   */
+  vary?: string[]
+  /**
+   * When `filterAllowed` leaves a caller no method for a URL, answer that caller with the app's 404, for every
+   * method including OPTIONS, as if the resource did not exist (GitHub's answer for a private repository).
+   * @default false
+   */
+  notFoundWhenEmpty?: boolean
   /**
    * Under the automatic OPTIONS answer, to a client whose `Accept` admits `application/json`, send a JSON
    * body describing the resource: for each allowed method, what its route's schema declares.
@@ -61,6 +76,8 @@ export interface NormalisedOptions {
   readonly cacheControl: string | undefined
   readonly notFound: FastifyAllowedMethodsOptions['notFound']
   readonly filterAllowed: FastifyAllowedMethodsOptions['filterAllowed']
+  readonly vary: readonly string[] | undefined
+  readonly notFoundWhenEmpty: boolean
   readonly includeRoute: (route: RouteOptions) => boolean
   readonly describeOptions: boolean
   readonly allowOnSuccess: boolean
@@ -78,6 +95,9 @@ export const OptionsSchema = Type.Object({
   cacheControl: Type.Optional(Type.String({ pattern: '^[\\x20-\\x7e]+$' })),
   notFound: Type.Optional(callback()),
   filterAllowed: Type.Optional(callback()),
+  // Header names (RFC 9110 5.1: tokens), listed once each.
+  vary: Type.Optional(Type.Array(Type.String({ pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$" }), { minItems: 1, uniqueItems: true })),
+  notFoundWhenEmpty: Type.Optional(Type.Boolean()),
   includeRoute: Type.Optional(callback()),
   describeOptions: Type.Optional(Type.Boolean()),
   allowOnSuccess: Type.Optional(Type.Boolean()),
@@ -110,6 +130,8 @@ export function normaliseOptions (options: unknown): NormalisedOptions {
     cacheControl: valid.cacheControl,
     notFound: valid.notFound,
     filterAllowed: valid.filterAllowed,
+    vary: valid.vary === undefined ? undefined : Object.freeze([...valid.vary]),
+    notFoundWhenEmpty: valid.notFoundWhenEmpty ?? false,
     includeRoute: valid.includeRoute ?? (() => true),
     describeOptions: valid.describeOptions ?? false,
     allowOnSuccess: valid.allowOnSuccess ?? false,
@@ -124,6 +146,7 @@ const FASTIFY_KEYS = new Set(['prefix', 'logLevel', 'logSerializers'])
 function describe (name: string): string {
   if (name === 'cacheControl') return 'must be a non-empty header value (printable ASCII)'
   if (name === 'replyDecorator') return 'must be a method name or false'
+  if (name === 'vary') return 'must be a non-empty list of distinct request header names'
   const schema = OptionsSchema.properties[name as keyof typeof OptionsSchema.properties] as TSchema
   return schema.type === 'boolean' ? 'must be a boolean' : 'must be a function'
 }

@@ -134,8 +134,8 @@ export class MethodRegistry {
   }
 
   /** The methods of every route of the registry, sorted (with OPTIONS under `autoOptions`): `OPTIONS *`. */
-  get serverMethods (): readonly string[] {
-    return this.#server.methods
+  get serverAnswer (): Answer {
+    return this.#server
   }
 
   /** The methods some route of the app serves (for `notImplemented`). */
@@ -146,6 +146,18 @@ export class MethodRegistry {
   /** True when a custom constraint strategy derives its value asynchronously (see `deriveConstraintsAsync`). */
   get hasAsyncConstraints (): boolean {
     return this.#hasAsyncConstraints
+  }
+
+  /**
+   * The constraint strategies in use that answers may depend on, for `Vary`: `version` (find-my-way's
+   * `accept-version`, which must match whenever a request carries it, so every answer depends on it) and
+   * whether any custom strategy is, whose request headers the registry cannot know. `host` is left out:
+   * it is part of the URI that every cache keys on.
+   */
+  get constraintsInEffect (): { readonly version: boolean, readonly custom: boolean } {
+    const { strategiesInUse, asyncStrategiesInUse } = this.#routes.constrainer
+    const names = [...strategiesInUse, ...asyncStrategiesInUse]
+    return { version: names.includes('version'), custom: names.some(name => name !== 'version' && name !== 'host') }
   }
 
   /**

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { MethodRegistry } from './registry.js'
-import type { Narrow } from './not-found-hook.js'
+import { withConstraints, type Narrow } from './not-found-hook.js'
+import type { NormalisedOptions } from './options.js'
+import type { VaryAnswer } from './vary.js'
 import { sendMethodNotAllowed } from './responses.js'
 import { formatAllow } from './allow-header.js'
 import { interceptReplyDecorator } from './fastify-wrappers.js'
@@ -29,16 +31,30 @@ export type FastifyAllowedMethodsReply<Name extends string = 'methodNotAllowed'>
  * in either order of registration; both fail the startup with the same advice, rather than with Fastify's
  * FST_ERR_DEC_ALREADY_PRESENT, which names neither the option nor the way out.
  */
-export function addReplyDecorator (fastify: FastifyInstance, name: string, registry: MethodRegistry, narrow: Narrow, cacheControl: string | undefined): void {
+export function addReplyDecorator (
+  fastify: FastifyInstance, name: string, registry: MethodRegistry, narrow: Narrow, varyAnswer: VaryAnswer,
+  options: Pick<NormalisedOptions, 'cacheControl' | 'notFoundWhenEmpty'>
+): void {
   if (fastify.hasReplyDecorator(name)) throw nameTaken(name, 'already exists')
   fastify.decorateReply(name, function methodNotAllowed (this: FastifyReply): FastifyReply {
-    const { request } = this
+    const reply = this
+    const { request } = reply
     const { method = '', url = '' } = request.raw
-    const known = registry.resolve(url, undefined, request.raw)?.methods ?? []
-    const methods = narrow(request, known.filter(other => other !== method))
+    // A route for GET serves HEAD with the same handler (Fastify's automatic HEAD route): refusing one
+    // refuses both, and Allow must name neither.
+    const refused = method === 'GET' || method === 'HEAD' ? ['GET', 'HEAD'] : [method]
+    // The refusal depends on the caller, whatever filterAllowed says: never shared by a cache.
+    varyAnswer(reply, true)
     // From a route: its own errorHandler option may apply, so always the error path.
-    sendMethodNotAllowed(this, method, url, methods, formatAllow(methods), cacheControl, false)
-    return this
+    const fail = (error: Error): void => { reply.send(error) }
+    withConstraints(registry, request, fail, (constraints) => {
+      const known = registry.resolve(url, undefined, request.raw, constraints)?.methods ?? []
+      narrow(request, known.filter(other => !refused.includes(other)), (methods) => {
+        if (methods.length === 0 && options.notFoundWhenEmpty) return reply.callNotFound()
+        sendMethodNotAllowed(reply, method, url, methods, formatAllow(methods), options.cacheControl, false)
+      }, fail)
+    })
+    return reply
   })
   // A plugin registered later cannot be failed where it decorates (see interceptReplyDecorator): the
   // startup fails at ready(), where every app handles a plugin that cannot load.

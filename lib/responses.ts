@@ -1,4 +1,4 @@
-import type { FastifyReply } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { MethodNotAllowedError, NotImplementedError, methodNotAllowedMessage, withoutStack } from './errors.js'
 import { usesDefaultErrorHandler } from './fastify-wrappers.js'
 import { formatAllow } from './allow-header.js'
@@ -23,11 +23,36 @@ export function sendMethodNotAllowed (reply: FastifyReply, method: string, url: 
     const message = methodNotAllowedMessage(method, url)
     reply.code(405)
     reply.log.info({ res: reply }, message)
-    // The bytes Fastify's error serialiser writes for this error (MethodNotAllowedBody), built directly.
-    reply.type('application/json; charset=utf-8').send(`${BODY_START}${JSON.stringify(message)}}`)
+    reply.type('application/json; charset=utf-8')
+    // RFC 9110 8.6: a HEAD response may carry Content-Length only if it is the length GET would get. Where
+    // GET is refused too, that is the length of GET's 405 (its message names GET); where GET is allowed,
+    // it is unknown, and a HEAD answer sent without content gets no Content-Length from Fastify.
+    if (method === 'HEAD') {
+      if (!methods.includes('GET')) reply.header('content-length', String(Buffer.byteLength(methodNotAllowedBody('GET', url))))
+      reply.send()
+      return
+    }
+    reply.send(methodNotAllowedBody(method, url))
     return
   }
   reply.send(withoutStack(() => new MethodNotAllowedError(method, url, methods)))
+}
+
+/** The bytes Fastify's error serialiser writes for the 405 error (MethodNotAllowedBody), built directly. */
+const methodNotAllowedBody = (method: string, url: string): string =>
+  `${BODY_START}${JSON.stringify(methodNotAllowedMessage(method, url))}}`
+
+/**
+ * For an answer sent before the request's body is read: over HTTP/1.x, close the connection after it, as
+ * Fastify does when it refuses a body (lib/content-type-parser.js: "the client may send more data").
+ * Otherwise Node reads and discards the whole body, of any size, to reuse the connection. (HTTP/2 resets
+ * the stream instead, and forbids the header.)
+ */
+export function closeIfBodyUnread (request: FastifyRequest, reply: FastifyReply): void {
+  const { headers, httpVersionMajor } = request.raw
+  if (httpVersionMajor !== 1) return
+  const length = headers['content-length']
+  if (headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')) reply.header('connection', 'close')
 }
 
 /** 501 Not Implemented: RFC 9110 9.1, a method the server does not implement for any resource. */

@@ -28,7 +28,7 @@ test('the app may set its root not-found handler after the plugin, and keeps 405
   t.assert.deepStrictEqual(await answer(app, 'POST', '/a'), { status: 405, allow: 'GET, HEAD, OPTIONS' })
 })
 
-test('setNotFoundHandler with options and its own hooks keeps them, after ours', async (t) => {
+test('setNotFoundHandler with options and its own hooks keeps them, and they guard the 405 too', async (t) => {
   const calls = []
   const app = await appWith(app => {
     app.setNotFoundHandler({
@@ -41,7 +41,7 @@ test('setNotFoundHandler with options and its own hooks keeps them, after ours',
   t.assert.deepStrictEqual(calls, ['theirs', 'preHandler'])
   calls.length = 0
   t.assert.strictEqual((await app.inject({ method: 'POST', url: '/a' })).statusCode, 405)
-  t.assert.deepStrictEqual(calls, [], 'a 405 is answered before their hooks')
+  t.assert.deepStrictEqual(calls, ['theirs', 'preHandler'], 'their hooks run before the 405, as before the 404')
 })
 
 test('a prefixed plugin keeps its own not-found handler, and its URLs still get 405/OPTIONS', async (t) => {

@@ -205,11 +205,12 @@ const PROBE = `
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 const fastifyUrl = import.meta.resolve('fastify')
-const { default: Fastify } = await import(fastifyUrl)
+const require = createRequire(fastifyUrl)
 console.log(JSON.stringify({
   fastifyFile: fileURLToPath(fastifyUrl),
-  fastify: Fastify().version,
-  findMyWay: createRequire(fastifyUrl)('find-my-way/package.json').version,
+  // The package's version: some releases (5.12.2 among them) report another one in fastify.version.
+  fastify: require('./package.json').version,
+  findMyWay: require('find-my-way/package.json').version,
   pluginFile: fileURLToPath(import.meta.resolve('fastify-allowed-methods'))
 }))
 `
