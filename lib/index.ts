@@ -131,5 +131,7 @@ function assertNoRoutesYet (fastify: FastifyInstance): void {
 }
 
 /** The plugin. Register it before any route: `await app.register(fastifyAllowedMethods, options)`. */
-export const fastifyAllowedMethods = fp(plugin, { fastify: '^5.12.2 || 6.x', name: 'fastify-allowed-methods' })
+// The peer range's floor is 5.12.2, but Fastify checks this range against `fastify.version`, and 5.12.2
+// reports itself as 5.12.1 (its fastify.js VERSION): one patch lower here, or 5.12.2 would be refused.
+export const fastifyAllowedMethods = fp(plugin, { fastify: '^5.12.1 || 6.x', name: 'fastify-allowed-methods' })
 export default fastifyAllowedMethods

@@ -1,7 +1,9 @@
 import { test } from 'node:test'
 import { createRequire } from 'node:module'
+import Fastify from 'fastify'
 import { findRoutePath } from '../../dist/find-my-way.js'
 import { patternVariants } from '../../dist/route-patterns.js'
+import { readMatchingOptions } from '../../dist/router-options.js'
 
 // find-my-way 9.10.2 made `findRoute()` normalise its path as `on()` does. The registry gave it patterns it
 // had normalised already, and normalising twice turned `/a//` into `/a` under ignoreTrailingSlash: the route
@@ -12,16 +14,7 @@ import { patternVariants } from '../../dist/route-patterns.js'
 const require = createRequire(import.meta.url)
 const FindMyWay = createRequire(require.resolve('fastify'))('find-my-way')
 const lookupPath = findRoutePath(FindMyWay)
-const matching = (options) => ({
-  caseSensitive: true,
-  ignoreTrailingSlash: false,
-  ignoreDuplicateSlashes: false,
-  maxParamLength: 100,
-  useSemicolonDelimiter: false,
-  allowUnsafeRegex: false,
-  constraints: {},
-  ...options
-})
+const matching = (options) => readMatchingOptions(Fastify({ routerOptions: options }))
 
 test('findRoute() finds every pattern on() stored, through the path the registry gives it', (t) => {
   const urls = ['/a//', '/a/', '//a', '/a//b/', '/a/:id', '/a/:id?', '*', '/*', '/', '/a/*']
