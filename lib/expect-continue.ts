@@ -24,11 +24,11 @@ interface ExpectingResponse {
  * lib/_http_server.js `parserOnIncoming`, HTTP/1.1; lib/internal/http2/compat.js `onServerStream`, HTTP/2,
  * since Node 8.5). This one sends the 100:
  * - at once when Fastify's router routes the request: the route will read the body, as before;
- * - otherwise only when something starts reading the body. Our 405, 501 and automatic OPTIONS answer never
- *   do: the client gets the final status instead, as RFC 9110 10.1.1 allows, and Node closes the connection
- *   (lib/_http_server.js `writeHead`: a final status without the 100 may be followed by the body). Fastify's
- *   not-found handler does, as every route parses the body before its handler (lib/handle-request.js), and
- *   an app's own may need it (a proxy): the 100 comes then, and a client waiting for it never hangs.
+ * - otherwise only when something starts reading the body. Our 405, 501, automatic OPTIONS answer and 404
+ *   never do (the not-found hook runs the not-found handler without parsing the body for such a request,
+ *   see `awaitsContinue`): the client gets the final status instead, as RFC 9110 10.1.1 allows, and Node
+ *   closes the connection (lib/_http_server.js `writeHead`: a final status without the 100 may be followed
+ *   by the body). Whatever else reads the body gets the 100 then, so a client waiting for it never hangs.
  *
  * 'request' is emitted first, so that the decision sees `req.url` as Fastify routes it (`rewriteUrl` runs
  * synchronously in that listener, fastify.js `wrapRouting`) and a final response already sent (a route's
@@ -45,6 +45,15 @@ interface ExpectingResponse {
  * later (theirs emits 'request'). Only `fastify.server` is covered: the extra servers Fastify binds when it
  * listens on a name with several addresses (lib/server.js `multipleBindings`) keep Node's default 100.
  */
+/** Requests that expect `100 Continue` from our listener and have not had it yet (see `awaitsContinue`). */
+const awaiting = new WeakSet<object>()
+
+/**
+ * Whether the request waits for a `100 Continue` that our listener has not sent: then its body has not been
+ * sent, and an answer that does not need it (the 404) should not read it, or the 100 would go out first.
+ */
+export const awaitsContinue = (req: object): boolean => awaiting.has(req)
+
 export function answerExpectContinue (fastify: FastifyInstance, deriveConstraints: DeriveConstraints): void {
   const server = fastify.server as EventEmitter
   // Also makes it once per server: a second registration sees ours.
@@ -53,9 +62,11 @@ export function answerExpectContinue (fastify: FastifyInstance, deriveConstraint
   server.on('checkContinue', function checkContinue (req: ExpectingRequest, res: ExpectingResponse) {
     if (server.listenerCount('checkContinue') > 1) return
     let continued = false
+    awaiting.add(req)
     const sendContinue = (): void => {
       if (continued || res.headersSent) return
       continued = true
+      awaiting.delete(req)
       res.writeContinue()
     }
     // Readable streams are read through a 'data' or 'readable' listener (Fastify's rawBody: 'data').

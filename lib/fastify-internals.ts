@@ -38,7 +38,8 @@ export function requireFromFastify (instance: FastifyInstance): NodeJS.Require {
 export type RunGuards = (request: FastifyRequest, reply: FastifyReply, next: () => void) => void
 
 type Hook = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => unknown
-interface NotFoundContext { preValidation?: Hook[] | null, preHandler?: Hook[] | null }
+/** What we read of a route context (fastify lib/context.js). */
+interface NotFoundContext { preValidation?: Hook[] | null, preHandler?: Hook[] | null, handler: Handler }
 type HookRunner = (hooks: Hook[], request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => void
 
 /**
@@ -53,15 +54,12 @@ type HookRunner = (hooks: Hook[], request: FastifyRequest, reply: FastifyReply, 
  */
 export function createGuardRunner (fromFastify: NodeJS.Require, ownPreHandlers: number): RunGuards {
   const { preHandlerHookRunner } = fromFastify('./lib/hooks.js') as { preHandlerHookRunner?: HookRunner }
-  const { kRouteContext } = fromFastify('./lib/symbols.js') as { kRouteContext?: symbol }
-  if (typeof preHandlerHookRunner !== 'function' || typeof kRouteContext !== 'symbol') {
-    throw new Error('fastify-allowed-methods: this Fastify has no lib/hooks.js `preHandlerHookRunner` or lib/symbols.js ' +
-      '`kRouteContext`, which the plugin uses to run the not-found guards: this Fastify version is not supported.')
-  }
+  if (typeof preHandlerHookRunner !== 'function') throw unsupported('lib/hooks.js `preHandlerHookRunner`')
+  const contextOf = routeContextReader(fromFastify)
   // The hook lists are final once the app is ready, when the first request arrives.
   const guardsOf = new WeakMap<NotFoundContext, Hook[] | null>()
   return function runGuards (request, reply, next) {
-    const context = (request as unknown as Record<symbol, NotFoundContext>)[kRouteContext] as NotFoundContext
+    const context = contextOf(request)
     let guards = guardsOf.get(context)
     if (guards === undefined) {
       const preHandler = context.preHandler ?? []
@@ -76,3 +74,40 @@ export function createGuardRunner (fromFastify: NodeJS.Require, ownPreHandlers: 
     })
   }
 }
+
+type Handler = (request: FastifyRequest, reply: FastifyReply) => unknown
+export type RunNotFoundHandler = (request: FastifyRequest, reply: FastifyReply) => void
+
+/**
+ * Runs the not-found handler of the request's context (`kRouteContext`'s `handler`, bound to its instance,
+ * lib/four-oh-four.js) without parsing the body first, for a client that waits for `100 Continue` before
+ * sending one: the 404 needs no body. Its result is sent as Fastify sends a handler's (lib/handle-request.js
+ * `preHandlerCallback`, lib/wrap-thenable.js): a value or the value of a Promise, unless the handler replied.
+ */
+export function createNotFoundHandlerRunner (fromFastify: NodeJS.Require): RunNotFoundHandler {
+  const contextOf = routeContextReader(fromFastify)
+  return function runNotFoundHandler (request, reply) {
+    const { handler } = contextOf(request)
+    const send = (payload: unknown): void => { if (payload !== undefined && !reply.sent) reply.send(payload) }
+    let result: unknown
+    try {
+      result = handler(request, reply)
+    } catch (error) {
+      reply.send(error)
+      return
+    }
+    if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
+      (result as PromiseLike<unknown>).then(send, (error: unknown) => { reply.send(error) })
+    } else send(result)
+  }
+}
+
+/** The request's route context: Fastify keeps it under its private `kRouteContext` (lib/symbols.js). */
+function routeContextReader (fromFastify: NodeJS.Require): (request: FastifyRequest) => NotFoundContext {
+  const { kRouteContext } = fromFastify('./lib/symbols.js') as { kRouteContext?: symbol }
+  if (typeof kRouteContext !== 'symbol') throw unsupported('lib/symbols.js `kRouteContext`')
+  return (request) => (request as unknown as Record<symbol, NotFoundContext>)[kRouteContext] as NotFoundContext
+}
+
+const unsupported = (what: string): Error => new Error(`fastify-allowed-methods: this Fastify has no ${what}, which ` +
+  'the plugin relies on for the not-found path: this Fastify version is not supported.')

@@ -10,7 +10,7 @@ import { answerExpectContinue } from './expect-continue.js'
 import { addReplyDecorator } from './reply-decorator.js'
 import { keepHookInNotFoundHandlers, captureConstraintStrategies } from './fastify-wrappers.js'
 import { loadFastifysFindMyWay, type ConstraintStrategy, type Constraints } from './find-my-way.js'
-import { createGuardRunner, requireFromFastify } from './fastify-internals.js'
+import { createGuardRunner, createNotFoundHandlerRunner, requireFromFastify } from './fastify-internals.js'
 
 export type { FastifyAllowedMethodsOptions } from './options.js'
 export type { FastifyAllowedMethodsReply } from './reply-decorator.js'
@@ -99,7 +99,10 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
   // once the app is ready (`listen()` waits for it), the registry built.
   answerExpectContinue(fastify, (req, done) => registry.deriveConstraintsAsync(req, done))
 
-  const hooks = createNotFoundHooks(registry, options, narrow, createGuardRunner(fromFastify, options.autoOptions ? 1 : 0), varyAnswer)
+  const hooks = createNotFoundHooks(registry, options, narrow, varyAnswer, {
+    runGuards: createGuardRunner(fromFastify, options.autoOptions ? 1 : 0),
+    runNotFoundHandler: createNotFoundHandlerRunner(fromFastify)
+  })
   // Any not-found handler set later, at the root or in a prefixed plugin, runs the hooks too.
   const setNotFoundHandler = keepHookInNotFoundHandlers(fastify, hooks)
   // Without a handler, Fastify keeps its own 404 and the app may still set one later.

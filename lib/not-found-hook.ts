@@ -2,7 +2,8 @@ import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fast
 import type { Constraints } from './find-my-way.js'
 import type { Answer, MethodRegistry } from './registry.js'
 import type { NormalisedOptions } from './options.js'
-import type { RunGuards } from './fastify-internals.js'
+import type { RunGuards, RunNotFoundHandler } from './fastify-internals.js'
+import { awaitsContinue } from './expect-continue.js'
 import { closeIfBodyUnread, sendDescription, sendMethodNotAllowed, sendNotImplemented, sendOptions } from './responses.js'
 import { acceptsJson, describeResource } from './describe.js'
 import { formatAllow } from './allow-header.js'
@@ -55,7 +56,10 @@ export function withConstraints (registry: MethodRegistry, request: FastifyReque
  * preValidation and preHandler guards of that context let the request through, as they would a 404; or it
  * passes the request on to the not-found handler (404). `preHandler`, see below.
  */
-export function createNotFoundHooks (registry: MethodRegistry, options: NormalisedOptions, narrow: Narrow, runGuards: RunGuards, varyAnswer: VaryAnswer): NotFoundHooks {
+export function createNotFoundHooks (
+  registry: MethodRegistry, options: NormalisedOptions, narrow: Narrow, varyAnswer: VaryAnswer,
+  { runGuards, runNotFoundHandler }: { runGuards: RunGuards, runNotFoundHandler: RunNotFoundHandler }
+): NotFoundHooks {
   const { autoOptions, notImplemented, cacheControl, describeOptions, notFoundWhenEmpty } = options
 
   function answerOptions (request: FastifyRequest, reply: FastifyReply, url: string, methods: readonly string[], allow: string, constraints: Constraints | undefined): void {
@@ -65,27 +69,40 @@ export function createNotFoundHooks (registry: MethodRegistry, options: Normalis
   }
 
   /**
-   * Narrows `answer` for the caller, then calls `send` with the narrowed methods, or passes the request on
-   * to the 404 when `notFoundWhenEmpty` hides the resource from this caller.
+   * Narrows `answer` for the caller, then calls `send` with the narrowed methods, or `notFound` when
+   * `notFoundWhenEmpty` hides the resource from this caller.
    */
-  function narrowed (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction, answer: Answer, send: (methods: readonly string[]) => void): void {
+  function narrowed (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction, answer: Answer, send: (methods: readonly string[]) => void, notFound: () => void = done): void {
     narrow(request, answer.methods, (methods) => {
       varyAnswer(reply)
-      if (methods.length === 0 && notFoundWhenEmpty) return done()
+      if (methods.length === 0 && notFoundWhenEmpty) return notFound()
       send(methods)
     }, done)
+  }
+
+  /**
+   * Passes the request on to the 404. A client that waits for `100 Continue` has not sent its body, and the
+   * 404 needs none: the app's guards and not-found handler run at once, the body never read, so that the
+   * client gets the 404 instead of a 100 (RFC 9110 10.1.1; see expect-continue.ts).
+   */
+  function toNotFound (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+    if (!awaitsContinue(request.raw)) return done()
+    runGuards(request, reply, () => {
+      closeIfBodyUnread(request, reply)
+      runNotFoundHandler(request, reply)
+    })
   }
 
   function decide (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction, constraints: Constraints | undefined): void {
     const { method = '', url = '' } = request.raw
     const answer = registry.resolve(url, method, request.raw, constraints)
-    if (answer === null) return done()
+    if (answer === null) return toNotFound(request, reply, done)
     narrowed(request, reply, done, answer, (methods) => runGuards(request, reply, () => {
       closeIfBodyUnread(request, reply)
       const allow = allowOf(answer, methods)
       if (method === 'OPTIONS' && autoOptions) answerOptions(request, reply, url, methods, allow, constraints)
       else sendMethodNotAllowed(reply, method, url, methods, allow, cacheControl, true)
-    }))
+    }), () => toNotFound(request, reply, done))
   }
 
   function onRequest (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {

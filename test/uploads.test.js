@@ -182,13 +182,34 @@ test('Expect: 100-continue over HTTP/1.1: 100 for a routed request, the final st
   }
 })
 
-test('Expect: 100-continue to an unknown URL: the 100 comes when the not-found handler reads the body', async (t) => {
-  // Fastify's not-found handler is a route: the body is parsed before it runs (lib/handle-request.js), and
-  // an app's own may want it (a proxy). The 100 is sent when the body is read, so that a client waiting for
-  // one does not hang; the 404 follows the body.
-  const app = await listening(routes)
+test('Expect: 100-continue to an unknown URL: the 404 at once, from the app\'s own not-found handler and guards', async (t) => {
+  // Fastify's not-found handler is a route that parses the body before it runs (lib/handle-request.js):
+  // for a client still waiting for its 100, the plugin runs the guards and the handler without the body.
+  const seen = []
+  const app = await listening(app => {
+    routes(app)
+    app.setNotFoundHandler({
+      preHandler: async (request) => { seen.push(`guard body=${request.body}`) }
+    }, async (request, reply) => {
+      seen.push('handler')
+      reply.code(404)
+      return { missing: request.url }
+    })
+  })
   t.after(() => app.close())
-  t.assert.deepStrictEqual((await expectContinue(app, t, 'POST', '/nowhere')).statuses, [100, 404])
+  const { statuses, final } = await expectContinue(app, t, 'POST', '/nowhere')
+  t.assert.deepStrictEqual(statuses, [404])
+  t.assert.strictEqual(final.headers.connection, 'close')
+  t.assert.deepStrictEqual(seen, ['guard body=undefined', 'handler'])
+  t.assert.deepStrictEqual(JSON.parse(final.body), { missing: '/nowhere' }, "the handler's returned value is sent")
+  // Fastify's own 404, and a caller whom notFoundWhenEmpty hides a resource from, the same way.
+  const plain = await listening(routes, { filterAllowed: () => [], notFoundWhenEmpty: true })
+  t.after(() => plain.close())
+  for (const url of ['/nowhere', '/only-get']) {
+    const answer = await expectContinue(plain, t, 'POST', url)
+    t.assert.deepStrictEqual(answer.statuses, [404], url)
+    t.assert.match(answer.final.body, /not found/, url)
+  }
 })
 
 /** A custom constraint strategy whose value is derived asynchronously, from `x-tenant`. */
