@@ -202,6 +202,19 @@ test('Expect: 100-continue to an unknown URL: the 404 at once, from the app\'s o
   t.assert.strictEqual(final.headers.connection, 'close')
   t.assert.deepStrictEqual(seen, ['guard body=undefined', 'handler'])
   t.assert.deepStrictEqual(JSON.parse(final.body), { missing: '/nowhere' }, "the handler's returned value is sent")
+  // A handler that returns a value at once, or throws, is answered as Fastify answers it.
+  const sync = await listening(app => {
+    routes(app)
+    app.setErrorHandler((error, request, reply) => reply.code(404).send(`error: ${error.message}`))
+    app.setNotFoundHandler((request, reply) => {
+      if (request.url === '/throws') throw new Error('thrown')
+      reply.code(404)
+      return 'sync value'
+    })
+  })
+  t.after(() => sync.close())
+  t.assert.strictEqual((await expectContinue(sync, t, 'POST', '/value')).final.body, 'sync value')
+  t.assert.strictEqual((await expectContinue(sync, t, 'POST', '/throws')).final.body, 'error: thrown')
   // Fastify's own 404, and a caller whom notFoundWhenEmpty hides a resource from, the same way.
   const plain = await listening(routes, { filterAllowed: () => [], notFoundWhenEmpty: true })
   t.after(() => plain.close())
