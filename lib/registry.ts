@@ -186,14 +186,20 @@ export class MethodRegistry {
       const constraints = route.constraints !== undefined && Object.keys(route.constraints).length > 0
         ? route.constraints
         : undefined
+      let replayed = false
       for (const variant of patternVariants(route.url, matching)) {
         const holds = isRouted(route.method, lookupPath(variant), constraints ?? {})
         if (holds !== 'yes') {
-          // find-my-way notes a route's constraint strategies as in use before it parses the pattern
-          // (index.js `_on`): a route it refused as unparsable still turns, say, version matching on, if
-          // Fastify got as far as `router.on()` (see `#reachesRouterOn`).
-          if (holds === 'unparsable' && constraints !== undefined && this.#reachesRouterOn(route.url, constraints)) {
-            this.#routes.constrainer.noteUsage(constraints)
+          // find-my-way changes its router before it parses a pattern (index.js `_on`): it notes the route's
+          // constraint strategies as in use (a refused versioned route still turns version matching on) and
+          // creates the method's tree (later look-ups of that method parse patterns, and throw, see
+          // `#reachesRouterOn`). If Fastify got as far as `router.on()`, the same call on our router, refused
+          // the same way, leaves the same traces.
+          if (holds === 'unparsable' && !replayed && this.#reachesRouterOn(route.url, constraints ?? {})) {
+            replayed = true
+            try {
+              this.#routes.on(route.method, route.url, constraints === undefined ? {} : { constraints }, noop, undefined as never)
+            } catch {}
           }
           continue
         }

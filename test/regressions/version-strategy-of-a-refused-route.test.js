@@ -41,3 +41,26 @@ test('a versioned route refused before Fastify\'s router saw it leaves version m
   t.assert.deepStrictEqual(await answer(app, 'GET', '/p/', headers), { status: 200, allow: undefined })
   t.assert.deepStrictEqual(await answer(app, 'POST', '/p/', headers), { status: 405, allow: 'GET, HEAD, OPTIONS' })
 })
+
+// Fuzzer seed 1771978187: a refused route leaves its method's tree in Fastify's router too (find-my-way
+// `_on` creates it before parsing). Here the refused HEAD /p/*/ creates the HEAD tree, so Fastify's HEAD
+// look-up for the versioned GET /*/ throws before router.on(), and version matching stays off: DELETE /p is
+// served with `Accept-Version`, and GET /p gets 405. The plugin left refused routes out of its router
+// entirely, had no HEAD tree, took version matching to be on, and answered 404.
+test('a refused route creates its method\'s tree, as in Fastify\'s router', async (t) => {
+  const app = await appWith(app => {
+    t.assert.throws(() => app.route({ method: 'GET', url: '/*/', handler: ok }), /Wildcard must be the last character/)
+    app.register(async (child) => {
+      t.assert.throws(() => child.route({ method: 'HEAD', url: '/*/', handler: ok }), /Wildcard must be the last character/)
+      child.delete('/', ok)
+    }, { prefix: '/p' })
+    app.register(async (other) => {
+      t.assert.throws(() => other.route({ method: 'GET', url: '/*/', constraints: { version: '1.0.0' }, handler: ok }), /Wildcard must be the last character/)
+    })
+  })
+  t.after(() => app.close())
+  const headers = { 'accept-version': '1.0.0' }
+  t.assert.deepStrictEqual(await answer(app, 'DELETE', '/p', headers), { status: 200, allow: undefined })
+  t.assert.deepStrictEqual(await answer(app, 'GET', '/p', headers), { status: 405, allow: 'DELETE, OPTIONS' })
+  t.assert.deepStrictEqual(app.allowedMethods('/p', { version: '1.0.0' }), ['DELETE', 'OPTIONS'])
+})
