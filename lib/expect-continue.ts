@@ -17,6 +17,15 @@ interface ExpectingResponse {
   writeContinue: () => void
 }
 
+/** Requests that expect `100 Continue` from our listener and have not had it yet (see `awaitsContinue`). */
+const awaiting = new WeakSet<object>()
+
+/**
+ * Whether the request waits for a `100 Continue` that our listener has not sent: then its body has not been
+ * sent, and an answer that does not need it (the 404) should not read it, or the 100 would go out first.
+ */
+export const awaitsContinue = (req: object): boolean => awaiting.has(req)
+
 /**
  * Answers `Expect: 100-continue` (RFC 9110 10.1.1) so that a client does not upload a body the app will
  * refuse. Node sends `100 Continue` itself, before Fastify sees the request, unless the server has a
@@ -45,15 +54,6 @@ interface ExpectingResponse {
  * later (theirs emits 'request'). Only `fastify.server` is covered: the extra servers Fastify binds when it
  * listens on a name with several addresses (lib/server.js `multipleBindings`) keep Node's default 100.
  */
-/** Requests that expect `100 Continue` from our listener and have not had it yet (see `awaitsContinue`). */
-const awaiting = new WeakSet<object>()
-
-/**
- * Whether the request waits for a `100 Continue` that our listener has not sent: then its body has not been
- * sent, and an answer that does not need it (the 404) should not read it, or the 100 would go out first.
- */
-export const awaitsContinue = (req: object): boolean => awaiting.has(req)
-
 export function answerExpectContinue (fastify: FastifyInstance, deriveConstraints: DeriveConstraints): void {
   const server = fastify.server as EventEmitter
   // Also makes it once per server: a second registration sees ours.

@@ -72,7 +72,7 @@ export function createNotFoundHooks (
    * Narrows `answer` for the caller, then calls `send` with the narrowed methods, or `notFound` when
    * `notFoundWhenEmpty` hides the resource from this caller.
    */
-  function narrowed (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction, answer: Answer, send: (methods: readonly string[]) => void, notFound: () => void = done): void {
+  function narrowed (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction, answer: Answer, send: (methods: readonly string[]) => void, notFound: () => void): void {
     narrow(request, answer.methods, (methods) => {
       varyAnswer(reply)
       if (methods.length === 0 && notFoundWhenEmpty) return notFound()
@@ -87,9 +87,17 @@ export function createNotFoundHooks (
    */
   function toNotFound (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
     if (!awaitsContinue(request.raw)) return done()
+    answerEarly(request, reply, () => runNotFoundHandler(request, reply))
+  }
+
+  /**
+   * Sends an answer from onRequest, before the body is read: once the app's guards let the request through,
+   * on a connection that closes after it if a body is pending.
+   */
+  function answerEarly (request: FastifyRequest, reply: FastifyReply, send: () => void): void {
     runGuards(request, reply, () => {
       closeIfBodyUnread(request, reply)
-      runNotFoundHandler(request, reply)
+      send()
     })
   }
 
@@ -97,8 +105,7 @@ export function createNotFoundHooks (
     const { method = '', url = '' } = request.raw
     const answer = registry.resolve(url, method, request.raw, constraints)
     if (answer === null) return toNotFound(request, reply, done)
-    narrowed(request, reply, done, answer, (methods) => runGuards(request, reply, () => {
-      closeIfBodyUnread(request, reply)
+    narrowed(request, reply, done, answer, (methods) => answerEarly(request, reply, () => {
       const allow = allowOf(answer, methods)
       if (method === 'OPTIONS' && autoOptions) answerOptions(request, reply, url, methods, allow, constraints)
       else sendMethodNotAllowed(reply, method, url, methods, allow, cacheControl, true)
@@ -108,19 +115,14 @@ export function createNotFoundHooks (
   function onRequest (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
     const { method = '', url = '' } = request.raw
     if (notImplemented && !registry.servedMethods.has(method) && !(method === 'OPTIONS' && autoOptions)) {
-      return runGuards(request, reply, () => {
-        closeIfBodyUnread(request, reply)
-        sendNotImplemented(reply, method)
-      })
+      return answerEarly(request, reply, () => sendNotImplemented(reply, method))
     }
     // RFC 9110 9.3.7: `OPTIONS *` asks about the server as a whole.
     if (url === '*') {
       if (method !== 'OPTIONS' || !autoOptions) return done()
       const server = registry.serverAnswer
-      return narrowed(request, reply, done, server, (methods) => runGuards(request, reply, () => {
-        closeIfBodyUnread(request, reply)
-        sendOptions(reply, allowOf(server, methods))
-      }))
+      return narrowed(request, reply, done, server, (methods) => answerEarly(request, reply, () => sendOptions(reply, allowOf(server, methods))),
+        () => toNotFound(request, reply, done))
     }
     withConstraints(registry, request, done, (constraints) => decide(request, reply, done, constraints))
   }
@@ -138,7 +140,8 @@ export function createNotFoundHooks (
       const url = request.raw.url ?? ''
       const answer = registry.resolveDeclinedOptions(url, request.raw, constraints)
       if (answer === null) return done()
-      narrowed(request, reply, done, answer, (methods) => answerOptions(request, reply, url, methods, allowOf(answer, methods), constraints))
+      // The guards have run and the body was read: a hidden resource goes on to the 404 as is.
+      narrowed(request, reply, done, answer, (methods) => answerOptions(request, reply, url, methods, allowOf(answer, methods), constraints), done)
     })
   }
 
