@@ -1,27 +1,24 @@
 // Differential tests: Fastify itself is the oracle. Random apps (route tables mixing static, param, regex,
 // multi-param, optional, wildcard and catch-all routes, host and version constraints, prefixed plugins,
 // router options at the top level or in `routerOptions`) are built twice, with and without the plugin,
-// and random requests are sent to both with every method: see test/fuzz/model.js for the rules. This
+// and random requests are sent to both with every method: see test/fuzz/check-app.js for the rules. This
 // file runs a bounded number of cases with a fixed seed; `npm run fuzz` runs many more with a random one.
 
 import { test } from 'node:test'
 import fc from 'fast-check'
-import { caseArb, checkCase, describeMismatch } from './fuzz/model.js'
+import { caseArb, checkCase } from './fuzz/case.js'
+import { describeMismatch } from './fuzz/report.js'
 
 const SEED = 20261125
 const RUNS = 300
 
 test(`the plugin answers as Fastify routes (differential, seed ${SEED}, ${RUNS} apps)`, async (t) => {
   const stats = { apps: 0, requests: 0, checks: 0 }
-  const known = new Map()
-  // Mismatches explained by a still open bug of KNOWN_BUGS (each pinned by a todo test in test/regressions/)
-  // do not fail.
   const property = fc.asyncProperty(caseArb, async (testCase) => {
-    const result = await checkCase(testCase, { skipKnown: true })
+    const result = await checkCase(testCase)
     stats.apps++
     stats.requests += result.requests
     stats.checks += result.checks
-    if (result.known !== null) known.set(result.known, (known.get(result.known) ?? 0) + 1)
   })
   const details = await fc.check(property, { seed: SEED, numRuns: RUNS })
   if (details.failed) {
@@ -32,5 +29,4 @@ test(`the plugin answers as Fastify routes (differential, seed ${SEED}, ${RUNS} 
     t.assert.fail(`seed ${SEED}, path ${details.counterexamplePath}\n${describeMismatch(error)}`)
   }
   t.diagnostic(`${stats.apps} apps, ${stats.requests} requests, ${stats.checks} checks`)
-  for (const [name, count] of known) t.diagnostic(`known bug (${count} apps): ${name}`)
 })
