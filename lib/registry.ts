@@ -210,6 +210,21 @@ interface PatternDraft {
   constrained: boolean
 }
 
+let incomparable = 0
+
+/**
+ * The constraints of a route as text, for comparing trees: values other than strings and regular expressions
+ * (a custom strategy's) make it unique, as they cannot be compared.
+ */
+function constraintsKey (constraints: Constraints | undefined): string {
+  if (constraints === undefined) return ''
+  return Object.keys(constraints).sort().map(name => {
+    const value = constraints[name]
+    if (typeof value === 'string') return `${name}=${value}`
+    return value instanceof RegExp ? `${name}~${String(value)}` : `${name}#${incomparable++}`
+  }).join('&')
+}
+
 const nonEmpty = (constraints: Constraints | undefined): Constraints | undefined =>
   constraints !== undefined && Object.keys(constraints).length > 0 ? constraints : undefined
 
@@ -232,6 +247,9 @@ export function buildRegistry (
   const patterns = new Map<string, PatternDraft>()
   const catchAllMethods = new Set<string>()
   const constrainedMethods = new Set<string>()
+  // What each method's tree in Fastify's router holds, in order: methods whose trees hold the same routes
+  // (GET and its automatic HEAD routes) match the same URLs, and are asked once.
+  const trees = new Map<string, string>()
   let unconstrained: Router<true> | null = null
   let constrainedCatchAll = false
   // The method and pattern keys seen of each route Fastify holds (its context): a record that finds the same
@@ -256,6 +274,7 @@ export function buildRegistry (
       seen.set(hit.store, keys.add(key))
 
       const catchAll = variant.normalised === '/*'
+      trees.set(record.method, `${trees.get(record.method) ?? ''}\n${variant.key} ${record.included} ${constraintsKey(constraints)}`)
       const draft = catchAll ? undefined : patterns.get(variant.key) ?? newDraft(patterns, variant)
       if (draft !== undefined) draft.constrained ||= constraints !== undefined
       if (!record.included) {
@@ -293,31 +312,47 @@ export function buildRegistry (
     constrained: draft.constrained,
     overflow: index.add(draft.variant.path, slots[id] as Slot)
   }))
-  const plans = planPatterns(facts, {
+  const { plans, meetings } = planPatterns(facts, {
     methods: [...methods].sort(),
     catchAllMethods: [...catchAllMethods],
     maxParamLength: matching.maxParamLength,
     planned: !constrainedCatchAll && !hasMustMatchStrategy(router)
   })
+  const twinOf = new Map<string, string>()
+  const firstByTree = new Map<string, string>()
+  for (const [method, tree] of trees) {
+    if (!methods.has(method)) continue
+    const first = firstByTree.get(tree)
+    if (first === undefined) firstByTree.set(tree, method)
+    else twinOf.set(method, first)
+  }
   // Most patterns share a plan with others: each distinct one is compiled once.
   const compiled = new Map<string, CompiledPlan>()
   const compile = (plan: Plan): CompiledPlan => {
     const key = `${plan.certain.join()}|${plan.known}|${plan.asked.join()}`
     let done = compiled.get(key)
     if (done === undefined) {
+      const asked = new Map<string, string[]>()
+      for (const method of plan.asked) {
+        const first = twinOf.get(method) ?? method
+        asked.set(first, [...asked.get(first) ?? [], method])
+      }
       done = Object.freeze({
         plan: Object.freeze(plan),
         certain: answers.mask(plan.certain),
         known: plan.known,
-        asked: plan.asked,
-        askedBits: plan.asked.map(method => answers.bit(method)),
-        askedKnows: plan.asked.map(method => method !== 'OPTIONS')
+        asked: [...asked.keys()],
+        askedBits: [...asked.values()].map(twins => answers.mask(twins)),
+        askedKnows: [...asked.values()].map(twins => twins.some(method => method !== 'OPTIONS'))
       })
       compiled.set(key, done)
     }
     return done
   }
   plans.forEach((plan, id) => { (slots[id] as Slot).plan = compile(plan) })
+  // A meeting has static segments and plain parameters only, and no real pattern its shape: it goes into
+  // the index's first tree, as its plan and those of the patterns it meets assume.
+  for (const { pattern, plan } of meetings) index.add(pattern, { plan: compile(plan) })
   return new MethodRegistry({
     router,
     index,
