@@ -68,9 +68,15 @@ export class MethodRegistry {
 
   /** Use `buildRegistry()`. */
   constructor (parts: {
-    router: FastifysRouter, index: PatternIndex<Slot>, exact: CompiledPlan, answers: AnswerBook,
-    roles: Map<object, Role>, routes: Map<object, RouteRecord>, unconstrained: Router<true> | null,
-    constrainedMethods: Set<string>, served: Set<string>
+    router: FastifysRouter,
+    index: PatternIndex<Slot>,
+    exact: CompiledPlan,
+    answers: AnswerBook,
+    roles: Map<object, Role>,
+    routes: Map<object, RouteRecord>,
+    unconstrained: Router<true> | null,
+    constrainedMethods: Set<string>,
+    served: Set<string>
   }) {
     this.#router = parts.router
     this.#index = parts.index
@@ -379,6 +385,9 @@ function hasMustMatchStrategy (router: FastifysRouter): boolean {
   }
   return false
 }
+
+/** The registry, once the app is ready (requests come only then). */
+export type GetRegistry = () => MethodRegistry
 
 const registries = new WeakMap<object, MethodRegistry>()
 
