@@ -111,7 +111,7 @@ function routeContextReader (fromFastify: NodeJS.Require): (request: FastifyRequ
 }
 
 const unsupported = (what: string): Error => new Error(`fastify-allowed-methods: this Fastify has no ${what}, which ` +
-  'the plugin relies on for the not-found path: this Fastify version is not supported.')
+  'the plugin relies on: this Fastify version is not supported.')
 
 /**
  * The find-my-way router of the app's Fastify, which no public API exposes: `fastify.findRoute()` calls its
