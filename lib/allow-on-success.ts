@@ -20,7 +20,7 @@ export function createAllowOnSuccessHooks (
     onRequest (request, reply, done) {
       const ready = registry()
       withConstraints(ready, request, done, (constraints) => {
-        const answer = ready.lookup(request.raw.url ?? '', constraints)
+        const answer = ready.lookup(request.url, constraints)
         if (answer === null) return done()
         if (!narrows) {
           reply.header('allow', answer.allow)

@@ -104,7 +104,7 @@ export function createNotFoundHooks (
     if (request.raw.method !== 'OPTIONS') return done()
     const ready = registry()
     withConstraints(ready, request, done, (constraints) => {
-      const url = request.raw.url ?? ''
+      const { url } = request
       const answer = ready.lookupDeclinedOptions(url, constraints)
       if (answer === null) return done()
       // The guards have run and the body was read: a hidden resource goes on to the 404 as is.

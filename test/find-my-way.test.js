@@ -1,8 +1,6 @@
 import { test } from 'node:test'
 import { createRequire } from 'node:module'
-import Fastify from 'fastify'
 import { findRoutePath, patternVariants } from '../dist/find-my-way.js'
-import { fastifysRouter } from '../dist/fastify-internals.js'
 
 const require = createRequire(import.meta.url)
 const FindMyWay = createRequire(require.resolve('fastify'))('find-my-way')
@@ -28,12 +26,4 @@ test('findRoutePath: a find-my-way whose findRoute() normalises again is given p
   // And one that does not: the stored, normalised pattern.
   const comparesStored = () => ({ on () {}, findRoute: () => null })
   t.assert.strictEqual(findRoutePath(comparesStored)({ path: '/a//', normalised: '/a/' }), '/a/')
-})
-
-test("fastifysRouter: the router Fastify's findRoute() asks, or a clear error when it asks none", (t) => {
-  const app = Fastify({ routerOptions: { maxParamLength: 7 } })
-  t.assert.strictEqual(fastifysRouter(app, FindMyWay).maxParamLength, 7)
-  t.assert.throws(() => fastifysRouter({ findRoute: () => null }, FindMyWay), {
-    message: /fastify-allowed-methods: this Fastify has no lib\/route.js `findRoute` calling its router's `find`.*not supported/
-  })
 })
