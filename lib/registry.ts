@@ -1,38 +1,12 @@
-import {
-  createRouter, findRoutePath, isRoute, matchingOptionsOf, noop, patternVariants,
-  type Constraints, type FindMyWay, type PatternVariant, type Router
-} from './find-my-way.js'
+import { isRoute, type Constraints, type FindMyWay, type Router } from './find-my-way.js'
+import { readRouteTable, Role, type FastifysRouter, type RouteRecord } from './route-table.js'
 import { parsePattern } from './pattern-overlap.js'
 import { planPatterns, type PatternFacts, type Plan } from './plan.js'
 import { PatternIndex } from './pattern-index.js'
 import { AnswerBook, type Answer } from './answers.js'
 
 export type { Answer } from './answers.js'
-
-/** One method of one route, as the app registered it (onRoute). */
-export interface RouteRecord {
-  method: string
-  /** The full path pattern (prefix included), as Fastify passed it to find-my-way. */
-  url: string
-  constraints: Constraints | undefined
-  /** False for a route kept out of the registry (config or `includeRoute`): it is not advertised. */
-  included: boolean
-  /** The route's `schema`, for `describeOptions`. */
-  schema?: Record<string, unknown> | undefined
-  /** The shared schemas (`addSchema`) visible to the route's plugin, for `describeOptions`. */
-  sharedSchemas?: (() => Record<string, unknown>) | undefined
-}
-
-/** Fastify's router: its stores are Fastify's route contexts, opaque to us. */
-export type FastifysRouter = Router<object | null>
-
-/** Routes whose match does not simply list their method and make the URL known. */
-const enum Role {
-  /** Kept out of the registry: where it is the route Fastify runs, its method is not listed. */
-  Excluded,
-  /** A root catch-all (`*`, `/*`: @fastify/cors, @fastify/static): listed, but it makes no URL known. */
-  CatchAll
-}
+export type { RouteRecord } from './route-table.js'
 
 /** What the pattern index stores for a pattern: its plan. */
 interface Slot { plan: CompiledPlan }
@@ -208,105 +182,17 @@ export class MethodRegistry {
   }
 }
 
-/** A pattern while the registry is built. */
-interface PatternDraft {
-  readonly variant: PatternVariant
-  readonly methods: Set<string>
-  readonly excluded: Set<string>
-  constrained: boolean
-}
-
-let incomparable = 0
-
 /**
- * The constraints of a route as text, for comparing trees: values other than strings and regular expressions
- * (a custom strategy's) make it unique, as they cannot be compared.
- */
-function constraintsKey (constraints: Constraints | undefined): string {
-  if (constraints === undefined) return ''
-  return Object.keys(constraints).sort().map(name => {
-    const value = constraints[name]
-    if (typeof value === 'string') return `${name}=${value}`
-    return value instanceof RegExp ? `${name}~${String(value)}` : `${name}#${incomparable++}`
-  }).join('&')
-}
-
-const nonEmpty = (constraints: Constraints | undefined): Constraints | undefined =>
-  constraints !== undefined && Object.keys(constraints).length > 0 ? constraints : undefined
-
-/**
- * Builds the registry once the app is ready and every route is known. `records` are the routes onRoute
- * announced, in Fastify's order; only those Fastify's router holds count (onRoute also announces routes
- * whose registration then failed, and that the app caught). `describe`: keep each route's record for
- * `matchingRoutes()`.
+ * Builds the registry once the app is ready and every route is known: reads Fastify's router for the
+ * routes onRoute announced (route-table.ts), plans each pattern (plan.ts), and puts the patterns and the
+ * meetings the plans add into the index. `describe`: keep each route's record for `matchingRoutes()`.
  */
 export function buildRegistry (
   router: FastifysRouter, findMyWay: FindMyWay, records: readonly RouteRecord[],
   options: { autoOptions: boolean, describe: boolean }
 ): MethodRegistry {
-  const matching = matchingOptionsOf(router)
-  const askRouterAbout = findRoutePath(findMyWay)
-  const served = new Set<string>()
-  const methods = new Set<string>()
-  const roles = new Map<object, Role>()
-  const routes = new Map<object, RouteRecord>()
-  const patterns = new Map<string, PatternDraft>()
-  const catchAllMethods = new Set<string>()
-  const constrainedMethods = new Set<string>()
-  // What each method's tree in Fastify's router holds, in order: methods whose trees hold the same routes
-  // (GET and its automatic HEAD routes) match the same URLs, and are asked once.
-  const trees = new Map<string, string>()
-  let unconstrained: Router<true> | null = null
-  let constrainedCatchAll = false
-  // The method and pattern keys seen of each route Fastify holds (its context): a record that finds the same
-  // one again is a registration Fastify refused as a duplicate, and the first one stands there.
-  const seen = new Map<object, Set<string>>()
-
-  for (const record of records) {
-    const constraints = nonEmpty(record.constraints)
-    for (const variant of patternVariants(record.url, matching)) {
-      let hit
-      try {
-        hit = router.findRoute(record.method, askRouterAbout(variant), constraints ?? {})
-      } catch {
-        continue // find-my-way cannot parse the pattern: Fastify's router refused it
-      }
-      if (!isRoute(hit)) continue
-      served.add(record.method)
-      // One route may hold several methods, and several patterns (an optional parameter).
-      const key = `${record.method} ${variant.key}`
-      const keys = seen.get(hit.store) ?? new Set()
-      if (keys.has(key)) continue
-      seen.set(hit.store, keys.add(key))
-
-      const catchAll = variant.normalised === '/*'
-      trees.set(record.method, `${trees.get(record.method) ?? ''}\n${variant.key} ${record.included} ${constraintsKey(constraints)}`)
-      const draft = catchAll ? undefined : patterns.get(variant.key) ?? newDraft(patterns, variant)
-      if (draft !== undefined) draft.constrained ||= constraints !== undefined
-      if (!record.included) {
-        roles.set(hit.store, Role.Excluded)
-        draft?.excluded.add(record.method)
-        continue
-      }
-      methods.add(record.method)
-      if (options.describe) routes.set(hit.store, record)
-      if (constraints !== undefined) {
-        constrainedMethods.add(record.method)
-        unconstrained ??= createRouter(findMyWay, matching)
-        try {
-          unconstrained.on(record.method, variant.path, {}, noop, true)
-        } catch {} // the same pattern under other constraints: held already
-      }
-      if (catchAll) {
-        roles.set(hit.store, Role.CatchAll)
-        if (constraints === undefined) catchAllMethods.add(record.method)
-        else constrainedCatchAll = true
-      } else {
-        draft?.methods.add(record.method)
-      }
-    }
-  }
-
+  const table = readRouteTable(router, findMyWay, records, options.describe)
+  const { matching, methods, patterns } = table
   const answers = new AnswerBook(methods, options.autoOptions)
   const index = new PatternIndex<Slot>(findMyWay, matching)
   // The index holds each pattern's slot, filled with its plan once every pattern is placed.
@@ -320,18 +206,10 @@ export function buildRegistry (
   }))
   const { plans, meetings } = planPatterns(facts, {
     methods: [...methods].sort(),
-    catchAllMethods: [...catchAllMethods],
+    catchAllMethods: [...table.catchAllMethods],
     maxParamLength: matching.maxParamLength,
-    planned: !constrainedCatchAll && !hasMustMatchStrategy(router)
+    planned: !table.constrainedCatchAll && !hasMustMatchStrategy(router)
   })
-  const twinOf = new Map<string, string>()
-  const firstByTree = new Map<string, string>()
-  for (const [method, tree] of trees) {
-    if (!methods.has(method)) continue
-    const first = firstByTree.get(tree)
-    if (first === undefined) firstByTree.set(tree, method)
-    else twinOf.set(method, first)
-  }
   // Most patterns share a plan with others: each distinct one is compiled once.
   const compiled = new Map<string, CompiledPlan>()
   const compile = (plan: Plan): CompiledPlan => {
@@ -340,7 +218,7 @@ export function buildRegistry (
     if (done === undefined) {
       const asked = new Map<string, string[]>()
       for (const method of plan.asked) {
-        const first = twinOf.get(method) ?? method
+        const first = table.twinOf.get(method) ?? method
         asked.set(first, [...asked.get(first) ?? [], method])
       }
       done = Object.freeze({
@@ -364,18 +242,12 @@ export function buildRegistry (
     index,
     exact: compile({ certain: [], known: false, asked: [...methods].sort() }),
     answers,
-    roles,
-    routes,
-    unconstrained,
-    constrainedMethods,
-    served
+    roles: table.roles,
+    routes: table.routes,
+    unconstrained: table.unconstrained,
+    constrainedMethods: table.constrainedMethods,
+    served: table.served
   })
-}
-
-function newDraft (patterns: Map<string, PatternDraft>, variant: PatternVariant): PatternDraft {
-  const draft: PatternDraft = { variant, methods: new Set(), excluded: new Set(), constrained: false }
-  patterns.set(variant.key, draft)
-  return draft
 }
 
 function hasMustMatchStrategy (router: FastifysRouter): boolean {
