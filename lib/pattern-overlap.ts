@@ -1,7 +1,7 @@
 /**
- * Which route patterns can match the same request path, and which pattern matches every path another one
- * matches. With this, most patterns get their Allow value (or most of it) computed once at startup
- * instead of asking the router once per method on each request (see registry.ts).
+ * Which route patterns can match the same request path, which pattern matches every path another one
+ * matches, and which paths two patterns share. With this, plan.ts plans the answer of most patterns at
+ * startup instead of asking the router once per method on each request.
  *
  * The analysis is conservative: it may call two patterns overlapping when no path matches both, or fail to
  * see that one contains the other (both only cost speed), but never the reverse (a wrong Allow header).
