@@ -45,7 +45,7 @@ export function describeResource (allow: readonly string[], routes: readonly Rou
     const description: Record<string, unknown> = {}
     for (const key of DESCRIBED) if (schema[key] !== undefined) description[key] = schema[key]
     methods[route.method] = description as MethodDescription
-    collectReferences(description, route.sharedSchemas?.() ?? {}, schemas)
+    collectReferences(description, route.sharedSchemas(), schemas)
   }
   return { allow: [...allow], methods, schemas }
 }
@@ -60,7 +60,7 @@ function collectReferences (value: unknown, shared: Record<string, unknown>, int
   for (const [key, item] of Object.entries(value)) {
     if (key === '$ref' && typeof item === 'string') {
       // `User#/properties/name` refers to the shared schema `User`; `#/...` is local to its document.
-      const id = item.split('#')[0] ?? ''
+      const id = item.replace(/#.*/s, '')
       const target = shared[id]
       if (id !== '' && target !== undefined && !(id in into)) {
         into[id] = target

@@ -70,7 +70,7 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
         constraints: route.constraints as Constraints | undefined,
         included,
         schema: route.schema as Record<string, unknown> | undefined,
-        sharedSchemas: options.describeOptions ? () => this.getSchemas() : undefined
+        sharedSchemas: () => this.getSchemas()
       }
       records.push(record)
       // fastify lib/route.js: with `prefixTrailingSlash: 'both'` (the default), a '/' route in a prefix is

@@ -52,10 +52,10 @@ export function parsePattern (pattern: string, caseSensitive: boolean): Segment[
  * whole-segment wildcard over anything that reaches it.
  */
 export function contains (outer: readonly Segment[], inner: readonly Segment[], maxParamLength: number): boolean {
-  for (let i = 0; ; i++) {
-    const o = outer[i]
+  for (let i = 0; i < outer.length; i++) {
+    const o = outer[i] as Segment
     const n = inner[i]
-    if (o === undefined || n === undefined) return o === n
+    if (n === undefined) return false
     if (o.kind === Kind.Wildcard) return o.pure
     if (n.kind === Kind.Wildcard) return false
     if (o.kind === Kind.Static) {
@@ -68,6 +68,7 @@ export function contains (outer: readonly Segment[], inner: readonly Segment[], 
       return false
     }
   }
+  return inner.length === outer.length
 }
 
 // The parameter's value is the decoded segment: keep to texts whose length cannot change by decoding.
@@ -128,8 +129,7 @@ interface TrieNode {
 const createNode = (): TrieNode => ({ statics: new Map(), param: null, dynamic: null, ends: [], wildcards: [] })
 
 /**
- * For each owner of patterns (several patterns may share one owner), the other owners one of whose
- * patterns can match a path that one of its own matches, when find-my-way's `find()` on a tree holding
+ * For each owner of a pattern, the owners of the other patterns that can match a path its pattern matches, when find-my-way's `find()` on a tree holding
  * all of them returns that pattern; null for an owner that meets more than `limit` others, for which
  * nothing is precomputed.
  *
@@ -160,8 +160,7 @@ export function findOverlaps (
 
   const overlaps = new Map<number, Set<number> | null>()
   for (const { owner, segments } of patterns) {
-    const found = overlaps.get(owner) ?? new Set<number>()
-    if (overlaps.get(owner) === null) continue
+    const found = new Set<number>()
     collect(root, segments, 0, found, limit + 1, ranked)
     found.delete(owner)
     overlaps.set(owner, found.size > limit ? null : found)

@@ -14,7 +14,7 @@ export interface RouteRecord {
   /** The route's `schema`, for `describeOptions`. */
   schema?: Record<string, unknown> | undefined
   /** The shared schemas (`addSchema`) visible to the route's plugin, for `describeOptions`. */
-  sharedSchemas?: (() => Record<string, unknown>) | undefined
+  sharedSchemas: () => Record<string, unknown>
 }
 
 /** Fastify's router: its stores are Fastify's route contexts, opaque to us. */

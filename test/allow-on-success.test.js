@@ -106,3 +106,13 @@ test('off by default: no Allow on success', async (t) => {
   const app = await appWith((app) => { app.get('/a', ok) })
   t.assert.strictEqual((await app.inject({ method: 'GET', url: '/a' })).headers.allow, undefined)
 })
+
+test('a URL known to no route but a root catch-all gets no Allow, as its 405 would be a 404', async (t) => {
+  const app = await appWith((app) => {
+    app.get('/*', ok)
+    app.get('/page', ok)
+  }, { pluginOptions: { allowOnSuccess: true } })
+  const unknown = await app.inject({ method: 'GET', url: '/anything' })
+  t.assert.deepStrictEqual([unknown.statusCode, unknown.headers.allow], [200, undefined])
+  t.assert.strictEqual((await app.inject({ method: 'GET', url: '/page' })).headers.allow, 'GET, HEAD, OPTIONS')
+})

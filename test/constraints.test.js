@@ -141,13 +141,20 @@ test('an asynchronous strategy that fails when the plugin derives the values aga
       setImmediate(() => call === 1 ? done(null, req.headers['x-tenant']) : done(new Error('tenant lookup failed')))
     }
   }
-  const app = await appWith(app => {
+  const routes = app => {
     app.setErrorHandler((error, request, reply) => reply.code(503).send(error.message))
     app.get('/t', { constraints: { tenant: 'acme' } }, ok)
     app.put('/t', async (request, reply) => reply.methodNotAllowed())
-  }, { fastifyOptions: { routerOptions: { constraints: { tenant: flaky } } }, pluginOptions: { allowOnSuccess: true } })
-  for (const method of ['GET', 'PUT', 'POST']) {
+  }
+  const failed = async (app, method) => {
     const response = await app.inject({ method, url: '/t', headers: { 'x-tenant': 'acme' } })
     t.assert.deepStrictEqual([response.statusCode, response.body], [503, 'tenant lookup failed'], method)
   }
+  const fastifyOptions = { routerOptions: { constraints: { tenant: flaky } } }
+  // The not-found path (POST), and reply.methodNotAllowed() (PUT).
+  const app = await appWith(routes, { fastifyOptions })
+  for (const method of ['POST', 'PUT']) await failed(app, method)
+  // allowOnSuccess, on every route.
+  const withAllow = await appWith(routes, { fastifyOptions, pluginOptions: { allowOnSuccess: true } })
+  for (const method of ['GET', 'PUT']) await failed(withAllow, method)
 })

@@ -50,7 +50,9 @@ const invalid = [
   [{ allowOnSuccess: null }, 'option "allowOnSuccess" must be a boolean'],
   [{ replyDecorator: true }, 'option "replyDecorator" must be a method name or false, got true'],
   [{ replyDecorator: 'not a name' }, 'option "replyDecorator" must be a method name or false'],
-  [{ autoOption: true }, 'unknown option "autoOption"']
+  [{ autoOption: true }, 'unknown option "autoOption"'],
+  [{ autoOptions: () => true }, 'option "autoOptions" must be a boolean, got function'],
+  [{ vary: [] }, 'option "vary" must be a non-empty list of distinct request header names, got []']
 ]
 
 for (const [options, message] of invalid) {
@@ -96,4 +98,11 @@ test('a constraint strategy added before the plugin counts: the registry asks Fa
   const allow = async (tenant) => (await app.inject({ method: 'POST', url: '/t', headers: { 'x-tenant': tenant } })).headers.allow
   t.assert.strictEqual(await allow('a'), 'GET, HEAD, OPTIONS, PUT')
   t.assert.strictEqual(await allow('b'), 'OPTIONS, PUT')
+})
+
+test('options that are not an object are a TypeError', async (t) => {
+  // Fastify passes what register() is given, a function's result included.
+  const app = Fastify()
+  app.register(fastifyAllowedMethods, () => 'yes')
+  await t.assert.rejects(app.ready(), { name: 'TypeError', message: 'fastify-allowed-methods: options must be an object' })
 })
