@@ -1,9 +1,6 @@
 import { test } from 'node:test'
-import { createRequire } from 'node:module'
 import { findRoutePath, patternVariants } from '../dist/find-my-way.js'
 
-const require = createRequire(import.meta.url)
-const FindMyWay = createRequire(require.resolve('fastify'))('find-my-way')
 const matching = { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 100, useSemicolonDelimiter: false, allowUnsafeRegex: false }
 
 test('patternVariants: an optional last parameter makes two patterns, each normalised', (t) => {
