@@ -1,9 +1,10 @@
 import { createRequire } from 'node:module'
 import { dirname, join, sep } from 'node:path'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify'
+import { catchRouter, type FindMyWay, type Router } from './find-my-way.js'
 
-// Every reliance on Fastify's private files and behaviour that is not a wrapper of its public API (those are
-// in fastify-wrappers.ts). Checking a Fastify upgrade starts here.
+// Every reliance on Fastify's private files and behaviour. Checking a Fastify upgrade starts here (the
+// wrappers of its public methods are in fastify-wrappers.ts).
 
 const requireHere = createRequire(import.meta.url)
 const FASTIFY_MAIN = `${sep}fastify${sep}fastify.js`
@@ -111,3 +112,29 @@ function routeContextReader (fromFastify: NodeJS.Require): (request: FastifyRequ
 
 const unsupported = (what: string): Error => new Error(`fastify-allowed-methods: this Fastify has no ${what}, which ` +
   'the plugin relies on for the not-found path: this Fastify version is not supported.')
+
+/**
+ * The find-my-way router of the app's Fastify, which no public API exposes: `fastify.findRoute()` calls its
+ * `find()` (lib/route.js `findRoute`), which `catchRouter` catches. Asked at registration, before
+ * `ready()`, when Fastify may replace `find` on the instance by a compiled one (`routerOptions.compile`).
+ */
+export function fastifysRouter (fastify: FastifyInstance, findMyWay: FindMyWay): Router<object | null> {
+  const router = catchRouter(findMyWay, () => fastify.findRoute({ method: 'GET' as HTTPMethods, url: '/' }))
+  if (router === undefined) throw unsupported("lib/route.js `findRoute` calling its router's `find`")
+  return router as Router<object | null>
+}
+
+/** Instances whose not-found handler was given an `errorHandler` of its own (a `setNotFoundHandler` option). */
+const withOwnNotFoundErrorHandler = new WeakSet<FastifyInstance>()
+
+/** Notes that `instance`'s not-found handler has an error handler of its own. */
+export const noteNotFoundErrorHandler = (instance: FastifyInstance): void => { withOwnNotFoundErrorHandler.add(instance) }
+
+/**
+ * Whether errors of `instance`'s not-found context go to Fastify's default error handler. Fastify names it
+ * `defaultErrorHandler` (lib/error-handler.js); should that change, the answer is "no" and the 405 simply
+ * takes the error path.
+ */
+export function usesDefaultErrorHandler (instance: FastifyInstance): boolean {
+  return instance.errorHandler.name === 'defaultErrorHandler' && !withOwnNotFoundErrorHandler.has(instance)
+}

@@ -1,16 +1,15 @@
 import fp from 'fastify-plugin'
-import type { FastifyInstance, FastifyPluginAsync, HTTPMethods } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { normaliseOptions, type FastifyAllowedMethodsOptions } from './options.js'
-import { readMatchingOptions } from './router-options.js'
-import { MethodRegistry, type RouteRecord } from './registry.js'
+import { buildRegistry, keepRegistry, type MethodRegistry, type RouteRecord } from './registry.js'
 import { createNarrow, createNotFoundHooks } from './not-found-hook.js'
 import { createAllowOnSuccessHooks } from './allow-on-success.js'
 import { createVaryAnswer } from './vary.js'
 import { answerExpectContinue } from './expect-continue.js'
 import { addReplyDecorator } from './reply-decorator.js'
-import { keepHookInNotFoundHandlers, captureConstraintStrategies } from './fastify-wrappers.js'
-import { loadFastifysFindMyWay, type ConstraintStrategy, type Constraints } from './find-my-way.js'
-import { createGuardRunner, createNotFoundHandlerRunner, requireFromFastify } from './fastify-internals.js'
+import { keepHookInNotFoundHandlers } from './fastify-wrappers.js'
+import { loadFastifysFindMyWay, type Constraints } from './find-my-way.js'
+import { createGuardRunner, createNotFoundHandlerRunner, fastifysRouter, requireFromFastify } from './fastify-internals.js'
 
 export type { FastifyAllowedMethodsOptions } from './options.js'
 export type { FastifyAllowedMethodsReply } from './reply-decorator.js'
@@ -40,16 +39,21 @@ declare module 'fastify' {
 }
 
 const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify, rawOptions) => {
+  // Options
   const options = normaliseOptions(rawOptions)
   assertNoRoutesYet(fastify)
+  const narrow = createNarrow(options.filterAllowed)
 
-  const registry = new MethodRegistry(options.autoOptions)
+  // The registry: every route as onRoute announces it, built with Fastify's own router once the app is ready.
   const fromFastify = requireFromFastify(fastify)
   const findMyWay = loadFastifysFindMyWay(fromFastify)
-  const addedStrategies: Record<string, ConstraintStrategy> = {}
-  captureConstraintStrategies(fastify, addedStrategies)
-
-  const narrow = createNarrow(options.filterAllowed)
+  const router = fastifysRouter(fastify, findMyWay)
+  const records: RouteRecord[] = []
+  let built: MethodRegistry | undefined
+  const registry = (): MethodRegistry => {
+    if (built === undefined) throw new Error('fastify-allowed-methods: allowedMethods() is available once the app is ready (after `await app.ready()`)')
+    return built
+  }
   const varyAnswer = createVaryAnswer(registry, options)
 
   fastify.addHook('onRoute', function recordRoute (route) {
@@ -67,38 +71,34 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
         schema: route.schema as Record<string, unknown> | undefined,
         sharedSchemas: options.describeOptions ? () => this.getSchemas() : undefined
       }
-      registry.add(record)
+      records.push(record)
       // fastify lib/route.js: with `prefixTrailingSlash: 'both'` (the default), a '/' route in a prefix is
-      // routed at prefix and prefix + '/', but onRoute is told of the first only. Recorded right after it,
-      // in Fastify's order (find-my-way compiles each node's constraint matching as routes arrive); the
-      // registry keeps it only if Fastify's router holds it.
-      if (isPrefixRoot && method !== 'HEAD') registry.add({ ...record, url: record.url + '/' })
+      // routed at prefix and prefix + '/', but onRoute is told of the first only. The registry keeps it
+      // only if Fastify's router holds it.
+      if (isPrefixRoot && method !== 'HEAD') records.push({ ...record, url: record.url + '/' })
     }
     if (included && options.allowOnSuccess) {
       // Route-level hooks, added the way Fastify documents for onRoute: only the routes pay for them.
-      const hooks = createAllowOnSuccessHooks(registry, route.url, isPrefixRoot, narrow, options.filterAllowed !== undefined,
-        options.notFoundWhenEmpty, varyAnswer)
+      const hooks = createAllowOnSuccessHooks(registry, narrow, options.filterAllowed !== undefined, options.notFoundWhenEmpty, varyAnswer)
       route.onRequest = route.onRequest === undefined ? [hooks.onRequest] : [route.onRequest, hooks.onRequest].flat()
       route.onSend = route.onSend === undefined ? [hooks.onSend] : [route.onSend, hooks.onSend].flat()
     }
   })
 
-  fastify.addHook('onReady', function buildRegistry (done) {
-    const matching = readMatchingOptions(fastify)
-    registry.build(findMyWay, { ...matching, constraints: { ...matching.constraints, ...addedStrategies } }, (method, url, constraints) => {
-      try {
-        return fastify.hasRoute({ method: method as HTTPMethods, url, constraints }) ? 'yes' : 'no'
-      } catch {
-        return 'unparsable' // find-my-way cannot parse the pattern: Fastify's router refused it
-      }
-    })
+  fastify.addHook('onReady', function buildRegistryWhenReady (done) {
+    built = buildRegistry(router, findMyWay, records.splice(0), { autoOptions: options.autoOptions, describe: options.describeOptions })
+    keepRegistry(fastify, built)
     done()
   })
 
-  // RFC 9110 10.1.1: no `100 Continue` to a request that will be refused (expect-continue.ts). Requests come
-  // once the app is ready (`listen()` waits for it), the registry built.
-  answerExpectContinue(fastify, (req, done) => registry.deriveConstraintsAsync(req, done))
+  fastify.decorate('allowedMethods', function allowedMethods (url: string, constraints?: Record<string, unknown>): string[] {
+    const ready = registry()
+    if (typeof url !== 'string') throw new TypeError('fastify-allowed-methods: allowedMethods(url) needs a string URL')
+    // Without constraints, constrained routes do not match (as with fastify.findRoute()).
+    return [...(ready.lookup(url, ready.constraintsInUse(constraints ?? {}))?.methods ?? [])]
+  })
 
+  // The not-found path
   const hooks = createNotFoundHooks(registry, options, narrow, varyAnswer, {
     runGuards: createGuardRunner(fromFastify, options.autoOptions ? 1 : 0),
     runNotFoundHandler: createNotFoundHandlerRunner(fromFastify)
@@ -107,14 +107,9 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
   const setNotFoundHandler = keepHookInNotFoundHandlers(fastify, hooks)
   // Without a handler, Fastify keeps its own 404 and the app may still set one later.
   setNotFoundHandler.call(fastify, {}, options.notFound)
-
-  fastify.decorate('allowedMethods', function allowedMethods (url: string, constraints?: Record<string, unknown>): string[] {
-    if (!registry.ready) throw new Error('fastify-allowed-methods: allowedMethods() is available once the app is ready (after `await app.ready()`)')
-    if (typeof url !== 'string') throw new TypeError('fastify-allowed-methods: allowedMethods(url) needs a string URL')
-    // Without constraints, constrained routes do not match (as with fastify.findRoute()).
-    return [...(registry.resolve(url, undefined, undefined, registry.constraintsInUse(constraints ?? {}))?.methods ?? [])]
-  })
-
+  // RFC 9110 10.1.1: no `100 Continue` to a request that will be refused (expect-continue.ts). Requests come
+  // once the app is ready (`listen()` waits for it), the registry built.
+  answerExpectContinue(fastify, (req, done) => registry().deriveConstraintsAsync(req, done))
   if (options.replyDecorator !== false) {
     addReplyDecorator(fastify, options.replyDecorator, registry, narrow, varyAnswer, options)
   }

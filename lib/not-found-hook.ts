@@ -1,6 +1,9 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import type { Constraints } from './find-my-way.js'
 import type { Answer, MethodRegistry } from './registry.js'
+
+/** The registry, once the app is ready (requests come only then). */
+export type GetRegistry = () => MethodRegistry
 import type { NormalisedOptions } from './options.js'
 import type { RunGuards, RunNotFoundHandler } from './fastify-internals.js'
 import { awaitsContinue } from './expect-continue.js'
@@ -37,11 +40,11 @@ export function createNarrow (filterAllowed: NormalisedOptions['filterAllowed'])
 }
 
 /**
- * Calls `next` with the request's constraint values when a custom strategy derives them asynchronously,
- * or with undefined (the registry derives them itself, synchronously, only if it needs them).
+ * Calls `next` with the request's constraint values, derived as Fastify's router derives them: at once, or
+ * when a custom strategy has derived its value asynchronously (its error goes to `done`).
  */
 export function withConstraints (registry: MethodRegistry, request: FastifyRequest, done: (error: Error) => void, next: (constraints: Constraints | undefined) => void): void {
-  if (!registry.hasAsyncConstraints) return next(undefined)
+  if (!registry.hasAsyncConstraints) return next(registry.constraintsOf(request.raw))
   registry.deriveConstraintsAsync(request.raw, (err, constraints) => {
     if (err !== null) done(err)
     else next(constraints)
@@ -57,14 +60,14 @@ export function withConstraints (registry: MethodRegistry, request: FastifyReque
  * passes the request on to the not-found handler (404). `preHandler`, see below.
  */
 export function createNotFoundHooks (
-  registry: MethodRegistry, options: NormalisedOptions, narrow: Narrow, varyAnswer: VaryAnswer,
+  registry: GetRegistry, options: NormalisedOptions, narrow: Narrow, varyAnswer: VaryAnswer,
   { runGuards, runNotFoundHandler }: { runGuards: RunGuards, runNotFoundHandler: RunNotFoundHandler }
 ): NotFoundHooks {
   const { autoOptions, notImplemented, cacheControl, describeOptions, notFoundWhenEmpty } = options
 
   function answerOptions (request: FastifyRequest, reply: FastifyReply, url: string, methods: readonly string[], allow: string, constraints: Constraints | undefined): void {
     if (!describeOptions || !acceptsJson(request.headers.accept)) return sendOptions(reply, allow)
-    const routes = registry.matchingRoutes(url, methods, constraints ?? registry.deriveConstraints(request.raw))
+    const routes = registry().matchingRoutes(url, methods, constraints)
     sendDescription(reply, describeResource(methods, routes))
   }
 
@@ -103,7 +106,8 @@ export function createNotFoundHooks (
 
   function decide (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction, constraints: Constraints | undefined): void {
     const { method = '', url = '' } = request.raw
-    const answer = registry.resolve(url, method, request.raw, constraints)
+    const ready = registry()
+    const answer = ready.routesIgnoringConstraints(method, url) ? null : ready.lookup(url, constraints)
     if (answer === null) return toNotFound(request, reply, done)
     narrowed(request, reply, done, answer, (methods) => answerEarly(request, reply, () => {
       const allow = allowOf(answer, methods)
@@ -114,17 +118,18 @@ export function createNotFoundHooks (
 
   function onRequest (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
     const { method = '', url = '' } = request.raw
-    if (notImplemented && !registry.servedMethods.has(method) && !(method === 'OPTIONS' && autoOptions)) {
+    const ready = registry()
+    if (notImplemented && !ready.servedMethods.has(method) && !(method === 'OPTIONS' && autoOptions)) {
       return answerEarly(request, reply, () => sendNotImplemented(reply, method))
     }
     // RFC 9110 9.3.7: `OPTIONS *` asks about the server as a whole.
     if (url === '*') {
       if (method !== 'OPTIONS' || !autoOptions) return done()
-      const server = registry.serverAnswer
+      const server = ready.serverAnswer
       return narrowed(request, reply, done, server, (methods) => answerEarly(request, reply, () => sendOptions(reply, allowOf(server, methods))),
         () => toNotFound(request, reply, done))
     }
-    withConstraints(registry, request, done, (constraints) => decide(request, reply, done, constraints))
+    withConstraints(ready, request, done, (constraints) => decide(request, reply, done, constraints))
   }
 
   /**
@@ -136,9 +141,10 @@ export function createNotFoundHooks (
    */
   function preHandler (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
     if (request.raw.method !== 'OPTIONS') return done()
-    withConstraints(registry, request, done, (constraints) => {
+    const ready = registry()
+    withConstraints(ready, request, done, (constraints) => {
       const url = request.raw.url ?? ''
-      const answer = registry.resolveDeclinedOptions(url, request.raw, constraints)
+      const answer = ready.lookupDeclinedOptions(url, constraints)
       if (answer === null) return done()
       // The guards have run and the body was read: a hidden resource goes on to the 404 as is.
       narrowed(request, reply, done, answer, (methods) => answerOptions(request, reply, url, methods, allowOf(answer, methods), constraints), done)

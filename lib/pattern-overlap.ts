@@ -73,6 +73,9 @@ export function contains (outer: readonly Segment[], inner: readonly Segment[], 
 
 interface TrieNode {
   readonly statics: Map<string, TrieNode>
+  /** Patterns with a plain parameter here: one node of find-my-way's tree, whatever the parameter's name. */
+  param: TrieNode | null
+  /** Patterns with any other parametric segment here (regex, several parameters, static parts). */
   dynamic: TrieNode | null
   /** Owners of patterns that end here. */
   readonly ends: number[]
@@ -80,26 +83,33 @@ interface TrieNode {
   readonly wildcards: number[]
 }
 
-const createNode = (): TrieNode => ({ statics: new Map(), dynamic: null, ends: [], wildcards: [] })
+const createNode = (): TrieNode => ({ statics: new Map(), param: null, dynamic: null, ends: [], wildcards: [] })
 
 /**
  * For each owner of patterns (several patterns may share one owner), the other owners one of whose
- * patterns can match a path that one of its own matches; null for an owner that meets more than `limit`
- * others, for which the registry does not precompute anything.
+ * patterns can match a path that one of its own matches, when find-my-way's `find()` on a tree holding
+ * all of them returns that pattern; null for an owner that meets more than `limit` others, for which
+ * nothing is precomputed.
+ *
+ * With `ranked`, patterns that find-my-way tries before the owner's are left out: had one of them matched
+ * the path, `find()` would have returned it. find-my-way walks its tree depth first, and at each node tries
+ * the static children before the parametric ones and those before the wildcard, backtracking when a branch
+ * fails (index.js `find`, lib/node.js `getNextNode`). So a pattern that shares the owner's nodes up to a
+ * segment where it has a static segment and the owner a parameter or a wildcard, or a parameter where the
+ * owner has a whole-segment wildcard, is tried first. Shared nodes are the same static texts and plain
+ * parameters; other parametric segments may sit in different nodes, in an order not relied on.
  */
-export function findOverlaps (patterns: ReadonlyArray<{ owner: number, segments: readonly Segment[] }>, limit: number): Map<number, Set<number> | null> {
+export function findOverlaps (
+  patterns: ReadonlyArray<{ owner: number, segments: readonly Segment[] }>, limit: number, ranked: boolean
+): Map<number, Set<number> | null> {
   const root = createNode()
   for (const { owner, segments } of patterns) {
     let node = root
     for (const segment of segments) {
       if (segment.kind === Kind.Wildcard) break
-      let next = segment.kind === Kind.Static ? node.statics.get(segment.text) : node.dynamic
-      if (next === undefined || next === null) {
-        next = createNode()
-        if (segment.kind === Kind.Static) node.statics.set(segment.text, next)
-        else node.dynamic = next
-      }
-      node = next
+      node = segment.kind === Kind.Static
+        ? node.statics.get(segment.text) ?? setStatic(node, segment.text)
+        : segment.plain ? (node.param ??= createNode()) : (node.dynamic ??= createNode())
     }
     const last = segments[segments.length - 1]
     if (last !== undefined && last.kind === Kind.Wildcard) node.wildcards.push(owner)
@@ -110,15 +120,24 @@ export function findOverlaps (patterns: ReadonlyArray<{ owner: number, segments:
   for (const { owner, segments } of patterns) {
     const found = overlaps.get(owner) ?? new Set<number>()
     if (overlaps.get(owner) === null) continue
-    collect(root, segments, 0, found, limit + 1)
+    collect(root, segments, 0, found, limit + 1, ranked)
     found.delete(owner)
     overlaps.set(owner, found.size > limit ? null : found)
   }
   return overlaps
 }
 
-/** Adds to `found` the owners of patterns that can share a path with `segments` from `index` on. */
-function collect (node: TrieNode, segments: readonly Segment[], index: number, found: Set<number>, limit: number): void {
+function setStatic (node: TrieNode, text: string): TrieNode {
+  const next = createNode()
+  node.statics.set(text, next)
+  return next
+}
+
+/**
+ * Adds to `found` the owners of patterns that can share a path with `segments` from `index` on. `onPath`:
+ * every pattern below `node` shares find-my-way's nodes with `segments` so far (see `findOverlaps`).
+ */
+function collect (node: TrieNode, segments: readonly Segment[], index: number, found: Set<number>, limit: number, onPath: boolean): void {
   if (found.size > limit) return
   for (const owner of node.wildcards) found.add(owner)
   const segment = segments[index]
@@ -126,14 +145,25 @@ function collect (node: TrieNode, segments: readonly Segment[], index: number, f
     for (const owner of node.ends) found.add(owner)
     return
   }
-  if (segment.kind === Kind.Wildcard) return collectAll(node, found, limit)
-  if (node.dynamic !== null) collect(node.dynamic, segments, index + 1, found, limit)
-  if (segment.kind === Kind.Static) {
-    const next = node.statics.get(segment.text)
-    if (next !== undefined) collect(next, segments, index + 1, found, limit)
+  if (segment.kind === Kind.Wildcard) {
+    if (!onPath || !segment.pure) return collectAll(node, found, limit)
+    // Everything below this node is tried before a whole-segment wildcard.
+    for (const owner of node.ends) found.add(owner)
     return
   }
-  for (const next of node.statics.values()) collect(next, segments, index + 1, found, limit)
+  if (segment.kind === Kind.Static) {
+    const next = node.statics.get(segment.text)
+    if (next !== undefined) collect(next, segments, index + 1, found, limit, onPath)
+    // Tried after ours: only a match tells.
+    if (node.param !== null) collect(node.param, segments, index + 1, found, limit, false)
+    if (node.dynamic !== null) collect(node.dynamic, segments, index + 1, found, limit, false)
+    return
+  }
+  if (node.param !== null) collect(node.param, segments, index + 1, found, limit, onPath && segment.plain)
+  if (node.dynamic !== null) collect(node.dynamic, segments, index + 1, found, limit, false)
+  // Static children are tried before any parameter.
+  if (onPath) return
+  for (const next of node.statics.values()) collect(next, segments, index + 1, found, limit, false)
 }
 
 /** Adds every owner of the subtree: a wildcard meets all of them. */
@@ -141,6 +171,7 @@ function collectAll (node: TrieNode, found: Set<number>, limit: number): void {
   if (found.size > limit) return
   for (const owner of node.ends) found.add(owner)
   for (const owner of node.wildcards) found.add(owner)
+  if (node.param !== null) collectAll(node.param, found, limit)
   if (node.dynamic !== null) collectAll(node.dynamic, found, limit)
   for (const next of node.statics.values()) collectAll(next, found, limit)
 }

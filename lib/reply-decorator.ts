@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import type { MethodRegistry } from './registry.js'
-import { withConstraints, type Narrow } from './not-found-hook.js'
+import { withConstraints, type GetRegistry, type Narrow } from './not-found-hook.js'
 import type { NormalisedOptions } from './options.js'
 import type { VaryAnswer } from './vary.js'
 import { sendMethodNotAllowed } from './responses.js'
@@ -32,7 +31,7 @@ export type FastifyAllowedMethodsReply<Name extends string = 'methodNotAllowed'>
  * FST_ERR_DEC_ALREADY_PRESENT, which names neither the option nor the way out.
  */
 export function addReplyDecorator (
-  fastify: FastifyInstance, name: string, registry: MethodRegistry, narrow: Narrow, varyAnswer: VaryAnswer,
+  fastify: FastifyInstance, name: string, registry: GetRegistry, narrow: Narrow, varyAnswer: VaryAnswer,
   options: Pick<NormalisedOptions, 'cacheControl' | 'notFoundWhenEmpty'>
 ): void {
   if (fastify.hasReplyDecorator(name)) throw nameTaken(name, 'already exists')
@@ -47,8 +46,9 @@ export function addReplyDecorator (
     varyAnswer(reply, true)
     // From a route: its own errorHandler option may apply, so always the error path.
     const fail = (error: Error): void => { reply.send(error) }
-    withConstraints(registry, request, fail, (constraints) => {
-      const known = registry.resolve(url, undefined, request.raw, constraints)?.methods ?? []
+    const ready = registry()
+    withConstraints(ready, request, fail, (constraints) => {
+      const known = ready.lookup(url, constraints)?.methods ?? []
       narrow(request, known.filter(other => !refused.includes(other)), (methods) => {
         if (methods.length === 0 && options.notFoundWhenEmpty) return reply.callNotFound()
         sendMethodNotAllowed(reply, method, url, methods, formatAllow(methods), options.cacheControl, false)

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { MethodNotAllowedError, NotImplementedError, methodNotAllowedMessage, withoutStack } from './errors.js'
-import { usesDefaultErrorHandler } from './fastify-wrappers.js'
+import { usesDefaultErrorHandler } from './fastify-internals.js'
 import { formatAllow } from './allow-header.js'
 import { OptionsDescriptionSchema, type OptionsDescription } from './describe.js'
 

@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify'
-import type { MethodRegistry } from './registry.js'
+import type { GetRegistry } from './not-found-hook.js'
 import type { NormalisedOptions } from './options.js'
 
 /**
@@ -32,12 +32,12 @@ export type VaryAnswer = (reply: FastifyReply, refusal?: boolean) => void
  * must not serve such an answer to another caller: it varies on the `vary` option's headers, or on `*`.
  * Read once the registry is built (at the first request).
  */
-export function createVaryAnswer (registry: MethodRegistry, options: NormalisedOptions): VaryAnswer {
+export function createVaryAnswer (registry: GetRegistry, options: NormalisedOptions): VaryAnswer {
   let byLookup: string[] | undefined
   let byCaller: string[] = []
   return function varyAnswer (reply, refusal = false) {
     if (byLookup === undefined) {
-      const { version, custom } = registry.constraintsInEffect
+      const { version, custom } = registry().constraintsInEffect
       byLookup = version ? ['Accept-Version'] : []
       byCaller = [...byLookup, ...(options.vary ?? ['*'])]
       if (options.filterAllowed !== undefined || custom) byLookup = byCaller

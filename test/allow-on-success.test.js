@@ -53,13 +53,20 @@ test('error responses of a matched route carry it too', async (t) => {
   t.assert.strictEqual(invalid.headers.allow, 'GET, HEAD, OPTIONS, POST')
 })
 
-test('filterAllowed narrows it per request', async (t) => {
+test('filterAllowed narrows it per caller, where the value is fixed at startup and where it is resolved per request', async (t) => {
   const app = await appWith((app) => {
     app.get('/doc', ok)
     app.delete('/doc', ok)
+    // '/users/:id' overlaps '/users/me': its value is resolved per request.
+    app.get('/users/:id', ok)
+    app.delete('/users/:id', ok)
+    app.post('/users/me', ok)
   }, { pluginOptions: { allowOnSuccess: true, filterAllowed: (request, methods) => request.headers['x-role'] === 'admin' ? methods : ['GET', 'HEAD'] } })
-  t.assert.strictEqual((await app.inject({ method: 'GET', url: '/doc' })).headers.allow, 'GET, HEAD')
-  t.assert.strictEqual((await app.inject({ method: 'GET', url: '/doc', headers: { 'x-role': 'admin' } })).headers.allow, 'DELETE, GET, HEAD, OPTIONS')
+  const allow = async (url, headers) => (await app.inject({ method: 'GET', url, headers })).headers.allow
+  t.assert.strictEqual(await allow('/doc', {}), 'GET, HEAD')
+  t.assert.strictEqual(await allow('/doc', { 'x-role': 'admin' }), 'DELETE, GET, HEAD, OPTIONS')
+  t.assert.strictEqual(await allow('/users/1', {}), 'GET, HEAD')
+  t.assert.strictEqual(await allow('/users/1', { 'x-role': 'admin' }), 'DELETE, GET, HEAD, OPTIONS')
 })
 
 test('a \'/\' route in a prefix, served at prefix and prefix + \'/\'', async (t) => {
@@ -83,11 +90,16 @@ test('routes kept out of the registry, and the app\'s other hooks, are left alon
 })
 
 test('with @fastify/cors, its catch-all OPTIONS joins the value of known URLs', async (t) => {
+  // Without autoOptions, OPTIONS in the value can only come from the catch-all.
   const app = await appWith(async (app) => {
     await app.register(cors)
     app.get('/a', ok)
-  }, on)
+    // '/users/:id' overlaps '/users/me': its value is resolved per request, '/a's is fixed at startup.
+    app.get('/users/:id', ok)
+    app.post('/users/me', ok)
+  }, { pluginOptions: { allowOnSuccess: true, autoOptions: false } })
   t.assert.strictEqual((await app.inject({ method: 'GET', url: '/a' })).headers.allow, 'GET, HEAD, OPTIONS')
+  t.assert.strictEqual((await app.inject({ method: 'GET', url: '/users/1' })).headers.allow, 'GET, HEAD, OPTIONS')
 })
 
 test('off by default: no Allow on success', async (t) => {

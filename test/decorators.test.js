@@ -2,6 +2,7 @@ import { test } from 'node:test'
 import Fastify from 'fastify'
 import fastifyAllowedMethods from '../dist/index.js'
 import { appWith, answer, ok } from './support/with-plugin.js'
+import { rawRequest, rawRequestText } from './support/raw-http.js'
 
 test('fastify.allowedMethods(url) returns the sorted Allow list of a concrete URL', async (t) => {
   const app = await appWith(app => {
@@ -51,27 +52,51 @@ test('reply.methodNotAllowed() sends the 405 from a handler, Allow listing the U
   t.assert.strictEqual(allowed.body, 'deleted')
 })
 
+// A reader may only read, an admin may do anything. Each narrowing test asks as both, on one path: the two
+// Allow values differ only where filterAllowed is applied, so a path that skips it fails the test.
 const readOnly = (request, methods) => request.headers['x-role'] === 'admin'
   ? methods
   : methods.filter(method => ['GET', 'HEAD', 'OPTIONS'].includes(method))
+const reader = {}
+const admin = { 'x-role': 'admin' }
+
+/** GET, PUT and DELETE /doc, where PUT refuses every caller with reply.methodNotAllowed() (a locked document). */
+const docApp = () => appWith(app => {
+  app.get('/doc', ok)
+  app.put('/doc', async (request, reply) => reply.methodNotAllowed())
+  app.delete('/doc', ok)
+}, { pluginOptions: { filterAllowed: readOnly } })
 
 test('filterAllowed narrows the Allow of 405s', async (t) => {
-  const app = await appWith(app => {
-    app.get('/doc', ok)
-    app.put('/doc', ok)
-    app.delete('/doc', ok)
-  }, { pluginOptions: { filterAllowed: readOnly } })
-  t.assert.deepStrictEqual(await answer(app, 'POST', '/doc'), { status: 405, allow: 'GET, HEAD, OPTIONS' })
-  t.assert.deepStrictEqual(await answer(app, 'POST', '/doc', { 'x-role': 'admin' }), { status: 405, allow: 'DELETE, GET, HEAD, OPTIONS, PUT' })
+  const app = await docApp()
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/doc', reader), { status: 405, allow: 'GET, HEAD, OPTIONS' })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/doc', admin), { status: 405, allow: 'DELETE, GET, HEAD, OPTIONS, PUT' })
 })
 
-test('filterAllowed narrows OPTIONS answers, OPTIONS * and reply.methodNotAllowed()', async (t) => {
-  const app = await appWith(app => {
-    app.get('/doc', ok)
-    app.put('/doc', async (request, reply) => reply.methodNotAllowed())
-  }, { pluginOptions: { filterAllowed: readOnly } })
-  t.assert.deepStrictEqual(await answer(app, 'OPTIONS', '/doc'), { status: 200, allow: 'GET, HEAD, OPTIONS' })
-  t.assert.deepStrictEqual(await answer(app, 'PUT', '/doc'), { status: 405, allow: 'GET, HEAD, OPTIONS' })
+test('filterAllowed narrows the automatic OPTIONS answer', async (t) => {
+  const app = await docApp()
+  t.assert.deepStrictEqual(await answer(app, 'OPTIONS', '/doc', reader), { status: 200, allow: 'GET, HEAD, OPTIONS' })
+  t.assert.deepStrictEqual(await answer(app, 'OPTIONS', '/doc', admin), { status: 200, allow: 'DELETE, GET, HEAD, OPTIONS, PUT' })
+})
+
+test('filterAllowed narrows the answer to OPTIONS *', async (t) => {
+  const app = await docApp()
+  // app.inject() turns the `*` target into `/*`: only a socket sends it as is.
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  t.after(() => app.close())
+  const { port } = app.server.address()
+  const star = async (headers) => {
+    const response = await rawRequest(port, rawRequestText('OPTIONS', '*', headers))
+    return { status: response.status, allow: response.headers.allow }
+  }
+  t.assert.deepStrictEqual(await star(reader), { status: 200, allow: 'GET, HEAD, OPTIONS' })
+  t.assert.deepStrictEqual(await star(admin), { status: 200, allow: 'DELETE, GET, HEAD, OPTIONS, PUT' })
+})
+
+test('filterAllowed narrows the Allow of reply.methodNotAllowed()', async (t) => {
+  const app = await docApp()
+  t.assert.deepStrictEqual(await answer(app, 'PUT', '/doc', reader), { status: 405, allow: 'GET, HEAD, OPTIONS' })
+  t.assert.deepStrictEqual(await answer(app, 'PUT', '/doc', admin), { status: 405, allow: 'DELETE, GET, HEAD, OPTIONS' })
 })
 
 test('filterAllowed can only narrow: methods it adds are ignored, and Allow may be empty', async (t) => {

@@ -4,7 +4,7 @@ import { contains, findOverlaps, parsePattern } from '../dist/pattern-overlap.js
 // Owners whose patterns can share a path, for each owner. Conservative by design: "overlapping" may be said
 // of patterns that never share a path (a cost in speed only), never the reverse (a wrong Allow header).
 const overlaps = (patterns, { caseSensitive = true, limit = 32 } = {}) => {
-  const found = findOverlaps(patterns.map((pattern, owner) => ({ owner, segments: parsePattern(pattern, caseSensitive) })), limit)
+  const found = findOverlaps(patterns.map((pattern, owner) => ({ owner, segments: parsePattern(pattern, caseSensitive) })), limit, false)
   return patterns.map((_, owner) => found.get(owner) === null ? null : [...found.get(owner)].sort())
 }
 const within = (outer, inner, maxParamLength = 100) =>
@@ -54,7 +54,7 @@ test('case-insensitive routers fold static segments', (t) => {
 
 test('patterns of one owner never overlap themselves', (t) => {
   const patterns = [{ owner: 0, segments: parsePattern('/p', true) }, { owner: 0, segments: parsePattern('/p/:id', true) }]
-  t.assert.deepStrictEqual([...findOverlaps(patterns, 32).get(0)], [])
+  t.assert.deepStrictEqual([...findOverlaps(patterns, 32, false).get(0)], [])
 })
 
 test('an owner meeting more than the limit gets null: nothing is planned for it', (t) => {

@@ -1,19 +1,17 @@
-// `npm run fuzz`: the differential property of ./model.js over many random apps.
+// `npm run fuzz`: the differential property of ./case.js over many random apps.
 //   FUZZ_SEED  the seed (random when unset; printed either way, with the command that replays the run)
 //   FUZZ_RUNS  the number of apps (default 2000); each gets 1 to 8 requests, each request is sent with
 //              every method of METHODS and checked against the oracle, plus one allowedMethods() check
 //   FUZZ_PATH  with FUZZ_SEED, replay one failing case at once (the path a failure prints)
-//   FUZZ_SKIP_KNOWN=1  count mismatches explained by a known, still open bug (KNOWN_BUGS) as passing, to
-//              hunt for new ones
 // Exits non-zero on a mismatch, after printing the shrunk counterexample: the route table, the options,
 // the request, what the oracle says, and a standalone reproduction script.
 
 import fc from 'fast-check'
-import { caseArb, checkCase, describeMismatch, knownBug } from './model.js'
+import { caseArb, checkCase } from './case.js'
+import { describeMismatch } from './report.js'
 
 const seed = process.env.FUZZ_SEED === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.FUZZ_SEED)
 const runs = Number(process.env.FUZZ_RUNS ?? 2000)
-const skipKnown = process.env.FUZZ_SKIP_KNOWN === '1'
 const path = process.env.FUZZ_PATH
 if (!Number.isSafeInteger(seed) || !Number.isSafeInteger(runs) || runs < 1) {
   console.error('FUZZ_SEED and FUZZ_RUNS must be integers')
@@ -23,7 +21,6 @@ console.log(`fuzz: seed ${seed}, ${runs} apps. Replay: FUZZ_SEED=${seed} FUZZ_RU
 
 const stats = { apps: 0, skipped: 0, requests: 0, checks: 0 }
 const skipReasons = new Map()
-const knownHits = new Map()
 const outcomes = {}
 let failing = false
 const started = performance.now()
@@ -32,7 +29,7 @@ const elapsed = () => ((performance.now() - started) / 1000).toFixed(1) + ' s'
 const property = fc.asyncProperty(caseArb, async (testCase) => {
   let result
   try {
-    result = await checkCase(testCase, { skipKnown })
+    result = await checkCase(testCase)
   } catch (error) {
     // What follows is fast-check shrinking the counterexample: not counted.
     failing = true
@@ -45,7 +42,6 @@ const property = fc.asyncProperty(caseArb, async (testCase) => {
     const reason = result.skipped.replace(/'[^']*'/g, "'…'").slice(0, 100)
     skipReasons.set(reason, (skipReasons.get(reason) ?? 0) + 1)
   }
-  if (result.known !== null) knownHits.set(result.known, (knownHits.get(result.known) ?? 0) + 1)
   stats.requests += result.requests
   stats.checks += result.checks
   for (const [outcome, n] of Object.entries(result.outcomes ?? {})) outcomes[outcome] = (outcomes[outcome] ?? 0) + n
@@ -56,7 +52,6 @@ const details = await fc.check(property, { seed, numRuns: runs, ...(path === und
 console.log(`${stats.apps} apps (${stats.skipped} discarded), ${stats.requests} request cases, ${stats.checks} checks (one per method, plus allowedMethods), ${elapsed()}`)
 console.log('  checks by expected answer: ' + Object.entries(outcomes).sort((a, b) => b[1] - a[1]).map(([outcome, n]) => `${outcome} ${n}`).join(', '))
 for (const [reason, count] of skipReasons) console.log(`  discarded ${count}x: ${reason}`)
-for (const [name, count] of knownHits) console.log(`  known bug, ${count} apps: ${name}`)
 
 if (details.failed) {
   console.log(`\nFAILED after ${details.numRuns} runs and ${details.numShrinks} shrinks (seed ${details.seed}, path ${details.counterexamplePath})`)
@@ -66,8 +61,6 @@ if (details.failed) {
   // Run the shrunk case once more for the mismatch's details (checkCase is deterministic).
   if (testCase !== undefined) error = await checkCase(testCase).then(() => error, (again) => again)
   console.log(describeMismatch(error))
-  const known = knownBug(error)
-  if (known !== undefined) console.log(`\n(a known bug: ${known.name})`)
   console.log(`\nabstract case: ${JSON.stringify(testCase)}`)
   process.exitCode = 1
 } else {
