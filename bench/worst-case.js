@@ -7,8 +7,8 @@
 // The slowest find is what asking the router for one method can cost at that URL; a lookup that asks more
 // methods per request (a partial or exact plan) shows up as a ratio above it. Each time is the median over
 // rounds of a batch of repetitions long enough (`--batch-us`) to be well above the timer's resolution; in
-// every round each URL is timed once for ours and once per method, ours first every other round. A
-// warm-up round comes first and is not counted.
+// every round each URL is timed once for ours and once per method, ours first every other round, the
+// rounds starting at different URLs. A warm-up round comes first and is not counted.
 
 import { createRequire } from 'node:module'
 import { parseArgs } from 'node:util'
@@ -28,14 +28,20 @@ const FindMyWay = createRequire(require.resolve('fastify'))('find-my-way')
 const noop = () => {}
 const WORST = 5
 
+// The first calls for a URL after other URLs cost many times the next ones (its tree nodes are out of the
+// CPU's caches): WARM untimed calls come first, so that the batch measures the per-call time.
+const WARM = 8
+
 // One loop per competitor, so that each call site sees one receiver and one method: per-call ns.
 function timeLookup (registry, url, reps) {
+  for (let i = 0; i < WARM; i++) doNotOptimize(registry.lookup(url, undefined))
   const started = process.hrtime.bigint()
   for (let i = 0; i < reps; i++) doNotOptimize(registry.lookup(url, undefined))
   return Number(process.hrtime.bigint() - started) / reps
 }
 
 function timeFind (router, method, url, reps) {
+  for (let i = 0; i < WARM; i++) doNotOptimize(router.find(method, url))
   const started = process.hrtime.bigint()
   for (let i = 0; i < reps; i++) doNotOptimize(router.find(method, url))
   return Number(process.hrtime.bigint() - started) / reps
@@ -44,7 +50,7 @@ function timeFind (router, method, url, reps) {
 /** Repetitions for a batch of about `batchNs`, from a first estimate of the per-call time. */
 const repsFor = (estimateNs, batchNs) => Math.max(16, Math.ceil(batchNs / Math.max(estimateNs, 1)))
 
-const withoutOptions = (methods) => methods.filter(method => method !== 'OPTIONS').join()
+const withoutOptions = (methods) => methods.filter(method => method !== 'OPTIONS').sort().join()
 
 export async function worstCase (table, { rounds = 15, batchUs = 30 } = {}) {
   const routes = routeTable(table)
@@ -75,7 +81,11 @@ export async function worstCase (table, { rounds = 15, batchUs = 30 } = {}) {
   const finds = requests.map(() => methods.map(() => []))
   for (let round = -1; round < rounds; round++) {
     if (typeof global.gc === 'function') global.gc()
-    requests.forEach(({ url }, i) => {
+    // Each round starts at another URL, so that none is always first after the collection.
+    const offset = round < 0 ? 0 : Math.floor(round * requests.length / rounds)
+    for (let k = 0; k < requests.length; k++) {
+      const i = (offset + k) % requests.length
+      const { url } = requests[i]
       const timeOurs = () => {
         const ns = timeLookup(registry, url, reps[i].ours)
         if (round >= 0) ours[i].push(ns)
@@ -86,7 +96,7 @@ export async function worstCase (table, { rounds = 15, batchUs = 30 } = {}) {
         if (round >= 0) finds[i][m].push(ns)
       })
       if (round % 2 !== 0) timeOurs()
-    })
+    }
   }
 
   const rows = requests.map(({ url }, i) => {
