@@ -6,7 +6,7 @@
 //   BENCH_TABLES=1000,github route tables of the lookup and memory parts (default: every size and real API)
 //   BENCH_ROUNDS=3           lookup: interleaved rounds per competitor; BENCH_MIN_CPU_MS=120 per measurement
 //   BENCH_WORST_TABLES=github,kubernetes,1000   worst-case: the tables; BENCH_WORST_ROUNDS=15 rounds per URL
-//   BENCH_MEMORY_RUNS=3      memory: fresh processes per table and kind (the median is shown)
+//   BENCH_MEMORY_RUNS=5      memory: fresh processes per table and kind (the median is shown)
 //   BENCH_COLD_TABLES=1000,10000,github   cold start: the tables; BENCH_COLD_RUNS=10 runs per side
 //   BENCH_HTTP_SIZE=1000     routes in the HTTP servers
 //   BENCH_HTTP_ROUNDS=10     HTTP: A/B pairs per case; BENCH_HTTP_DURATION=1 second per side and round
@@ -42,7 +42,7 @@ const config = {
   minCpuMs: number(env.BENCH_MIN_CPU_MS, quick ? 10 : 120),
   worstTables: list(env.BENCH_WORST_TABLES, quick ? ['kubernetes'] : ['github', 'kubernetes', '1000']),
   worstRounds: number(env.BENCH_WORST_ROUNDS, quick ? 2 : 15),
-  memoryRuns: number(env.BENCH_MEMORY_RUNS, quick ? 1 : 3),
+  memoryRuns: number(env.BENCH_MEMORY_RUNS, quick ? 1 : 5),
   coldTables: list(env.BENCH_COLD_TABLES, quick ? ['1000'] : ['1000', '10000', 'github']),
   coldRuns: number(env.BENCH_COLD_RUNS, quick ? 2 : 10),
   httpSize: number(env.BENCH_HTTP_SIZE, quick ? 100 : 1000),
