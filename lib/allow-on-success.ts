@@ -1,6 +1,8 @@
 import type { onSendHookHandler } from 'fastify'
-import type { GetRegistry, Narrow, RequestHook } from './not-found-hook.js'
-import { allowOf, withConstraints } from './not-found-hook.js'
+import type { GetRegistry } from './registry.js'
+import type { RequestHook } from './not-found-hook.js'
+import { allowOf, type Narrow } from './narrow.js'
+import { withConstraints } from './request-constraints.js'
 import type { VaryAnswer } from './vary.js'
 
 /**
@@ -18,7 +20,7 @@ export function createAllowOnSuccessHooks (
     onRequest (request, reply, done) {
       const ready = registry()
       withConstraints(ready, request, done, (constraints) => {
-        const answer = ready.lookup(request.raw.url ?? '', constraints)
+        const answer = ready.lookup(request.url, constraints)
         if (answer === null) return done()
         if (!narrows) {
           reply.header('allow', answer.allow)

@@ -26,7 +26,7 @@ export function requireFromFastify (instance: FastifyInstance): NodeJS.Require {
   })
   if (main === undefined) {
     throw new Error(`fastify-allowed-methods: cannot find the files of the Fastify ${instance.version} that runs ` +
-      `this app (loaded copies: ${loaded.map(dirname).join(', ') || 'none'}). The plugin matches with Fastify's own ` +
+      `this app (loaded copies: ${JSON.stringify(loaded.map(dirname))}). The plugin matches with Fastify's own ` +
       "find-my-way and loads it from Fastify's package: run Fastify as an installed package, not bundled into the app.")
   }
   return createRequire(main)
@@ -111,7 +111,7 @@ function routeContextReader (fromFastify: NodeJS.Require): (request: FastifyRequ
 }
 
 const unsupported = (what: string): Error => new Error(`fastify-allowed-methods: this Fastify has no ${what}, which ` +
-  'the plugin relies on for the not-found path: this Fastify version is not supported.')
+  'the plugin relies on: this Fastify version is not supported.')
 
 /**
  * The find-my-way router of the app's Fastify, which no public API exposes: `fastify.findRoute()` calls its

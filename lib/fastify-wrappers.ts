@@ -15,7 +15,7 @@ export function keepHookInNotFoundHandlers (fastify: FastifyInstance, hooks: obj
   const original = fastify.setNotFoundHandler as unknown as SetNotFoundHandler
   const wrapped: SetNotFoundHandler = function setNotFoundHandler (opts, handler) {
     if (typeof opts === 'function') return original.call(this, withOurs({}), opts)
-    const given = (opts ?? {}) as Record<string, unknown>
+    const given: Record<string, unknown> = { ...(opts as object | undefined) }
     if (given.errorHandler !== undefined) noteNotFoundErrorHandler(this)
     return original.call(this, withOurs(given), handler)
   }

@@ -1,55 +1,16 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import type { Constraints } from './find-my-way.js'
-import type { Answer, MethodRegistry } from './registry.js'
-
-/** The registry, once the app is ready (requests come only then). */
-export type GetRegistry = () => MethodRegistry
+import type { Answer, GetRegistry } from './registry.js'
+import { allowOf, type Narrow } from './narrow.js'
+import { withConstraints } from './request-constraints.js'
 import type { NormalisedOptions } from './options.js'
 import type { RunGuards, RunNotFoundHandler } from './fastify-internals.js'
 import { awaitsContinue } from './expect-continue.js'
 import { closeIfBodyUnread, sendDescription, sendMethodNotAllowed, sendNotImplemented, sendOptions } from './responses.js'
 import { acceptsJson, describeResource } from './describe.js'
-import { formatAllow } from './allow-header.js'
 import type { VaryAnswer } from './vary.js'
 
 export type RequestHook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void
-
-/**
- * Narrows a computed allowed set with the app's `filterAllowed`, keeping our order and our methods only, and
- * calls `next` with it, at once or when the app's Promise settles; `fail` gets what it throws or rejects with.
- */
-export type Narrow = (request: FastifyRequest, methods: readonly string[], next: (methods: readonly string[]) => void, fail: (error: Error) => void) => void
-
-/** The `Allow` value of `methods`, a narrowing of `answer.methods`: the precomputed one when nothing was narrowed. */
-export const allowOf = (answer: Answer, methods: readonly string[]): string =>
-  methods === answer.methods ? answer.allow : formatAllow(methods)
-
-export function createNarrow (filterAllowed: NormalisedOptions['filterAllowed']): Narrow {
-  if (filterAllowed === undefined) return (_request, methods, next) => next(methods)
-  return (request, methods, next, fail) => {
-    const keep = (kept: readonly string[]): void => next(methods.filter(method => kept.includes(method)))
-    let kept
-    try {
-      kept = filterAllowed(request, methods)
-    } catch (error) {
-      return fail(error as Error)
-    }
-    if (Array.isArray(kept)) keep(kept)
-    else Promise.resolve(kept).then(keep, (error: unknown) => fail(error as Error))
-  }
-}
-
-/**
- * Calls `next` with the request's constraint values, derived as Fastify's router derives them: at once, or
- * when a custom strategy has derived its value asynchronously (its error goes to `done`).
- */
-export function withConstraints (registry: MethodRegistry, request: FastifyRequest, done: (error: Error) => void, next: (constraints: Constraints | undefined) => void): void {
-  if (!registry.hasAsyncConstraints) return next(registry.constraintsOf(request.raw))
-  registry.deriveConstraintsAsync(request.raw, (err, constraints) => {
-    if (err !== null) done(err)
-    else next(constraints)
-  })
-}
 
 /**
  * The hooks of the not-found context. `onRequest` runs only for requests Fastify's router did not match,
@@ -143,7 +104,7 @@ export function createNotFoundHooks (
     if (request.raw.method !== 'OPTIONS') return done()
     const ready = registry()
     withConstraints(ready, request, done, (constraints) => {
-      const url = request.raw.url ?? ''
+      const { url } = request
       const answer = ready.lookupDeclinedOptions(url, constraints)
       if (answer === null) return done()
       // The guards have run and the body was read: a hidden resource goes on to the 404 as is.

@@ -18,20 +18,25 @@ export class PatternIndex<Value> {
     this.#router = createRouter(findMyWay, matching)
   }
 
-  /** Adds a pattern, as given to find-my-way's `on()`; true when it went into an overflow tree. */
+  /**
+   * Adds a pattern, as given to find-my-way's `on()`; true when it went into an overflow tree.
+   * @throws Error when every tree refused it: more regex variants of one pattern than find-my-way has methods.
+   */
   add (path: string, value: Value): boolean {
+    let refusal
     for (const [level, method] of ROUTER_METHODS.entries()) {
       try {
         this.#router.on(method, path, {}, noop, value)
       } catch (error) {
-        if ((error as Error).message.includes('already declared')) continue
-        throw error
+        refusal = error
+        continue
       }
       if (level === 0) return false
       if (!this.#overflow.includes(method)) this.#overflow.push(method)
       return true
     }
-    throw new Error(`fastify-allowed-methods: too many regex variants of the pattern ${path}`)
+    throw new Error(`fastify-allowed-methods: cannot index the pattern ${path}: it has more regex variants ` +
+      `than find-my-way has methods (${ROUTER_METHODS.length})`, { cause: refusal })
   }
 
   /** The value stored with the best pattern matching a request URL, or null. */

@@ -1,7 +1,7 @@
 /**
- * Which route patterns can match the same request path, and which pattern matches every path another one
- * matches. With this, most patterns get their Allow value (or most of it) computed once at startup
- * instead of asking the router once per method on each request (see registry.ts).
+ * Which route patterns can match the same request path, which pattern matches every path another one
+ * matches, and which paths two patterns share. With this, plan.ts plans the answer of most patterns at
+ * startup instead of asking the router once per method on each request.
  *
  * The analysis is conservative: it may call two patterns overlapping when no path matches both, or fail to
  * see that one contains the other (both only cost speed), but never the reverse (a wrong Allow header).
@@ -63,13 +63,55 @@ export function contains (outer: readonly Segment[], inner: readonly Segment[], 
     } else if (!o.plain) {
       return false
     } else if (n.kind === Kind.Static) {
-      // The parameter's value is the decoded segment: keep to texts whose length cannot change by decoding.
-      if (n.text === '' || n.text.length > maxParamLength || n.text.includes('%')) return false
+      if (!paramHolds(n.text, maxParamLength)) return false
     } else if (!n.plain) {
       return false
     }
   }
 }
+
+// The parameter's value is the decoded segment: keep to texts whose length cannot change by decoding.
+const paramHolds = (text: string, maxParamLength: number): boolean =>
+  text !== '' && text.length <= maxParamLength && !text.includes('%')
+
+/**
+ * The paths both patterns match, as a pattern of static segments and plain parameters: `a` with the static
+ * segments of `b` where `a` has a parameter. null when no path matches both; undefined when that cannot be
+ * said so simply (other parametric segments, wildcards, empty or unusual static segments).
+ */
+export function intersect (a: readonly Segment[], b: readonly Segment[], maxParamLength: number): Segment[] | null | undefined {
+  if (!isSimple(a) || !isSimple(b)) return undefined
+  // A parameter never spans a `/` and is never empty: paths of both have as many segments.
+  if (a.length !== b.length) return null
+  const both: Segment[] = []
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as Segment
+    const y = b[i] as Segment
+    if (x.kind === Kind.Static && y.kind === Kind.Static) {
+      if (x.text !== y.text) return null
+      both.push(x)
+    } else if (x.kind === Kind.Static || y.kind === Kind.Static) {
+      const text = x.kind === Kind.Static ? x : y as Segment & { kind: Kind.Static }
+      if (!paramHolds(text.text, maxParamLength)) return undefined
+      both.push(text)
+    } else {
+      both.push(x)
+    }
+  }
+  return both
+}
+
+/**
+ * Whether a pattern is made of static segments and plain parameters only, its static segments written as
+ * find-my-way stores them (no `(`, nothing `on()` would normalise again).
+ */
+export const isSimple = (segments: readonly Segment[]): boolean => segments.every((segment, i) => segment.kind === Kind.Static
+  ? (segment.text !== '' || i === 0) && !segment.text.includes('(')
+  : segment.kind === Kind.Dynamic && segment.plain)
+
+/** A simple pattern (see `isSimple`) written for find-my-way's `on()`, its parameters named by position. */
+export const writePattern = (segments: readonly Segment[]): string =>
+  segments.map((segment, i) => segment.kind === Kind.Static ? segment.text : `:p${i}`).join('/')
 
 interface TrieNode {
   readonly statics: Map<string, TrieNode>

@@ -1,4 +1,4 @@
-import { contains, findOverlaps, type Segment } from './pattern-overlap.js'
+import { contains, findOverlaps, intersect, isSimple, writePattern, type Segment } from './pattern-overlap.js'
 
 /** What the planner knows of one path pattern of the app (constraints aside). */
 export interface PatternFacts {
@@ -45,24 +45,81 @@ const MAX_OVERLAPS = 64
 
 const makesKnown = (method: string): boolean => method !== 'OPTIONS'
 
-/**
- * Plans the answer for the URLs whose best pattern is each of `patterns` (same order). Of the patterns
- * such a URL may also match (see `findOverlaps`), every route of one that contains the best pattern
- * (a `/users/:id` for a `/users/me`) matches all those URLs: its methods are certain. Routes of patterns
- * that merely overlap it, or have constraints, may or may not match: their methods are asked. So are the
- * methods of routes kept out of the registry: where one is the route Fastify runs, its method is not listed.
- */
-export function planPatterns (patterns: readonly PatternFacts[], context: PlanContext): Plan[] {
-  const exact: Plan = Object.freeze({ certain: [], known: false, asked: context.methods })
-  if (!context.planned) return patterns.map(() => exact)
-  const ranked = !patterns.some(pattern => pattern.overflow)
-  const overlaps = findOverlaps(patterns.map((pattern, owner) => ({ owner, segments: pattern.segments })), MAX_OVERLAPS, ranked)
-  return patterns.map((pattern, id) => {
-    const others = overlaps.get(id)
-    if (pattern.constrained || pattern.overflow || others === null || others === undefined) return exact
-    return planOne(pattern, [...others].map(other => patterns[other] as PatternFacts), context)
-  })
+/** The plans of an app's patterns, and the patterns to add to the index where two of them meet. */
+export interface Planned {
+  /** The plans of the patterns given, in their order. */
+  readonly plans: readonly Plan[]
+  /** Patterns for the URLs two patterns share (see `planPatterns`), each with its plan, for the index. */
+  readonly meetings: ReadonlyArray<{ readonly pattern: string, readonly plan: Plan }>
 }
+
+/**
+ * Plans the answer for the URLs whose best pattern is each of `patterns`. Of the patterns such a URL may
+ * also match (see `findOverlaps`), every route of one that contains the best pattern (a `/users/:id` for a
+ * `/users/me`) matches all those URLs: its methods are certain. Routes of patterns that merely overlap it,
+ * or have constraints, may or may not match: their methods are asked. So are the methods of routes kept out
+ * of the registry: where one is the route Fastify runs, its method is not listed.
+ *
+ * Where two patterns of static segments and parameters merely overlap (`/a/:x/c` and `/a/b/:y`), the URLs
+ * they share are exactly those of a third pattern, their meeting (`/a/b/c`), which find-my-way tries before
+ * both (it has a static segment where each has a parameter).
+ * Added to the index with a plan of its own, it takes those URLs: the URLs left to either pattern cannot
+ * match the other, and nothing is asked there.
+ */
+export function planPatterns (patterns: readonly PatternFacts[], context: PlanContext): Planned {
+  const exact: Plan = Object.freeze({ certain: [], known: false, asked: context.methods })
+  if (!context.planned) return { plans: patterns.map(() => exact), meetings: [] }
+  const ranked = !patterns.some(pattern => pattern.overflow)
+  const overlapsOf = (all: readonly PatternFacts[]): Map<number, Set<number> | null> =>
+    findOverlaps(all.map((pattern, owner) => ({ owner, segments: pattern.segments })), MAX_OVERLAPS, ranked)
+  const plannable = (pattern: PatternFacts, others: Set<number> | null | undefined): others is Set<number> =>
+    !pattern.constrained && !pattern.overflow && others !== null && others !== undefined
+
+  // Where a meeting covers what a pattern shares with another (or nothing is shared), that other is left out.
+  const left = new Map<number, Set<number>>()
+  const meetings = new Map<string, PatternFacts>()
+  const written = new Set(patterns.filter(pattern => isSimple(pattern.segments)).map(pattern => writePattern(pattern.segments)))
+  const firstOverlaps = overlapsOf(patterns)
+  if (ranked) {
+    patterns.forEach((pattern, id) => {
+      const others = firstOverlaps.get(id)
+      if (!plannable(pattern, others)) return
+      for (const other of others) {
+        const facts = patterns[other] as PatternFacts
+        const shared = intersect(pattern.segments, facts.segments, context.maxParamLength)
+        if (shared === undefined) continue
+        if (shared !== null) {
+          const meeting = writePattern(shared)
+          // The other contains this pattern (but has constraints): its URLs land here.
+          if (meeting === writePattern(pattern.segments)) continue
+          if (!written.has(meeting)) meetings.set(meeting, { segments: shared, methods: NONE, excluded: NONE, constrained: false, overflow: false })
+        }
+        left.set(id, (left.get(id) ?? new Set()).add(other))
+      }
+    })
+    // Meetings are bounded by the patterns: past that, the plans ask instead.
+    if (meetings.size > patterns.length) {
+      meetings.clear()
+      left.clear()
+    }
+  }
+
+  const all = [...patterns, ...meetings.values()]
+  const overlaps = meetings.size === 0 ? firstOverlaps : overlapsOf(all)
+  const plans = all.map((pattern, id) => {
+    const others = overlaps.get(id)
+    if (!plannable(pattern, others)) return exact
+    const out = left.get(id)
+    const kept = out === undefined ? [...others] : [...others].filter(other => !out.has(other))
+    return planOne(pattern, kept.map(other => all[other] as PatternFacts), context)
+  })
+  return {
+    plans: plans.slice(0, patterns.length),
+    meetings: [...meetings.keys()].map((pattern, i) => ({ pattern, plan: plans[patterns.length + i] as Plan }))
+  }
+}
+
+const NONE: ReadonlySet<string> = new Set()
 
 function planOne (pattern: PatternFacts, others: readonly PatternFacts[], context: PlanContext): Plan {
   const certain = new Set([...pattern.methods, ...context.catchAllMethods])

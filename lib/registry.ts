@@ -1,38 +1,12 @@
-import {
-  createRouter, findRoutePath, isRoute, matchingOptionsOf, noop, patternVariants,
-  type Constraints, type FindMyWay, type PatternVariant, type Router
-} from './find-my-way.js'
+import { isRoute, type Constraints, type FindMyWay, type Router } from './find-my-way.js'
+import { readRouteTable, Role, type FastifysRouter, type RouteRecord } from './route-table.js'
 import { parsePattern } from './pattern-overlap.js'
 import { planPatterns, type PatternFacts, type Plan } from './plan.js'
 import { PatternIndex } from './pattern-index.js'
 import { AnswerBook, type Answer } from './answers.js'
 
 export type { Answer } from './answers.js'
-
-/** One method of one route, as the app registered it (onRoute). */
-export interface RouteRecord {
-  method: string
-  /** The full path pattern (prefix included), as Fastify passed it to find-my-way. */
-  url: string
-  constraints: Constraints | undefined
-  /** False for a route kept out of the registry (config or `includeRoute`): it is not advertised. */
-  included: boolean
-  /** The route's `schema`, for `describeOptions`. */
-  schema?: Record<string, unknown> | undefined
-  /** The shared schemas (`addSchema`) visible to the route's plugin, for `describeOptions`. */
-  sharedSchemas?: (() => Record<string, unknown>) | undefined
-}
-
-/** Fastify's router: its stores are Fastify's route contexts, opaque to us. */
-export type FastifysRouter = Router<object | null>
-
-/** Routes whose match does not simply list their method and make the URL known. */
-const enum Role {
-  /** Kept out of the registry: where it is the route Fastify runs, its method is not listed. */
-  Excluded,
-  /** A root catch-all (`*`, `/*`: @fastify/cors, @fastify/static): listed, but it makes no URL known. */
-  CatchAll
-}
+export type { RouteRecord } from './route-table.js'
 
 /** What the pattern index stores for a pattern: its plan. */
 interface Slot { plan: CompiledPlan }
@@ -68,9 +42,15 @@ export class MethodRegistry {
 
   /** Use `buildRegistry()`. */
   constructor (parts: {
-    router: FastifysRouter, index: PatternIndex<Slot>, exact: CompiledPlan, answers: AnswerBook,
-    roles: Map<object, Role>, routes: Map<object, RouteRecord>, unconstrained: Router<true> | null,
-    constrainedMethods: Set<string>, served: Set<string>
+    router: FastifysRouter,
+    index: PatternIndex<Slot>,
+    exact: CompiledPlan,
+    answers: AnswerBook,
+    roles: Map<object, Role>,
+    routes: Map<object, RouteRecord>,
+    unconstrained: Router<true> | null,
+    constrainedMethods: Set<string>,
+    served: Set<string>
   }) {
     this.#router = parts.router
     this.#index = parts.index
@@ -202,86 +182,17 @@ export class MethodRegistry {
   }
 }
 
-/** A pattern while the registry is built. */
-interface PatternDraft {
-  readonly variant: PatternVariant
-  readonly methods: Set<string>
-  readonly excluded: Set<string>
-  constrained: boolean
-}
-
-const nonEmpty = (constraints: Constraints | undefined): Constraints | undefined =>
-  constraints !== undefined && Object.keys(constraints).length > 0 ? constraints : undefined
-
 /**
- * Builds the registry once the app is ready and every route is known. `records` are the routes onRoute
- * announced, in Fastify's order; only those Fastify's router holds count (onRoute also announces routes
- * whose registration then failed, and that the app caught). `describe`: keep each route's record for
- * `matchingRoutes()`.
+ * Builds the registry once the app is ready and every route is known: reads Fastify's router for the
+ * routes onRoute announced (route-table.ts), plans each pattern (plan.ts), and puts the patterns and the
+ * meetings the plans add into the index. `describe`: keep each route's record for `matchingRoutes()`.
  */
 export function buildRegistry (
   router: FastifysRouter, findMyWay: FindMyWay, records: readonly RouteRecord[],
   options: { autoOptions: boolean, describe: boolean }
 ): MethodRegistry {
-  const matching = matchingOptionsOf(router)
-  const askRouterAbout = findRoutePath(findMyWay)
-  const served = new Set<string>()
-  const methods = new Set<string>()
-  const roles = new Map<object, Role>()
-  const routes = new Map<object, RouteRecord>()
-  const patterns = new Map<string, PatternDraft>()
-  const catchAllMethods = new Set<string>()
-  const constrainedMethods = new Set<string>()
-  let unconstrained: Router<true> | null = null
-  let constrainedCatchAll = false
-  // The method and pattern keys seen of each route Fastify holds (its context): a record that finds the same
-  // one again is a registration Fastify refused as a duplicate, and the first one stands there.
-  const seen = new Map<object, Set<string>>()
-
-  for (const record of records) {
-    const constraints = nonEmpty(record.constraints)
-    for (const variant of patternVariants(record.url, matching)) {
-      let hit
-      try {
-        hit = router.findRoute(record.method, askRouterAbout(variant), constraints ?? {})
-      } catch {
-        continue // find-my-way cannot parse the pattern: Fastify's router refused it
-      }
-      if (!isRoute(hit)) continue
-      served.add(record.method)
-      // One route may hold several methods, and several patterns (an optional parameter).
-      const key = `${record.method} ${variant.key}`
-      const keys = seen.get(hit.store) ?? new Set()
-      if (keys.has(key)) continue
-      seen.set(hit.store, keys.add(key))
-
-      const catchAll = variant.normalised === '/*'
-      const draft = catchAll ? undefined : patterns.get(variant.key) ?? newDraft(patterns, variant)
-      if (draft !== undefined) draft.constrained ||= constraints !== undefined
-      if (!record.included) {
-        roles.set(hit.store, Role.Excluded)
-        draft?.excluded.add(record.method)
-        continue
-      }
-      methods.add(record.method)
-      if (options.describe) routes.set(hit.store, record)
-      if (constraints !== undefined) {
-        constrainedMethods.add(record.method)
-        unconstrained ??= createRouter(findMyWay, matching)
-        try {
-          unconstrained.on(record.method, variant.path, {}, noop, true)
-        } catch {} // the same pattern under other constraints: held already
-      }
-      if (catchAll) {
-        roles.set(hit.store, Role.CatchAll)
-        if (constraints === undefined) catchAllMethods.add(record.method)
-        else constrainedCatchAll = true
-      } else {
-        draft?.methods.add(record.method)
-      }
-    }
-  }
-
+  const table = readRouteTable(router, findMyWay, records, options.describe)
+  const { matching, methods, patterns } = table
   const answers = new AnswerBook(methods, options.autoOptions)
   const index = new PatternIndex<Slot>(findMyWay, matching)
   // The index holds each pattern's slot, filled with its plan once every pattern is placed.
@@ -293,11 +204,11 @@ export function buildRegistry (
     constrained: draft.constrained,
     overflow: index.add(draft.variant.path, slots[id] as Slot)
   }))
-  const plans = planPatterns(facts, {
+  const { plans, meetings } = planPatterns(facts, {
     methods: [...methods].sort(),
-    catchAllMethods: [...catchAllMethods],
+    catchAllMethods: [...table.catchAllMethods],
     maxParamLength: matching.maxParamLength,
-    planned: !constrainedCatchAll && !hasMustMatchStrategy(router)
+    planned: !table.constrainedCatchAll && !hasMustMatchStrategy(router)
   })
   // Most patterns share a plan with others: each distinct one is compiled once.
   const compiled = new Map<string, CompiledPlan>()
@@ -305,36 +216,38 @@ export function buildRegistry (
     const key = `${plan.certain.join()}|${plan.known}|${plan.asked.join()}`
     let done = compiled.get(key)
     if (done === undefined) {
+      const asked = new Map<string, string[]>()
+      for (const method of plan.asked) {
+        const first = table.twinOf.get(method) ?? method
+        asked.set(first, [...asked.get(first) ?? [], method])
+      }
       done = Object.freeze({
         plan: Object.freeze(plan),
         certain: answers.mask(plan.certain),
         known: plan.known,
-        asked: plan.asked,
-        askedBits: plan.asked.map(method => answers.bit(method)),
-        askedKnows: plan.asked.map(method => method !== 'OPTIONS')
+        asked: [...asked.keys()],
+        askedBits: [...asked.values()].map(twins => answers.mask(twins)),
+        askedKnows: [...asked.values()].map(twins => twins.some(method => method !== 'OPTIONS'))
       })
       compiled.set(key, done)
     }
     return done
   }
   plans.forEach((plan, id) => { (slots[id] as Slot).plan = compile(plan) })
+  // A meeting has static segments and plain parameters only, and no real pattern its shape: it goes into
+  // the index's first tree, as its plan and those of the patterns it meets assume.
+  for (const { pattern, plan } of meetings) index.add(pattern, { plan: compile(plan) })
   return new MethodRegistry({
     router,
     index,
     exact: compile({ certain: [], known: false, asked: [...methods].sort() }),
     answers,
-    roles,
-    routes,
-    unconstrained,
-    constrainedMethods,
-    served
+    roles: table.roles,
+    routes: table.routes,
+    unconstrained: table.unconstrained,
+    constrainedMethods: table.constrainedMethods,
+    served: table.served
   })
-}
-
-function newDraft (patterns: Map<string, PatternDraft>, variant: PatternVariant): PatternDraft {
-  const draft: PatternDraft = { variant, methods: new Set(), excluded: new Set(), constrained: false }
-  patterns.set(variant.key, draft)
-  return draft
 }
 
 function hasMustMatchStrategy (router: FastifysRouter): boolean {
@@ -344,6 +257,9 @@ function hasMustMatchStrategy (router: FastifysRouter): boolean {
   }
   return false
 }
+
+/** The registry, once the app is ready (requests come only then). */
+export type GetRegistry = () => MethodRegistry
 
 const registries = new WeakMap<object, MethodRegistry>()
 

@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import { withConstraints, type GetRegistry, type Narrow } from './not-found-hook.js'
+import type { GetRegistry } from './registry.js'
+import type { Narrow } from './narrow.js'
+import { withConstraints } from './request-constraints.js'
 import type { NormalisedOptions } from './options.js'
 import type { VaryAnswer } from './vary.js'
 import { sendMethodNotAllowed } from './responses.js'

@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify'
-import type { GetRegistry } from './not-found-hook.js'
+import type { GetRegistry } from './registry.js'
 import type { NormalisedOptions } from './options.js'
 
 /**

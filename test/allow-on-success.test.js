@@ -53,11 +53,11 @@ test('error responses of a matched route carry it too', async (t) => {
   t.assert.strictEqual(invalid.headers.allow, 'GET, HEAD, OPTIONS, POST')
 })
 
-test('filterAllowed narrows it per caller, where the value is fixed at startup and where it is resolved per request', async (t) => {
+test('filterAllowed narrows it per caller, on a pattern alone and on one that another pattern overlaps', async (t) => {
   const app = await appWith((app) => {
     app.get('/doc', ok)
     app.delete('/doc', ok)
-    // '/users/:id' overlaps '/users/me': its value is resolved per request.
+    // '/users/:id' overlaps '/users/me', which find-my-way tries first: /users/1 is not /users/me.
     app.get('/users/:id', ok)
     app.delete('/users/:id', ok)
     app.post('/users/me', ok)
@@ -94,7 +94,7 @@ test('with @fastify/cors, its catch-all OPTIONS joins the value of known URLs', 
   const app = await appWith(async (app) => {
     await app.register(cors)
     app.get('/a', ok)
-    // '/users/:id' overlaps '/users/me': its value is resolved per request, '/a's is fixed at startup.
+    // '/users/:id' overlaps '/users/me', '/a' nothing.
     app.get('/users/:id', ok)
     app.post('/users/me', ok)
   }, { pluginOptions: { allowOnSuccess: true, autoOptions: false } })

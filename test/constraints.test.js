@@ -98,3 +98,56 @@ test('an asynchronous custom strategy', async (t) => {
   t.assert.deepStrictEqual(await answer(app, 'POST', '/t', { 'x-tenant': 'other' }), { status: 405, allow: 'OPTIONS, PUT' })
   t.assert.deepStrictEqual(await answer(app, 'POST', '/nope'), { status: 404, allow: undefined })
 })
+
+// Methods whose trees hold the same routes are asked once (GET and its automatic HEAD routes): trees that
+// differ only in a constraint value must not be taken for the same, whatever the value's type.
+test('GET and HEAD routes that differ only in a regex host constraint are told apart', async (t) => {
+  const app = await appWith(app => {
+    app.get('/x', { exposeHeadRoute: false, constraints: { host: /^a\./ } }, ok)
+    app.head('/x', { constraints: { host: /^b\./ } }, ok)
+    app.get('/y', { constraints: { host: /^a\./ } }, ok)
+  })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/x', { host: 'a.example' }), { status: 405, allow: 'GET, OPTIONS' })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/x', { host: 'b.example' }), { status: 405, allow: 'HEAD, OPTIONS' })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/y', { host: 'a.example' }), { status: 405, allow: 'GET, HEAD, OPTIONS' })
+})
+
+test('GET and HEAD routes that differ only in a custom constraint value of another type are told apart', async (t) => {
+  const byId = {
+    name: 'account',
+    storage () {
+      const values = new Map()
+      return { get: (id) => values.get(id) ?? null, set: (account, store) => { values.set(String(account.id), store) } }
+    },
+    deriveConstraint: (req) => req.headers['x-account'],
+    validate () {}
+  }
+  const app = await appWith(app => {
+    app.get('/z', { exposeHeadRoute: false, constraints: { account: { id: 1 } } }, ok)
+    app.head('/z', { constraints: { account: { id: 2 } } }, ok)
+  }, { fastifyOptions: { routerOptions: { constraints: { account: byId } } } })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/z', { 'x-account': '1' }), { status: 405, allow: 'GET, OPTIONS' })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/z', { 'x-account': '2' }), { status: 405, allow: 'HEAD, OPTIONS' })
+})
+
+test('an asynchronous strategy that fails when the plugin derives the values again: the app\'s error handler answers', async (t) => {
+  // A lookup that succeeds for Fastify's routing and fails the next time (a flaky backend).
+  const calls = new WeakMap()
+  const flaky = {
+    ...tenantStrategy,
+    deriveConstraint: (req, ctx, done) => {
+      const call = (calls.get(req) ?? 0) + 1
+      calls.set(req, call)
+      setImmediate(() => call === 1 ? done(null, req.headers['x-tenant']) : done(new Error('tenant lookup failed')))
+    }
+  }
+  const app = await appWith(app => {
+    app.setErrorHandler((error, request, reply) => reply.code(503).send(error.message))
+    app.get('/t', { constraints: { tenant: 'acme' } }, ok)
+    app.put('/t', async (request, reply) => reply.methodNotAllowed())
+  }, { fastifyOptions: { routerOptions: { constraints: { tenant: flaky } } }, pluginOptions: { allowOnSuccess: true } })
+  for (const method of ['GET', 'PUT', 'POST']) {
+    const response = await app.inject({ method, url: '/t', headers: { 'x-tenant': 'acme' } })
+    t.assert.deepStrictEqual([response.statusCode, response.body], [503, 'tenant lookup failed'], method)
+  }
+})

@@ -69,6 +69,6 @@ test("a plugin that resolves another Fastify (npm link) still uses the running F
 
 test('no loaded Fastify runs the instance (e.g. Fastify bundled into the app): a clear error', (t) => {
   t.assert.throws(() => requireFromFastify({ version: '5.99.0' }), {
-    message: /^fastify-allowed-methods: cannot find the files of the Fastify 5\.99\.0 that runs this app \(loaded copies: .*fastify\)/
+    message: /^fastify-allowed-methods: cannot find the files of the Fastify 5\.99\.0 that runs this app \(loaded copies: .*fastify"\]\)/
   })
 })

@@ -85,3 +85,13 @@ test('filterAllowed may return a Promise; its rejection goes to the error handle
     t.assert.deepStrictEqual([broken.statusCode, broken.json()], [503, { handled: 'permissions unavailable' }], `${method} ${url}`)
   }
 })
+
+test('reply.methodNotAllowed() on a route kept out of the registry: nothing to advertise', async (t) => {
+  const refuse = async (request, reply) => reply.methodNotAllowed()
+  const routes = app => { app.delete('/hidden', { config: { allowedMethods: false } }, refuse) }
+  const told = await appWith(routes, { pluginOptions: { autoOptions: false } })
+  const response = await told.inject({ method: 'DELETE', url: '/hidden' })
+  t.assert.deepStrictEqual([response.statusCode, response.headers.allow], [405, ''])
+  const hidden = await appWith(routes, { pluginOptions: { autoOptions: false, notFoundWhenEmpty: true } })
+  t.assert.strictEqual((await hidden.inject({ method: 'DELETE', url: '/hidden' })).statusCode, 404)
+})

@@ -1,0 +1,29 @@
+import { test } from 'node:test'
+import { createRequire } from 'node:module'
+import { findRoutePath, patternVariants } from '../dist/find-my-way.js'
+
+const require = createRequire(import.meta.url)
+const FindMyWay = createRequire(require.resolve('fastify'))('find-my-way')
+const matching = { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 100, useSemicolonDelimiter: false, allowUnsafeRegex: false }
+
+test('patternVariants: an optional last parameter makes two patterns, each normalised', (t) => {
+  t.assert.deepStrictEqual(patternVariants('/A//:id?', matching).map(({ normalised, key }) => [normalised, key]),
+    [['/A/:id', '/a/:'], ['/A', '/a']])
+  t.assert.deepStrictEqual(patternVariants('*', matching).map(variant => variant.normalised), ['/*'])
+})
+
+test('patternVariants: a regex stays whole in the key, and an unclosed one runs to the end', (t) => {
+  t.assert.strictEqual(patternVariants('/F/:n(^\\d+$)', matching)[0].key, '/f/:(^\\d+$)')
+  t.assert.strictEqual(patternVariants('/F/:n(^\\d+', matching)[0].key, '/f/:(^\\d+')
+})
+
+test('findRoutePath: a find-my-way whose findRoute() normalises again is given patterns as written', (t) => {
+  // find-my-way >= 9.10.2 behaves so (the compat run installs it): a stand-in that finds every pattern.
+  const normalisesAgain = () => ({ on () {}, findRoute: () => ({ store: null }) })
+  const path = findRoutePath(normalisesAgain)
+  t.assert.strictEqual(path({ path: '/a//', normalised: '/a/' }), '/a//')
+  t.assert.strictEqual(path({ path: '*', normalised: '/*' }), '/*')
+  // And one that does not: the stored, normalised pattern.
+  const comparesStored = () => ({ on () {}, findRoute: () => null })
+  t.assert.strictEqual(findRoutePath(comparesStored)({ path: '/a//', normalised: '/a/' }), '/a/')
+})
