@@ -98,10 +98,9 @@ const REGEX_CANDIDATES = ['2024', '42']
 export function fillPattern (url, random) {
   return url
     .replace(/:([A-Za-z0-9_]+)(\(([^)]*)\))?/g, (whole, name, group, regex) => {
-      if (regex !== undefined) return REGEX_CANDIDATES.find(value => new RegExp(regex).test(value))
-      if (VALUES[name] !== undefined) return VALUES[name]
-      if (isNumberLike(name)) return String(1 + Math.floor(random() * 9999))
-      return name.replaceAll('_', '-')
+      const value = VALUES[name] ?? (isNumberLike(name) ? String(1 + Math.floor(random() * 9999)) : name.replaceAll('_', '-'))
+      if (regex === undefined || new RegExp(regex).test(value)) return value
+      return REGEX_CANDIDATES.find(candidate => new RegExp(regex).test(candidate))
     })
     .replace('*', () => `css/app${Math.floor(random() * 100)}.css`)
 }
@@ -192,8 +191,8 @@ function realGroups (routes, app, unknown) {
  * - hit-shallow: up to 3 segments (`/health`, `/api/v1/users`), a method the path lacks;
  * - hit-deep: 6 segments and more, e.g. `/api/v1/users/12/members/34/issues/56` with DELETE;
  * - hit-overlap: `/api/v1/<name>/:id` in a collection that also has the static sibling `/<name>/search`;
- * - hit-partial: `/api/v1/<name>/files/:fileName`, which shares URLs with `/api/v1/<name>/:id/<sub>` (see
- *   routes.js): half the file names are that `<sub>` (POST allowed), half are not;
+ * - hit-partial: `/api/v1/<name>/files/:fileName(<regex>)`, which shares URLs with `/api/v1/<name>/:id/<sub>`
+ *   (see routes.js): half the file names are that `<sub>` (POST allowed), half are not;
  * - miss-shallow: an unknown path of up to 3 segments;
  * - miss-deep: an unknown path that walks deep into the tree before failing.
  */
@@ -225,12 +224,12 @@ function syntheticGroups (routes, known, unknown, count) {
   }
   const deep = patterns.filter(route => route.family >= 0 && segments(route.url) >= 6)
   // Half the time, the file name that the overlapping `:id/<sub>` pattern of the same family also matches.
-  const fileOrSub = ({ url, family }) => url.replace(':fileName', random() < 0.5 ? 'report.pdf' : SUBS[family % SUBS.length])
+  const fileOrSub = ({ url, family }) => url.replace(/:fileName\([^)]*\)/, random() < 0.5 ? 'report.pdf' : SUBS[family % SUBS.length])
   const groups = {
     'hit-shallow': hit(patterns.filter(route => segments(route.url) <= 3 && !route.url.includes('*'))),
     'hit-deep': hit(patterns.filter(route => segments(route.url) >= 6)),
     'hit-overlap': hit(patterns.filter(route => overlapFamilies.has(route.family) && /\/:id$/.test(route.url))),
-    'hit-partial': hit(patterns.filter(route => route.url.endsWith('/files/:fileName')), fileOrSub),
+    'hit-partial': hit(patterns.filter(route => route.url.includes('/files/:fileName')), fileOrSub),
     'miss-shallow': miss(() => shallowMiss(random, [() => `/api/v2/${pick(NOUNS)}`])),
     'miss-deep': miss(() => deep.length === 0 ? null : deepMiss(fillPattern(pick(deep).url, random), random))
   }
