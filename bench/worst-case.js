@@ -31,8 +31,8 @@ const WORST = 5
 /** The URLs of highest ratio measured a second time: more than p99 of the largest table. */
 const RECHECKED = 24
 
-// The first calls for a URL after other URLs cost many times the next ones (its tree nodes are out of the
-// CPU's caches): WARM untimed calls come first, so that the batch measures the per-call time.
+// The first calls for a URL after other URLs cost many times the next ones (presumably its tree nodes are
+// out of the CPU's caches by then): WARM untimed calls come first, so that the batch measures the per-call time.
 const WARM = 8
 
 // One loop per competitor, so that each call site sees one receiver and one method: per-call ns.
