@@ -1,4 +1,5 @@
-import { Type, type Static } from '@sinclair/typebox'
+import type { Static } from '@sinclair/typebox'
+import { Type } from './schema-builders.js'
 import type { RouteRecord } from './registry.js'
 
 const JsonSchema = Type.Unknown({ description: 'A JSON Schema, as the route declares it' })

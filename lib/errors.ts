@@ -1,4 +1,5 @@
-import { Type, type Static } from '@sinclair/typebox'
+import type { Static } from '@sinclair/typebox'
+import { Type } from './schema-builders.js'
 
 /** JSON Schema (TypeBox) of the 405 body Fastify's default error handler sends, for route docs. */
 export const MethodNotAllowedSchema = Type.Object({

@@ -123,6 +123,11 @@ export interface PatternVariant {
    * exist, as both are stored under the pattern `/:()`.)
    */
   readonly key: string
+  /**
+   * The key without regexes: find-my-way stores `/:a(^\d+$)` and `/:a(^[a-z]+$)` as one pattern (`/:()`), and
+   * refuses the second under a method that has the first.
+   */
+  readonly shape: string
 }
 
 // index.js: the same expressions, applied by `on()` before a pattern enters the tree.
@@ -143,30 +148,36 @@ export function patternVariants (url: string, matching: MatchingOptions): Patter
     if (matching.ignoreTrailingSlash && normalised.length > 1 && normalised.endsWith('/')) normalised = normalised.slice(0, -1)
     // find-my-way stores `*` as `/*`.
     if (normalised === '*') normalised = '/*'
-    return { path, normalised, key: patternKey(normalised, matching.caseSensitive) }
+    return { path, normalised, ...patternKey(normalised, matching.caseSensitive) }
   })
 }
 
-/** See `PatternVariant.key`. A `::` is a literal colon; a name ends at `(`, `-`, `.` or `/`. */
-function patternKey (pattern: string, caseSensitive: boolean): string {
+/** See `PatternVariant.key` and `.shape`. A `::` is a literal colon; a name ends at `(`, `-`, `.` or `/`. */
+function patternKey (pattern: string, caseSensitive: boolean): { key: string, shape: string } {
   let key = ''
+  let shape = ''
   for (let i = 0; i < pattern.length; i++) {
     const char = pattern[i] as string
     if (char === ':' && pattern[i + 1] === ':') {
       key += '::'
+      shape += '::'
       i++
     } else if (char === ':') {
       key += ':'
+      shape += ':'
       while (i + 1 < pattern.length && !'(-./'.includes(pattern[i + 1] as string)) i++
     } else if (char === '(') {
       const end = closingParenthesis(pattern, i)
       key += pattern.slice(i, end + 1)
+      shape += '()'
       i = end
     } else {
-      key += caseSensitive ? char : char.toLowerCase()
+      const folded = caseSensitive ? char : char.toLowerCase()
+      key += folded
+      shape += folded
     }
   }
-  return key
+  return { key, shape }
 }
 
 function closingParenthesis (pattern: string, open: number): number {

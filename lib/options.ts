@@ -1,6 +1,7 @@
-import { Type, type TSchema } from '@sinclair/typebox'
-import { Value } from '@sinclair/typebox/value'
+import type { TSchema } from '@sinclair/typebox'
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
+import { Type } from './schema-builders.js'
+import { firstInvalidProperty } from './schema-check.js'
 
 /** Options of fastify-allowed-methods. */
 export interface FastifyAllowedMethodsOptions {
@@ -116,9 +117,8 @@ export function normaliseOptions (options: unknown): NormalisedOptions {
   }
   // Fastify reads `prefix`, `logLevel` and `logSerializers` from every plugin's options: not ours to reject.
   const own = Object.fromEntries(Object.entries(options).filter(([key]) => KNOWN.has(key) || !FASTIFY_KEYS.has(key)))
-  const error = Value.Errors(OptionsSchema, own).First()
-  if (error !== undefined) {
-    const name = error.path.split('/')[1] ?? ''
+  const name = firstInvalidProperty(OptionsSchema, own)
+  if (name !== undefined) {
     throw new TypeError(KNOWN.has(name)
       ? `${PACKAGE}: option "${name}" ${describe(name)}, got ${JSON.stringify(own[name]) ?? typeof own[name]}`
       : `${PACKAGE}: unknown option "${name}" (known: ${[...KNOWN].join(', ')})`)

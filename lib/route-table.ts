@@ -99,8 +99,8 @@ export function readRouteTable (router: FastifysRouter, findMyWay: FindMyWay, re
   const trees = new Map<string, string>()
   let unconstrained: Router<true> | null = null
   let constrainedCatchAll = false
-  // The method and pattern keys seen of each route Fastify holds (its context): a record that finds the same
-  // one again is a registration Fastify refused as a duplicate, and the first one stands there.
+  // The methods and pattern shapes seen of each route Fastify holds (its context): a record that finds the
+  // same again is a registration Fastify refused as a duplicate, and the first one stands there.
   const seen = new Map<object, Set<string>>()
 
   for (const record of records) {
@@ -114,8 +114,9 @@ export function readRouteTable (router: FastifysRouter, findMyWay: FindMyWay, re
       }
       if (!isRoute(hit)) continue
       served.add(record.method)
-      // One route may hold several methods, and several patterns (an optional parameter).
-      const key = `${record.method} ${variant.key}`
+      // One route may hold several methods, and several patterns (an optional parameter). A regex variant of
+      // a pattern its method has finds that pattern's route: a refused registration too.
+      const key = `${record.method} ${variant.shape}`
       const keys = seen.get(hit.store) ?? new Set()
       if (keys.has(key)) continue
       seen.set(hit.store, keys.add(key))
