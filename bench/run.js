@@ -8,6 +8,7 @@
 //   BENCH_WORST_TABLES=github,kubernetes,1000   worst-case: the tables; BENCH_WORST_ROUNDS=15 rounds per URL
 //   BENCH_MEMORY_RUNS=5      memory: fresh processes per table and kind (the median is shown)
 //   BENCH_COLD_TABLES=1000,10000,github   cold start: the tables; BENCH_COLD_RUNS=10 runs per side
+//   BENCH_IMPORT_RUNS=15     import time: fresh processes per kind of import
 //   BENCH_HTTP_SIZE=1000     routes in the HTTP servers
 //   BENCH_HTTP_ROUNDS=10     HTTP: A/B pairs per case; BENCH_HTTP_DURATION=1 second per side and round
 //                            (whole seconds: autocannon stops on its once-a-second tick)
@@ -45,6 +46,7 @@ const config = {
   memoryRuns: number(env.BENCH_MEMORY_RUNS, quick ? 1 : 5),
   coldTables: list(env.BENCH_COLD_TABLES, quick ? ['1000'] : ['1000', '10000', 'github']),
   coldRuns: number(env.BENCH_COLD_RUNS, quick ? 2 : 10),
+  importRuns: number(env.BENCH_IMPORT_RUNS, quick ? 2 : 15),
   httpSize: number(env.BENCH_HTTP_SIZE, quick ? 100 : 1000),
   httpRounds: number(env.BENCH_HTTP_ROUNDS, quick ? 1 : 10),
   httpDuration: number(env.BENCH_HTTP_DURATION, 1),
@@ -121,11 +123,10 @@ async function main () {
     printColdStart(results)
   }
 
-  // Written apart (import-time.js); run when present, its own output printed as it is.
+  // Written apart (import-time.js); run when present, its own output (a Markdown section) printed as it is.
   if (config.only.includes('import-time') && existsSync(here('import-time.js'))) {
     console.error(`${elapsed()} import time...`)
-    console.log('\n## Import time (bench/import-time.js)\n')
-    console.log((await run('import-time.js', [], { exposeGc: false })).trimEnd())
+    console.log(`\n${(await run('import-time.js', ['--runs', String(config.importRuns)], { exposeGc: false })).trim()}`)
   }
 
   if (config.only.includes('http')) {
