@@ -10,8 +10,9 @@ import { fork } from 'node:child_process'
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
-import Fastify from 'fastify'
-import { routeTable, requestGroups, METHODS } from './routes.js'
+import { routeTable, METHODS } from './routes.js'
+import { plainApp, requestGroups } from './requests.js'
+import { median } from './stats.js'
 import { OPTIONS_PATTERN } from './server.js'
 
 const SERVER = fileURLToPath(new URL('./server.js', import.meta.url))
@@ -52,12 +53,9 @@ export function stopServer ({ child }) {
 /** The request mixes, from the same generator as the lookup benchmark, checked against Fastify's router. */
 export async function requestSets (size) {
   const routes = routeTable(size)
-  const app = Fastify()
-  for (const route of routes) app.route({ method: route.method, url: route.url, handler: () => {} })
-  await app.ready()
+  const app = await plainApp(routes)
   const known = (method, url) => app.findRoute({ method, url }) !== null
-  const groups = requestGroups(routes, known, 32)
-  await app.close()
+  const groups = requestGroups(size, routes, app, 32)
   const distinct = (list, count) => [...new Map(list.map(r => [`${r.method} ${r.url}`, r])).values()].slice(0, count)
   const wrong = [
     ...distinct(groups['hit-shallow'] ?? [], 4),
@@ -67,6 +65,7 @@ export async function requestSets (size) {
   const matched = wrong.map(({ url }) => ({ method: METHODS.find(method => known(method, url)), url }))
   const unknown = [...distinct(groups['miss-shallow'] ?? [], 6), ...distinct(groups['miss-deep'] ?? [], 6)]
   const options = [{ method: 'OPTIONS', url: OPTIONS_PATTERN.replace(':id', '42') }]
+  await app.close()
   return { matched, wrong, unknown, options }
 }
 
@@ -102,12 +101,6 @@ export async function load (server, requests, seconds, connections) {
   const cpu = await serverCpu(server) - cpuBefore
   const problems = result.errors + result.timeouts
   return { rps: result.requests.total / (result.duration || seconds), cpuUs: cpu / result.requests.total, problems }
-}
-
-export const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
 /**

@@ -1,25 +1,29 @@
 // Lookup micro-benchmark: the work done on the not-found path to turn (method, URL) into the allowed set.
 //
-//   node --expose-gc bench/lookup.js [--size 1000] [--rounds 3] [--min-cpu-ms 120] [--json]
+//   node --expose-gc bench/lookup.js [--table 1000] [--rounds 3] [--min-cpu-ms 120] [--json]
 //
-// Compared, per table size and request group (see routes.js), on the same routes:
+// Compared, per route table and request group (see routes.js, requests.js), on the same routes:
 // - floor: one find-my-way `find(method, path)` with the request's method on a router holding the same
 //   routes: the tree walk Fastify's router has already made for this request;
 // - fmw-allowed (hits only): one `find()` with a method the path does have: a successful walk to the leaf;
-// - ours: `MethodRegistry#resolve(url, method, req)` from dist/registry.js;
+// - ours: `registryOf(app).lookup(url, undefined)` from dist/registry.js, for a ready app that registered the
+//   plugin before the routes;
 // - naive: `fastify.findRoute({ method, url })` for every method of `fastify.supportedMethods`;
 // - fastify-allow: fastify-allow 2.0.0's own code (its `onRoute` and `onRequest` hooks, driven with a fake
 //   instance, request and reply), which scans a list of regular expressions per request.
-// Every request's answer is checked against Fastify's router (naive) before anything is timed.
+// Every request's answer is checked against Fastify's router (naive) before anything is timed, and the
+// plan our lookup follows for each request is counted (`planOf`: how many requests ask the router per request).
 
 import { createRequire } from 'node:module'
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import Fastify from 'fastify'
 import { measure, do_not_optimize as doNotOptimize } from 'mitata'
-import { MethodRegistry } from '../dist/registry.js'
-import { readMatchingOptions } from '../dist/router-options.js'
-import { routeTable, withHead, requestGroups, METHODS } from './routes.js'
+import plugin from '../dist/index.js'
+import { registryOf } from '../dist/registry.js'
+import { routeTable, withHead, METHODS } from './routes.js'
+import { plainApp, requestGroups } from './requests.js'
+import { median } from './stats.js'
 
 const require = createRequire(import.meta.url)
 // The find-my-way that Fastify loads: the one the registry uses too.
@@ -53,18 +57,18 @@ function fakeReply () {
   }
 }
 
-export async function buildAll (size) {
-  const routes = routeTable(size)
-  const app = Fastify()
-  for (const route of routes) app.route({ method: route.method, url: route.url, handler: noop })
-  await app.ready()
+export async function buildAll (table) {
+  const routes = routeTable(table)
+  const app = await plainApp(routes)
 
   const floor = FindMyWay()
   for (const route of withHead(routes)) floor.on(route.method, route.url, noop)
 
-  const registry = new MethodRegistry(true)
-  for (const route of withHead(routes)) registry.add({ method: route.method, url: route.url, constraints: undefined, included: true })
-  registry.build(FindMyWay, readMatchingOptions(app), () => 'yes') // every generated route is in the router
+  const withPlugin = Fastify()
+  await withPlugin.register(plugin)
+  for (const route of routes) withPlugin.route({ method: route.method, url: route.url, handler: noop })
+  await withPlugin.ready()
+  const registry = registryOf(withPlugin)
 
   const started = performance.now()
   const allowHook = buildFastifyAllow(routes)
@@ -79,14 +83,13 @@ export async function buildAll (size) {
     return allow === '' ? null : allow
   }
 
-  const groups = requestGroups(routes, (method, url) => app.findRoute({ method, url }) !== null)
-  return { routes, app, floor, registry, allowHook, allowBuildMs, naive, groups }
+  const groups = requestGroups(table, routes, app)
+  return { routes, app, withPlugin, floor, registry, allowHook, allowBuildMs, naive, groups }
 }
 
 /** Batches of one group's requests per competitor: each call runs every request of the group once. */
 function batches ({ floor, registry, allowHook, naive }, requests) {
   const n = requests.length
-  const fakeReq = { headers: {} }
   const allowRequests = requests.map(({ method, url }) => ({ method, url, routeOptions: {} }))
   const reply = fakeReply()
   // A method the path does have, for the successful-walk reference (hits only).
@@ -96,7 +99,7 @@ function batches ({ floor, registry, allowHook, naive }, requests) {
       for (let i = 0; i < n; i++) doNotOptimize(floor.find(requests[i].method, requests[i].url))
     },
     ours () {
-      for (let i = 0; i < n; i++) doNotOptimize(registry.resolve(requests[i].url, requests[i].method, fakeReq))
+      for (let i = 0; i < n; i++) doNotOptimize(registry.lookup(requests[i].url, undefined))
     },
     naive () {
       for (let i = 0; i < n; i++) doNotOptimize(naive(requests[i].url))
@@ -124,37 +127,37 @@ const sameSet = (a, b) => {
   return x === y
 }
 
-/** Every request's answer from ours and fastify-allow, compared with Fastify's own router. */
+const withoutOptions = (allow) => allow === null ? null : allow.split(', ').filter(method => method !== 'OPTIONS').join(', ') || null
+
+/**
+ * Every request's answer from ours and fastify-allow, compared with Fastify's own router (OPTIONS aside: the
+ * plugin answers it for every known URL); and per group, how many requests our lookup answers by asking the
+ * router (`planOf(url).asked` not empty).
+ */
 function check (built) {
   const { registry, allowHook, naive, groups } = built
-  const result = { requests: 0, oursMismatches: [], allowAgrees: 0 }
+  const result = { requests: 0, oursMismatches: [], allowAgrees: 0, asking: {} }
   const reply = fakeReply()
   for (const [group, requests] of Object.entries(groups)) {
+    result.asking[group] = requests.filter(({ url }) => (registry.planOf(url)?.asked.length ?? 0) > 0).length
     for (const { method, url } of requests) {
       result.requests++
-      const expected = naive(url)
-      const answer = registry.resolve(url, method, { headers: {} })
-      const ours = answer === null ? null : answer.methods.filter(other => other !== 'OPTIONS').join(', ')
+      const expected = withoutOptions(naive(url))
+      const ours = withoutOptions(registry.lookup(url, undefined)?.allow ?? null)
       if (ours !== expected) result.oursMismatches.push({ group, method, url, expected, ours })
       reply.allow = undefined
       reply.statusCode = 200
       allowHook({ method, url, routeOptions: {} }, reply, noop)
-      const theirs = reply.statusCode === 405 ? reply.allow : null
+      const theirs = reply.statusCode === 405 ? withoutOptions(reply.allow) : null
       if (theirs === expected || (theirs !== null && expected !== null && sameSet(theirs, expected))) result.allowAgrees++
     }
   }
   return result
 }
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-}
-
 /** Times every competitor on every group, in `rounds` interleaved rounds; returns median ns per request. */
-export async function benchSize (size, { rounds = 3, minCpuMs = 120 } = {}) {
-  const built = await buildAll(size)
+export async function benchTable (table, { rounds = 3, minCpuMs = 120 } = {}) {
+  const built = await buildAll(table)
   const checks = check(built)
   const results = {}
   for (const [group, requests] of Object.entries(built.groups)) {
@@ -175,10 +178,12 @@ export async function benchSize (size, { rounds = 3, minCpuMs = 120 } = {}) {
     results[group] = Object.fromEntries(names.map(name => [name, median(samples[name])]))
   }
   await built.app.close()
+  await built.withPlugin.close()
   return {
-    size,
+    table,
     routes: built.routes.length,
     patterns: new Set(built.routes.map(route => route.url)).size,
+    groupSizes: Object.fromEntries(Object.entries(built.groups).map(([group, requests]) => [group, requests.length])),
     allowBuildMs: built.allowBuildMs,
     checks,
     results
@@ -188,13 +193,13 @@ export async function benchSize (size, { rounds = 3, minCpuMs = 120 } = {}) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({
     options: {
-      size: { type: 'string', default: '1000' },
+      table: { type: 'string', default: '1000' },
       rounds: { type: 'string', default: '3' },
       'min-cpu-ms': { type: 'string', default: '120' },
       json: { type: 'boolean', default: false }
     }
   })
-  const result = await benchSize(Number(values.size), { rounds: Number(values.rounds), minCpuMs: Number(values['min-cpu-ms']) })
+  const result = await benchTable(values.table, { rounds: Number(values.rounds), minCpuMs: Number(values['min-cpu-ms']) })
   if (values.json) process.stdout.write(JSON.stringify(result) + '\n')
   else console.dir(result, { depth: null })
 }

@@ -14,7 +14,8 @@
 // plain over the other (below 1: costs more than Fastify's 404), then the median.
 
 import { parseArgs } from 'node:util'
-import { startServer, stopServer, requestSets, load, probe, median } from './http.js'
+import { startServer, stopServer, requestSets, load, probe } from './http.js'
+import { median } from './stats.js'
 
 const { values } = parseArgs({
   options: {
