@@ -19,6 +19,8 @@ interface CompiledPlan {
   readonly asked: readonly string[]
   readonly askedBits: readonly number[]
   readonly askedKnows: readonly boolean[]
+  /** With nothing to ask, the answer itself (null: the URL is unknown). */
+  readonly answer: Answer | null | undefined
 }
 
 /**
@@ -84,6 +86,7 @@ export class MethodRegistry {
   }
 
   #answer (plan: CompiledPlan, url: string, constraints: Constraints | undefined): Answer | null {
+    if (plan.answer !== undefined) return plan.answer
     let mask = plan.certain
     let known = plan.known
     const { asked } = plan
@@ -227,7 +230,8 @@ export function buildRegistry (
         known: plan.known,
         asked: [...asked.keys()],
         askedBits: [...asked.values()].map(twins => answers.mask(twins)),
-        askedKnows: [...asked.values()].map(twins => twins.some(method => method !== 'OPTIONS'))
+        askedKnows: [...asked.values()].map(twins => twins.some(method => method !== 'OPTIONS')),
+        answer: asked.size > 0 ? undefined : plan.known ? answers.of(answers.mask(plan.certain)) : null
       })
       compiled.set(key, done)
     }
