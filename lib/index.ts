@@ -8,6 +8,7 @@ import { createAllowOnSuccessHooks } from './allow-on-success.js'
 import { createVaryAnswer } from './vary.js'
 import { answerExpectContinue } from './expect-continue.js'
 import { addReplyDecorator } from './reply-decorator.js'
+import { addRequestDecorator } from './request-decorator.js'
 import { keepHookInNotFoundHandlers } from './fastify-wrappers.js'
 import { loadFastifysFindMyWay, type Constraints } from './find-my-way.js'
 import { createGuardRunner, createNotFoundHandlerRunner, fastifysRouter, requireFromFastify } from './fastify-internals.js'
@@ -32,6 +33,15 @@ declare module 'fastify' {
      * Available once the app is ready.
      */
     allowedMethods: (url: string, constraints?: Record<string, unknown>) => string[]
+  }
+  interface FastifyRequest {
+    /**
+     * The methods Fastify routes for this request's URL, with its constraint values, narrowed by
+     * `filterAllowed`, sorted: the `Allow` value its 405 would carry. Empty for an unknown URL. A Promise when
+     * `filterAllowed` returns one or a custom constraint strategy is asynchronous: `await` it either way. For
+     * @fastify/cors: `delegator: async (req) => ({ origin: true, methods: await req.allowedMethods() })`.
+     */
+    allowedMethods: () => readonly string[] | Promise<readonly string[]>
   }
   interface FastifyContextConfig {
     /** `false` keeps this route out of the method registry; `true` keeps it in whatever `includeRoute` says. */
@@ -111,6 +121,7 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
   // RFC 9110 10.1.1: no `100 Continue` to a request that will be refused (expect-continue.ts). Requests come
   // once the app is ready (`listen()` waits for it), the registry built.
   answerExpectContinue(fastify, (req, done) => registry().deriveConstraintsAsync(req, done))
+  addRequestDecorator(fastify, registry, options.filterAllowed)
   if (options.replyDecorator !== false) {
     addReplyDecorator(fastify, options.replyDecorator, registry, narrow, varyAnswer, options)
   }

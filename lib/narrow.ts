@@ -16,14 +16,25 @@ export const allowOf = (answer: Answer, methods: readonly string[]): string =>
 export function createNarrow (filterAllowed: NormalisedOptions['filterAllowed']): Narrow {
   if (filterAllowed === undefined) return (_request, methods, next) => next(methods)
   return (request, methods, next, fail) => {
-    const keep = (kept: readonly string[]): void => next(methods.filter(method => kept.includes(method)))
     let kept
     try {
-      kept = filterAllowed(request, methods)
+      kept = narrowed(filterAllowed, request, methods)
     } catch (error) {
       return fail(error as Error)
     }
-    if (Array.isArray(kept)) keep(kept)
-    else Promise.resolve(kept).then(keep, (error: unknown) => fail(error as Error))
+    if (kept instanceof Promise) kept.then(next, (error: unknown) => fail(error as Error))
+    else next(kept)
   }
+}
+
+/**
+ * `methods` narrowed by the app's `filterAllowed`, in our order and with our methods only: at once, or as a
+ * Promise when `filterAllowed` returns one. What it throws is thrown.
+ */
+export function narrowed (
+  filterAllowed: NonNullable<NormalisedOptions['filterAllowed']>, request: FastifyRequest, methods: readonly string[]
+): readonly string[] | Promise<readonly string[]> {
+  const keep = (kept: readonly string[]): readonly string[] => methods.filter(method => kept.includes(method))
+  const kept = filterAllowed(request, methods)
+  return Array.isArray(kept) ? keep(kept) : Promise.resolve(kept).then(keep)
 }

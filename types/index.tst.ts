@@ -59,6 +59,16 @@ test('the instance decorator', () => {
   expect(app.allowedMethods(1)).type.toRaiseError()
 })
 
+test('the request decorator: methods at once or a Promise, awaited either way', () => {
+  const app = Fastify()
+  app.get('/a', async (request) => {
+    expect(request.allowedMethods()).type.toBe<readonly string[] | Promise<readonly string[]>>()
+    expect(await request.allowedMethods()).type.toBe<readonly string[]>()
+    expect(request.allowedMethods('/other')).type.toRaiseError()
+    return 'a'
+  })
+})
+
 test('the reply decorator is typed only where the app declares it (see reply-decorator/)', () => {
   const app = Fastify()
   app.get('/', async (request, reply) => {
