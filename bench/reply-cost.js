@@ -2,14 +2,15 @@
 //
 //   node bench/reply-cost.js [--rounds 10] [--size 1000] [--requests all|solo|overlap]
 //
-// Four servers (server.js) get the same wrong-method requests (http.js's 12: 4 shallow, 4 deep, 4 on
+// Five servers (server.js) get the same wrong-method requests (http.js's 12: 4 shallow, 4 deep, 4 on
 // overlapping patterns; `solo` keeps the first 8, `overlap` the last 4), one after the other in each round (the
-// order reversed every other round), so that all four see the same background load:
+// order reversed every other round), so that all five see the same background load:
 // - plain: Fastify's own 404;
 // - 405-error: a fixed 405 sent as lib/responses.js sends it to an app with its own error handler (a MethodNotAllowedError without stack, through
 //   Fastify's error path: reply.send(error) -> error handler -> reply.send(error) -> error serializer);
 // - 405-object: the same status, Allow and body sent as a plain object (the normal reply path);
-// - ours: the plugin itself, lookup included.
+// - ours: the plugin itself, lookup included;
+// - ours-problem: the same with `problemDetails: true`, its 405 an RFC 9457 body serialised with its schema.
 // The server's CPU time per request is the steadier number on a shared machine; ratios are per round,
 // plain over the other (below 1: costs more than Fastify's 404), then the median.
 
@@ -26,7 +27,7 @@ const { values } = parseArgs({
 })
 const size = Number(values.size)
 const rounds = Number(values.rounds)
-const KINDS = ['plain', '405-error', '405-object', 'ours']
+const KINDS = ['plain', '405-error', '405-object', 'ours', 'ours-problem']
 const all = (await requestSets(size)).wrong
 const wrong = values.requests === 'solo' ? all.slice(0, 8) : values.requests === 'overlap' ? all.slice(8) : all
 const servers = []
@@ -39,7 +40,8 @@ try {
   }
   const samples = servers.map(() => [])
   for (let round = 0; round < rounds; round++) {
-    const order = round % 2 === 0 ? [0, 1, 2, 3] : [3, 2, 1, 0]
+    const forward = KINDS.map((kind, i) => i)
+    const order = round % 2 === 0 ? forward : forward.reverse()
     for (const i of order) samples[i].push(await load(servers[i], wrong, 1, 10))
   }
   console.log(`${size} routes, ${wrong.length} wrong-method requests (${values.requests}), ${rounds} rounds of 1 s per server\n`)

@@ -3,6 +3,7 @@
 //   kind plain          Fastify, no plugin; plus a hand-written OPTIONS route on OPTIONS_PATTERN
 //   kind ours           Fastify with fastify-allowed-methods (dist/index.js) registered before the routes
 //   kind ours-aos       the same with `allowOnSuccess: true` (Allow on every response of a matched route)
+//   kind ours-problem   the same with `problemDetails: true` (RFC 9457 bodies for the 405 and 501)
 //   kind fastify-allow  Fastify with fastify-allow 2.0.0 registered before the routes, as its README says
 //   kind 405-error      (reply-cost.js) no plugin; every unmatched request gets a fixed 405 sent the way
 //                       lib/responses.js sends it to apps with their own error handler: a MethodNotAllowedError through the error path
@@ -49,6 +50,7 @@ export async function createServer (kind, size) {
   const app = Fastify({ logger: false })
   if (kind === 'ours') await app.register(plugin)
   else if (kind === 'ours-aos') await app.register(plugin, { allowOnSuccess: true })
+  else if (kind === 'ours-problem') await app.register(plugin, { problemDetails: true })
   else if (kind === 'fastify-allow') await app.register(require('fastify-allow').default)
   else if (kind === '405-error' || kind === '405-object') app.setNotFoundHandler({ onRequest: [fixed405(kind)] })
   else if (kind !== 'plain') throw new Error(`unknown server kind ${kind}`)

@@ -21,6 +21,7 @@ export type MethodNotAllowedBody = Static<typeof MethodNotAllowedSchema>
 export type NotImplementedBody = Static<typeof NotImplementedSchema>
 
 export const methodNotAllowedMessage = (method: string, url: string): string => `Method ${method} is not allowed for ${url}`
+export const notImplementedMessage = (method: string): string => `Method ${method} is not implemented by this server`
 
 /**
  * The 405 error, sent through Fastify's error path so that the app's error handler formats it. Fastify's
@@ -45,7 +46,7 @@ export class NotImplementedError extends Error {
   readonly code = 'FST_ERR_NOT_IMPLEMENTED'
 
   constructor (method: string) {
-    super(`Method ${method} is not implemented by this server`)
+    super(notImplementedMessage(method))
     this.name = 'NotImplementedError'
   }
 }

@@ -21,6 +21,8 @@ declare namespace plugin {
   export type MethodDescription = Esm.MethodDescription
   export type MethodNotAllowedBody = Esm.MethodNotAllowedBody
   export type NotImplementedBody = Esm.NotImplementedBody
+  export type MethodNotAllowedProblem = Esm.MethodNotAllowedProblem
+  export type NotImplementedProblem = Esm.NotImplementedProblem
   export type MethodNotAllowedError = Esm.MethodNotAllowedError
   export type NotImplementedError = Esm.NotImplementedError
 }

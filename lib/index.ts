@@ -23,6 +23,9 @@ export {
   MethodNotAllowedError, NotImplementedError, MethodNotAllowedSchema, NotImplementedSchema,
   type MethodNotAllowedBody, type NotImplementedBody
 } from './errors.js'
+export {
+  MethodNotAllowedProblemSchema, NotImplementedProblemSchema, type MethodNotAllowedProblem, type NotImplementedProblem
+} from './problem-details.js'
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -24,7 +24,7 @@ export function createNotFoundHooks (
   registry: GetRegistry, options: NormalisedOptions, narrow: Narrow, varyAnswer: VaryAnswer,
   { runGuards, runNotFoundHandler }: { runGuards: RunGuards, runNotFoundHandler: RunNotFoundHandler }
 ): NotFoundHooks {
-  const { autoOptions, notImplemented, cacheControl, describeOptions, notFoundWhenEmpty } = options
+  const { autoOptions, notImplemented, describeOptions, notFoundWhenEmpty, problemDetails } = options
 
   function answerOptions (request: FastifyRequest, reply: FastifyReply, url: string, methods: readonly string[], allow: string, constraints: Constraints | undefined): void {
     if (!describeOptions || !acceptsJson(request.headers.accept)) return sendOptions(reply, allow)
@@ -73,7 +73,7 @@ export function createNotFoundHooks (
     narrowed(request, reply, done, answer, (methods) => answerEarly(request, reply, () => {
       const allow = allowOf(answer, methods)
       if (method === 'OPTIONS' && autoOptions) answerOptions(request, reply, url, methods, allow, constraints)
-      else sendMethodNotAllowed(reply, method, url, methods, allow, cacheControl, true)
+      else sendMethodNotAllowed(reply, method, url, methods, allow, options, true)
     }), () => toNotFound(request, reply, done))
   }
 
@@ -81,7 +81,7 @@ export function createNotFoundHooks (
     const { method = '', url = '' } = request.raw
     const ready = registry()
     if (notImplemented && !ready.servedMethods.has(method) && !(method === 'OPTIONS' && autoOptions)) {
-      return answerEarly(request, reply, () => sendNotImplemented(reply, method))
+      return answerEarly(request, reply, () => sendNotImplemented(reply, method, url, problemDetails, ready.servedMethods.has('GET')))
     }
     // RFC 9110 9.3.7: `OPTIONS *` asks about the server as a whole.
     if (url === '*') {

@@ -68,6 +68,13 @@ export interface FastifyAllowedMethodsOptions {
    * @default () => true
    */
   includeRoute?: (route: RouteOptions) => boolean
+  /**
+   * Send the 405 and 501 bodies as RFC 9457 problem details (`application/problem+json`): `type`, `title`,
+   * `status`, `detail`, `instance`, and for the 405 `allowedMethods`, the methods of `Allow`. Only where
+   * the plugin formats the body: an error handler of the app's still receives the error and formats it.
+   * @default false
+   */
+  problemDetails?: boolean
 }
 
 /** The options after validation and defaults: never the caller's object. */
@@ -83,6 +90,7 @@ export interface NormalisedOptions {
   readonly describeOptions: boolean
   readonly allowOnSuccess: boolean
   readonly replyDecorator: string | false
+  readonly problemDetails: boolean
 }
 
 // TypeBox checks a Function schema with `typeof value === 'function'`; arity and types are the .d.ts's job.
@@ -102,7 +110,8 @@ export const OptionsSchema = Type.Object({
   includeRoute: Type.Optional(callback()),
   describeOptions: Type.Optional(Type.Boolean()),
   allowOnSuccess: Type.Optional(Type.Boolean()),
-  replyDecorator: Type.Optional(Type.Union([Type.String({ pattern: '^[A-Za-z_$][\\w$]*$' }), Type.Literal(false)]))
+  replyDecorator: Type.Optional(Type.Union([Type.String({ pattern: '^[A-Za-z_$][\\w$]*$' }), Type.Literal(false)])),
+  problemDetails: Type.Optional(Type.Boolean())
 }, { additionalProperties: false })
 
 const PACKAGE = 'fastify-allowed-methods'
@@ -135,7 +144,8 @@ export function normaliseOptions (options: unknown): NormalisedOptions {
     includeRoute: valid.includeRoute ?? (() => true),
     describeOptions: valid.describeOptions ?? false,
     allowOnSuccess: valid.allowOnSuccess ?? false,
-    replyDecorator: valid.replyDecorator ?? 'methodNotAllowed'
+    replyDecorator: valid.replyDecorator ?? 'methodNotAllowed',
+    problemDetails: valid.problemDetails ?? false
   })
 }
 

@@ -34,7 +34,7 @@ export type FastifyAllowedMethodsReply<Name extends string = 'methodNotAllowed'>
  */
 export function addReplyDecorator (
   fastify: FastifyInstance, name: string, registry: GetRegistry, narrow: Narrow, varyAnswer: VaryAnswer,
-  options: Pick<NormalisedOptions, 'cacheControl' | 'notFoundWhenEmpty'>
+  options: Pick<NormalisedOptions, 'cacheControl' | 'notFoundWhenEmpty' | 'problemDetails'>
 ): void {
   if (fastify.hasReplyDecorator(name)) throw nameTaken(name, 'already exists')
   fastify.decorateReply(name, function methodNotAllowed (this: FastifyReply): FastifyReply {
@@ -53,7 +53,7 @@ export function addReplyDecorator (
       const known = ready.lookup(url, constraints)?.methods ?? []
       narrow(request, known.filter(other => !refused.includes(other)), (methods) => {
         if (methods.length === 0 && options.notFoundWhenEmpty) return reply.callNotFound()
-        sendMethodNotAllowed(reply, method, url, methods, formatAllow(methods), options.cacheControl, false)
+        sendMethodNotAllowed(reply, method, url, methods, formatAllow(methods), options, false)
       }, fail)
     })
     return reply

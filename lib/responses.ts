@@ -1,5 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { MethodNotAllowedError, NotImplementedError, methodNotAllowedMessage, withoutStack } from './errors.js'
+import { MethodNotAllowedError, NotImplementedError, methodNotAllowedMessage, notImplementedMessage, withoutStack } from './errors.js'
+import {
+  PROBLEM_JSON, MethodNotAllowedProblemSchema, NotImplementedProblemSchema, methodNotAllowedProblem, notImplementedProblem
+} from './problem-details.js'
+import type { NormalisedOptions } from './options.js'
 import { usesDefaultErrorHandler } from './fastify-internals.js'
 import { formatAllow } from './allow-header.js'
 import { OptionsDescriptionSchema, type OptionsDescription } from './describe.js'
@@ -12,27 +16,28 @@ const BODY_START = '{"statusCode":405,"code":"FST_ERR_METHOD_NOT_ALLOWED","error
  * handler sends.
  *
  * With `direct`, when the not-found context would answer the error with Fastify's default error handler,
- * the body that handler would serialise is sent as is: the same response, without the error path, the
- * costliest part of an error response (bench/reply-cost.js measures it). The default handler's
- * info-level log line is kept. Apps with their own error handler receive the error.
+ * the body is sent as is: the one that handler would serialise, or with `problemDetails` the RFC 9457 body,
+ * serialised with its exported schema (a serialiser compiled from the schema writes it faster than
+ * `JSON.stringify` does).
+ * The same response, without the error path, the costliest part of an error response (bench/reply-cost.js
+ * measures it). The default handler's info-level log line is kept. Apps with their own error handler
+ * receive the error, whatever `problemDetails` says: its body is theirs to format.
  */
-export function sendMethodNotAllowed (reply: FastifyReply, method: string, url: string, methods: readonly string[], allow: string, cacheControl: string | undefined, direct: boolean): void {
+export function sendMethodNotAllowed (
+  reply: FastifyReply, method: string, url: string, methods: readonly string[], allow: string,
+  options: Pick<NormalisedOptions, 'cacheControl' | 'problemDetails'>, direct: boolean
+): void {
   reply.header('allow', allow)
-  if (cacheControl !== undefined) reply.header('cache-control', cacheControl)
+  if (options.cacheControl !== undefined) reply.header('cache-control', options.cacheControl)
   if (direct && usesDefaultErrorHandler(reply.server)) {
-    const message = methodNotAllowedMessage(method, url)
     reply.code(405)
-    reply.log.info({ res: reply }, message)
-    reply.type('application/json; charset=utf-8')
-    // RFC 9110 8.6: a HEAD response may carry Content-Length only if it is the length GET would get. Where
-    // GET is refused too, that is the length of GET's 405 (its message names GET); where GET is allowed,
-    // it is unknown, and a HEAD answer sent without content gets no Content-Length from Fastify.
-    if (method === 'HEAD') {
-      if (!methods.includes('GET')) reply.header('content-length', String(Buffer.byteLength(methodNotAllowedBody('GET', url))))
-      reply.send()
-      return
+    reply.log.info({ res: reply }, methodNotAllowedMessage(method, url))
+    if (options.problemDetails) {
+      sendBody(reply, method, PROBLEM_JSON, (refused) =>
+        reply.serializeInput(methodNotAllowedProblem(refused, url, methods), MethodNotAllowedProblemSchema), !methods.includes('GET'))
+    } else {
+      sendBody(reply, method, 'application/json; charset=utf-8', (refused) => methodNotAllowedBody(refused, url), !methods.includes('GET'))
     }
-    reply.send(methodNotAllowedBody(method, url))
     return
   }
   reply.send(withoutStack(() => new MethodNotAllowedError(method, url, methods)))
@@ -41,6 +46,22 @@ export function sendMethodNotAllowed (reply: FastifyReply, method: string, url: 
 /** The bytes Fastify's error serialiser writes for the 405 error (MethodNotAllowedBody), built directly. */
 const methodNotAllowedBody = (method: string, url: string): string =>
   `${BODY_START}${JSON.stringify(methodNotAllowedMessage(method, url))}}`
+
+/**
+ * Sends the body `bodyFor(method)` of a refusal. RFC 9110 8.6: a HEAD response may carry Content-Length only
+ * if it is the length GET would get. Where GET is refused too, that is the length of GET's refusal (its
+ * message names GET); where GET is not, it is unknown, and a HEAD answer sent without content gets no
+ * Content-Length from Fastify.
+ */
+function sendBody (reply: FastifyReply, method: string, contentType: string, bodyFor: (method: string) => string, getRefused: boolean): void {
+  reply.type(contentType)
+  if (method === 'HEAD') {
+    if (getRefused) reply.header('content-length', String(Buffer.byteLength(bodyFor('GET'))))
+    reply.send()
+    return
+  }
+  reply.send(bodyFor(method))
+}
 
 /**
  * For an answer sent before the request's body is read: over HTTP/1.x, close the connection after it, as
@@ -55,8 +76,20 @@ export function closeIfBodyUnread (request: FastifyRequest, reply: FastifyReply)
   if (headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')) reply.header('connection', 'close')
 }
 
-/** 501 Not Implemented: RFC 9110 9.1, a method the server does not implement for any resource. */
-export function sendNotImplemented (reply: FastifyReply, method: string): void {
+/**
+ * 501 Not Implemented: RFC 9110 9.1, a method the server does not implement for any resource. Through the
+ * error path, except with `problemDetails` where the not-found context would answer with Fastify's default
+ * error handler: then the RFC 9457 body is sent directly, with the error-level log line that handler writes
+ * for a 5xx. `getServed`: whether GET has a route, for a HEAD's Content-Length.
+ */
+export function sendNotImplemented (reply: FastifyReply, method: string, url: string, problemDetails: boolean, getServed: boolean): void {
+  if (problemDetails && usesDefaultErrorHandler(reply.server)) {
+    reply.code(501)
+    reply.log.error({ req: reply.request, res: reply }, notImplementedMessage(method))
+    sendBody(reply, method, PROBLEM_JSON, (refused) =>
+      reply.serializeInput(notImplementedProblem(refused, url), NotImplementedProblemSchema), !getServed)
+    return
+  }
   reply.send(withoutStack(() => new NotImplementedError(method)))
 }
 

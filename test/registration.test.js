@@ -52,6 +52,7 @@ const invalid = [
   [{ replyDecorator: 'not a name' }, 'option "replyDecorator" must be a method name or false'],
   [{ autoOption: true }, 'unknown option "autoOption"'],
   [{ autoOptions: () => true }, 'option "autoOptions" must be a boolean, got function'],
+  [{ problemDetails: 'yes' }, 'option "problemDetails" must be a boolean, got "yes"'],
   [{ vary: [] }, 'option "vary" must be a non-empty list of distinct request header names, got []']
 ]
 

@@ -33,7 +33,8 @@ const expected = {
     includeRoute: Type.Optional(callback()),
     describeOptions: Type.Optional(Type.Boolean()),
     allowOnSuccess: Type.Optional(Type.Boolean()),
-    replyDecorator: Type.Optional(Type.Union([Type.String({ pattern: '^[A-Za-z_$][\\w$]*$' }), Type.Literal(false)]))
+    replyDecorator: Type.Optional(Type.Union([Type.String({ pattern: '^[A-Za-z_$][\\w$]*$' }), Type.Literal(false)])),
+    problemDetails: Type.Optional(Type.Boolean())
   }, { additionalProperties: false }),
   MethodNotAllowedSchema: Type.Object({
     statusCode: Type.Literal(405),
@@ -47,6 +48,21 @@ const expected = {
     error: Type.Literal('Not Implemented'),
     message: Type.String()
   }, { $id: 'NotImplemented', description: 'RFC 9110 15.6.2: the server does not support the request method for any resource.' }),
+  MethodNotAllowedProblemSchema: Type.Object({
+    type: Type.Literal('https://www.rfc-editor.org/rfc/rfc9110#section-15.5.6'),
+    title: Type.Literal('Method Not Allowed'),
+    status: Type.Literal(405),
+    detail: Type.String(),
+    instance: Type.String(),
+    allowedMethods: Type.Array(Type.String())
+  }, { $id: 'MethodNotAllowedProblem', description: 'RFC 9457 problem details of a 405 (RFC 9110 15.5.6); allowedMethods, an extension member (RFC 9457 3.2), lists the methods of the Allow header.' }),
+  NotImplementedProblemSchema: Type.Object({
+    type: Type.Literal('https://www.rfc-editor.org/rfc/rfc9110#section-15.6.2'),
+    title: Type.Literal('Not Implemented'),
+    status: Type.Literal(501),
+    detail: Type.String(),
+    instance: Type.String()
+  }, { $id: 'NotImplementedProblem', description: 'RFC 9457 problem details of a 501 (RFC 9110 15.6.2): the server does not support the request method for any resource.' }),
   MethodDescriptionSchema,
   OptionsDescriptionSchema: Type.Object({
     allow: Type.Array(Type.String()),

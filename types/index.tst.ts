@@ -7,6 +7,10 @@ import fastifyAllowedMethods, {
   MethodNotAllowedError,
   MethodNotAllowedSchema,
   NotImplementedSchema,
+  MethodNotAllowedProblemSchema,
+  NotImplementedProblemSchema,
+  type MethodNotAllowedProblem,
+  type NotImplementedProblem,
   type FastifyAllowedMethodsOptions,
   type FastifyAllowedMethodsReply,
   type MethodNotAllowedBody
@@ -29,11 +33,13 @@ test('register() checks the options', () => {
     includeRoute: (route) => route.url !== '/*',
     describeOptions: true,
     allowOnSuccess: true,
-    replyDecorator: 'sendMethodNotAllowed'
+    replyDecorator: 'sendMethodNotAllowed',
+    problemDetails: true
   })).type.not.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { replyDecorator: false })).type.not.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { replyDecorator: true })).type.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { autoOptions: 'yes' })).type.toRaiseError()
+  expect(app.register(fastifyAllowedMethods, { problemDetails: 'yes' })).type.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { cacheControl: 60 })).type.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { filterAllowed: (request: FastifyRequest) => 'GET' })).type.toRaiseError()
 })
@@ -109,4 +115,13 @@ test('the exported schemas and error', () => {
   expect<Static<typeof NotImplementedSchema>['statusCode']>().type.toBe<501>()
   expect(new MethodNotAllowedError('POST', '/a', ['GET']).allowedMethods).type.toBe<string[]>()
   expect(new MethodNotAllowedError('POST', '/a', ['GET']).statusCode).type.toBe<405>()
+})
+
+test('the problem details schemas', () => {
+  expect<Static<typeof MethodNotAllowedProblemSchema>>().type.toBe<MethodNotAllowedProblem>()
+  expect<MethodNotAllowedProblem>().type.toBe<{
+    type: 'https://www.rfc-editor.org/rfc/rfc9110#section-15.5.6', title: 'Method Not Allowed', status: 405, detail: string, instance: string, allowedMethods: string[]
+  }>()
+  expect<Static<typeof NotImplementedProblemSchema>>().type.toBe<NotImplementedProblem>()
+  expect<NotImplementedProblem['status']>().type.toBe<501>()
 })
