@@ -7,8 +7,7 @@ import { appWith, answer, ok } from '../support/with-plugin.js'
 // unversioned route (the version strategy must match whenever it is derived). The plugin leaves refused
 // routes out of its own routers, where version is never in use: it took GET / to be served under
 // `Accept-Version: 1.0.0` and answered every method, GET included, with 405 and `Allow: GET, HEAD, OPTIONS`,
-// where Fastify routes nothing and answers 404. Now a route Fastify's router refused as unparsable notes its
-// constraint strategies as in use in the plugin's router too.
+// where Fastify routes nothing and answers 404. The registry now asks Fastify's own router, traces and all.
 test('a refused versioned route still makes Accept-Version reject unversioned routes', async (t) => {
   const app = await appWith(app => {
     t.assert.throws(() => app.route({ method: 'GET', url: '/a/*/', constraints: { version: '1.0.0' }, handler: ok }), /Wildcard must be the last character/)
