@@ -1,6 +1,6 @@
 import type { Static } from '@sinclair/typebox'
 import { Type } from './schema-builders.js'
-import type { RouteRecord } from './registry.js'
+import type { MatchingRoute } from './registry.js'
 
 const JsonSchema = Type.Unknown({ description: 'A JSON Schema, as the route declares it' })
 
@@ -13,7 +13,10 @@ export const MethodDescriptionSchema = Type.Object({
   querystring: Type.Optional(JsonSchema),
   headers: Type.Optional(JsonSchema),
   body: Type.Optional(JsonSchema),
-  response: Type.Optional(Type.Record(Type.String(), JsonSchema))
+  response: Type.Optional(Type.Record(Type.String(), JsonSchema)),
+  accepts: Type.Optional(Type.Array(Type.String(), {
+    description: "The media types the request content may use (RFC 9110 8.3.1), from the content-type parsers Fastify runs for the route; '*/*' for a catch-all parser. For POST, PUT, PATCH and QUERY."
+  }))
 }, { additionalProperties: false })
 
 /**
@@ -36,14 +39,15 @@ const DESCRIBED = ['summary', 'description', 'tags', 'params', 'querystring', 'h
  * Describes a resource from the routes that serve it. Hidden routes (`schema.hide`, the @fastify/swagger
  * convention) are listed in `allow` but never described.
  */
-export function describeResource (allow: readonly string[], routes: readonly RouteRecord[]): OptionsDescription {
+export function describeResource (allow: readonly string[], routes: readonly MatchingRoute[]): OptionsDescription {
   const methods: Record<string, MethodDescription> = {}
   const schemas: Record<string, unknown> = {}
-  for (const route of routes) {
+  for (const { route, mediaTypes } of routes) {
     const schema = route.schema ?? {}
     if (schema.hide === true) continue
     const description: Record<string, unknown> = {}
     for (const key of DESCRIBED) if (schema[key] !== undefined) description[key] = schema[key]
+    if (mediaTypes !== undefined && mediaTypes.listed.length > 0) description.accepts = mediaTypes.listed
     methods[route.method] = description as MethodDescription
     collectReferences(description, route.sharedSchemas(), schemas)
   }

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module'
 import { dirname, join, sep } from 'node:path'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify'
 import { catchRouter, type FindMyWay, type Router } from './find-my-way.js'
+import type { ContentTypes } from './media-types.js'
 
 // Every reliance on Fastify's private files and behaviour. Checking a Fastify upgrade starts here (the
 // wrappers of its public methods are in fastify-wrappers.ts).
@@ -137,4 +138,25 @@ export const noteNotFoundErrorHandler = (instance: FastifyInstance): void => { w
  */
 export function usesDefaultErrorHandler (instance: FastifyInstance): boolean {
   return instance.errorHandler.name === 'defaultErrorHandler' && !withOwnNotFoundErrorHandler.has(instance)
+}
+
+/** What we read of a route context's content-type parsers (fastify lib/content-type-parser.js). */
+interface ContentTypeParserFields { parserList?: unknown, customParsers?: unknown }
+
+/**
+ * The content types a route's request content may use: those of the content-type parsers Fastify runs for it,
+ * which its route context holds as `contentTypeParser` (lib/context.js: the parsers of the route's plugin
+ * context, its own `addContentTypeParser` calls and those inherited, final once the app has started).
+ * Fastify keeps the media types of string parsers in `parserList`, normalised (lib/content-type.js), and
+ * the catch-all parser (`'*'`) in `customParsers` under `''`; RegExp parsers are left out (media-types.ts).
+ * @throws Error when the context has no such fields: this Fastify version is not supported.
+ */
+export function requestContentTypes (context: object): ContentTypes {
+  const parser = (context as { contentTypeParser?: ContentTypeParserFields }).contentTypeParser
+  const types = parser?.parserList
+  const parsers = parser?.customParsers
+  if (!Array.isArray(types) || !types.every(type => typeof type === 'string') || !(parsers instanceof Map)) {
+    throw unsupported("lib/context.js `contentTypeParser` with lib/content-type-parser.js's `parserList` and `customParsers`")
+  }
+  return { types, anyType: parsers.has('') }
 }

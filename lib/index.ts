@@ -11,7 +11,8 @@ import { addReplyDecorator } from './reply-decorator.js'
 import { addRequestDecorator } from './request-decorator.js'
 import { keepHookInNotFoundHandlers } from './fastify-wrappers.js'
 import { loadFastifysFindMyWay, type Constraints } from './find-my-way.js'
-import { createGuardRunner, createNotFoundHandlerRunner, fastifysRouter, requireFromFastify } from './fastify-internals.js'
+import { createGuardRunner, createNotFoundHandlerRunner, fastifysRouter, requestContentTypes, requireFromFastify } from './fastify-internals.js'
+import { contentMethods, mediaTypesOf } from './media-types.js'
 
 export type { FastifyAllowedMethodsOptions } from './options.js'
 export type { FastifyAllowedMethodsReply } from './reply-decorator.js'
@@ -100,7 +101,12 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
   })
 
   fastify.addHook('onReady', function buildRegistryWhenReady (done) {
-    built = buildRegistry(router, findMyWay, records.splice(0), { autoOptions: options.autoOptions, describe: options.describeOptions })
+    built = buildRegistry(router, findMyWay, records.splice(0), {
+      autoOptions: options.autoOptions,
+      describe: options.describeOptions,
+      contentMethods: contentMethods(options),
+      mediaTypeReader: (context) => mediaTypesOf(requestContentTypes(context))
+    })
     keepRegistry(fastify, built)
     done()
   })

@@ -9,6 +9,7 @@ import { awaitsContinue } from './expect-continue.js'
 import { closeIfBodyUnread, sendDescription, sendMethodNotAllowed, sendNotImplemented, sendOptions } from './responses.js'
 import { acceptsJson, describeResource } from './describe.js'
 import type { VaryAnswer } from './vary.js'
+import { ACCEPT_FIELDS } from './media-types.js'
 
 export type RequestHook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void
 
@@ -24,12 +25,23 @@ export function createNotFoundHooks (
   registry: GetRegistry, options: NormalisedOptions, narrow: Narrow, varyAnswer: VaryAnswer,
   { runGuards, runNotFoundHandler }: { runGuards: RunGuards, runNotFoundHandler: RunNotFoundHandler }
 ): NotFoundHooks {
-  const { autoOptions, notImplemented, describeOptions, notFoundWhenEmpty, problemDetails } = options
+  const { autoOptions, notImplemented, describeOptions, notFoundWhenEmpty, problemDetails, requestMediaTypes } = options
 
+  /**
+   * The automatic OPTIONS answer, for the methods the caller may use: with `Accept-Patch` (RFC 5789 3.1)
+   * and `Accept-Query` (RFC 10008 3) where those methods are among them, and described on request.
+   */
   function answerOptions (request: FastifyRequest, reply: FastifyReply, url: string, methods: readonly string[], allow: string, constraints: Constraints | undefined): void {
+    const ready = registry()
+    if (requestMediaTypes) {
+      for (const [method, field, value] of ACCEPT_FIELDS) {
+        if (!methods.includes(method)) continue
+        const types = ready.mediaTypesFor(method, url, constraints)?.[value]
+        if (types !== undefined) reply.header(field, types)
+      }
+    }
     if (!describeOptions || !acceptsJson(request.headers.accept)) return sendOptions(reply, allow)
-    const routes = registry().matchingRoutes(url, methods, constraints)
-    sendDescription(reply, describeResource(methods, routes))
+    sendDescription(reply, describeResource(methods, ready.matchingRoutes(url, methods, constraints)))
   }
 
   /**

@@ -75,6 +75,14 @@ export interface FastifyAllowedMethodsOptions {
    * @default false
    */
   problemDetails?: boolean
+  /**
+   * Name the media types a route's request content may use, from the content-type parsers Fastify runs for
+   * that route (its plugin context's: `application/json`, `text/plain` and every `addContentTypeParser`),
+   * in the automatic OPTIONS answer: `Accept-Patch` where PATCH is allowed (RFC 5789 3.1), `Accept-Query`
+   * where QUERY is (RFC 10008 3), and under `describeOptions` each POST, PUT, PATCH and QUERY's `accepts`.
+   * @default true
+   */
+  requestMediaTypes?: boolean
 }
 
 /** The options after validation and defaults: never the caller's object. */
@@ -91,6 +99,7 @@ export interface NormalisedOptions {
   readonly allowOnSuccess: boolean
   readonly replyDecorator: string | false
   readonly problemDetails: boolean
+  readonly requestMediaTypes: boolean
 }
 
 // TypeBox checks a Function schema with `typeof value === 'function'`; arity and types are the .d.ts's job.
@@ -111,7 +120,8 @@ export const OptionsSchema = Type.Object({
   describeOptions: Type.Optional(Type.Boolean()),
   allowOnSuccess: Type.Optional(Type.Boolean()),
   replyDecorator: Type.Optional(Type.Union([Type.String({ pattern: '^[A-Za-z_$][\\w$]*$' }), Type.Literal(false)])),
-  problemDetails: Type.Optional(Type.Boolean())
+  problemDetails: Type.Optional(Type.Boolean()),
+  requestMediaTypes: Type.Optional(Type.Boolean())
 }, { additionalProperties: false })
 
 const PACKAGE = 'fastify-allowed-methods'
@@ -145,7 +155,8 @@ export function normaliseOptions (options: unknown): NormalisedOptions {
     describeOptions: valid.describeOptions ?? false,
     allowOnSuccess: valid.allowOnSuccess ?? false,
     replyDecorator: valid.replyDecorator ?? 'methodNotAllowed',
-    problemDetails: valid.problemDetails ?? false
+    problemDetails: valid.problemDetails ?? false,
+    requestMediaTypes: valid.requestMediaTypes ?? true
   })
 }
 

@@ -4,6 +4,7 @@ import { parsePattern } from './pattern-overlap.js'
 import { planPatterns, type PatternFacts, type Plan } from './plan.js'
 import { PatternIndex } from './pattern-index.js'
 import { AnswerBook, type Answer } from './answers.js'
+import type { MediaTypes } from './media-types.js'
 
 export type { Answer } from './answers.js'
 export type { RouteRecord } from './route-table.js'
@@ -37,6 +38,7 @@ export class MethodRegistry {
   readonly #answers: AnswerBook
   readonly #roles: ReadonlyMap<object, Role>
   readonly #routes: ReadonlyMap<object, RouteRecord>
+  readonly #mediaTypes: ReadonlyMap<object, MediaTypes>
   /** The constrained routes without their constraints (null without any): see `routesIgnoringConstraints`. */
   readonly #unconstrained: Router<true> | null
   readonly #constrainedMethods: ReadonlySet<string>
@@ -50,6 +52,7 @@ export class MethodRegistry {
     answers: AnswerBook,
     roles: Map<object, Role>,
     routes: Map<object, RouteRecord>,
+    mediaTypes: Map<object, MediaTypes>,
     unconstrained: Router<true> | null,
     constrainedMethods: Set<string>,
     served: Set<string>
@@ -60,6 +63,7 @@ export class MethodRegistry {
     this.#answers = parts.answers
     this.#roles = parts.roles
     this.#routes = parts.routes
+    this.#mediaTypes = parts.mediaTypes
     this.#unconstrained = parts.unconstrained
     this.#constrainedMethods = parts.constrainedMethods
     this.#served = parts.served
@@ -126,15 +130,29 @@ export class MethodRegistry {
     return this.lookup(url, constraints)
   }
 
-  /** The routes Fastify runs for `url` under each of `methods`: what `describeOptions` describes. */
-  matchingRoutes (url: string, methods: readonly string[], constraints: Constraints | undefined): RouteRecord[] {
-    const routes: RouteRecord[] = []
+  /**
+   * The routes Fastify runs for `url` under each of `methods`, with the media types their request content
+   * may use (for the methods `buildRegistry` was given): what `describeOptions` describes.
+   */
+  matchingRoutes (url: string, methods: readonly string[], constraints: Constraints | undefined): MatchingRoute[] {
+    const routes: MatchingRoute[] = []
     for (const method of methods) {
       const hit = this.#router.find(method, url, constraints)
-      const route = isRoute(hit) ? this.#routes.get(hit.store) : undefined
-      if (route !== undefined) routes.push(route)
+      if (!isRoute(hit)) continue
+      const route = this.#routes.get(hit.store)
+      if (route !== undefined) routes.push({ route, mediaTypes: this.#mediaTypes.get(hit.store) })
     }
     return routes
+  }
+
+  /**
+   * The media types the request content of the route Fastify runs for `method` at `url` may use, for one of
+   * the methods `lookup()` answered for that URL; undefined when its route is not of the methods
+   * `buildRegistry` was given.
+   */
+  mediaTypesFor (method: string, url: string, constraints: Constraints | undefined): MediaTypes | undefined {
+    // `method` has a route here (lookup() listed it); were find-my-way to find none, the Map has no entry for it.
+    return this.#mediaTypes.get(this.#router.find(method, url, constraints)?.store as object)
   }
 
   /** The methods of every route of the registry, sorted (with OPTIONS under `autoOptions`): `OPTIONS *`. */
@@ -185,16 +203,21 @@ export class MethodRegistry {
   }
 }
 
+/** A route `matchingRoutes()` finds, and what its request content may be. */
+export interface MatchingRoute { readonly route: RouteRecord, readonly mediaTypes: MediaTypes | undefined }
+
 /**
  * Builds the registry once the app is ready and every route is known: reads Fastify's router for the
  * routes onRoute announced (route-table.ts), plans each pattern (plan.ts), and puts the patterns and the
  * meetings the plans add into the index. `describe`: keep each route's record for `matchingRoutes()`.
+ * `contentMethods`: the methods whose routes' media types `mediaTypeReader` reads (from Fastify's route
+ * context), for `mediaTypesFor()`.
  */
 export function buildRegistry (
   router: FastifysRouter, findMyWay: FindMyWay, records: readonly RouteRecord[],
-  options: { autoOptions: boolean, describe: boolean }
+  options: { autoOptions: boolean, describe: boolean, contentMethods: ReadonlySet<string>, mediaTypeReader: (context: object) => MediaTypes }
 ): MethodRegistry {
-  const table = readRouteTable(router, findMyWay, records, options.describe)
+  const table = readRouteTable(router, findMyWay, records, options)
   const { matching, methods, patterns } = table
   const answers = new AnswerBook(methods, options.autoOptions)
   const index = new PatternIndex<Slot>(findMyWay, matching)
@@ -248,6 +271,8 @@ export function buildRegistry (
     answers,
     roles: table.roles,
     routes: table.routes,
+    // Read now, once the app has started: no parser can be added any more, and an unsupported Fastify fails ready().
+    mediaTypes: new Map([...table.contentRoutes].map(context => [context, options.mediaTypeReader(context)])),
     unconstrained: table.unconstrained,
     constrainedMethods: table.constrainedMethods,
     served: table.served

@@ -49,6 +49,8 @@ export interface RouteTable {
   readonly roles: Map<object, Role>
   /** The record of each route in the registry, by Fastify's context, when asked for (`describeOptions`). */
   readonly routes: Map<object, RouteRecord>
+  /** Fastify's contexts of the registry's routes for the methods whose request content is asked about. */
+  readonly contentRoutes: Set<object>
   /** The path patterns, by key (see `PatternVariant.key`), root catch-alls aside. */
   readonly patterns: Map<string, PatternDraft>
   /** Methods of root catch-alls without constraints. */
@@ -82,15 +84,20 @@ const nonEmpty = (constraints: Constraints | undefined): Constraints | undefined
 /**
  * Reads Fastify's router for the routes onRoute announced (`records`, in Fastify's order): only those it
  * holds count (onRoute also announces routes whose registration then failed, and that the app caught).
- * `describe`: keep each route's record, for `describeOptions`.
+ * `describe`: keep each route's record, for `describeOptions`; `contentMethods`: keep the contexts of the
+ * routes of these methods, whose accepted media types the OPTIONS answer names.
  */
-export function readRouteTable (router: FastifysRouter, findMyWay: FindMyWay, records: readonly RouteRecord[], describe: boolean): RouteTable {
+export function readRouteTable (
+  router: FastifysRouter, findMyWay: FindMyWay, records: readonly RouteRecord[],
+  { describe, contentMethods }: { describe: boolean, contentMethods: ReadonlySet<string> }
+): RouteTable {
   const matching = matchingOptionsOf(router)
   const askRouterAbout = findRoutePath(findMyWay)
   const served = new Set<string>()
   const methods = new Set<string>()
   const roles = new Map<object, Role>()
   const routes = new Map<object, RouteRecord>()
+  const contentRoutes = new Set<object>()
   const patterns = new Map<string, PatternDraft>()
   const catchAllMethods = new Set<string>()
   const constrainedMethods = new Set<string>()
@@ -132,6 +139,7 @@ export function readRouteTable (router: FastifysRouter, findMyWay: FindMyWay, re
       }
       methods.add(record.method)
       if (describe) routes.set(hit.store, record)
+      if (contentMethods.has(record.method)) contentRoutes.add(hit.store)
       if (constraints !== undefined) {
         constrainedMethods.add(record.method)
         unconstrained ??= createRouter(findMyWay, matching)
@@ -157,7 +165,7 @@ export function readRouteTable (router: FastifysRouter, findMyWay: FindMyWay, re
     if (first === undefined) firstByTree.set(tree, method)
     else twinOf.set(method, first)
   }
-  return { matching, served, methods, roles, routes, patterns, catchAllMethods, constrainedCatchAll, constrainedMethods, unconstrained, twinOf }
+  return { matching, served, methods, roles, routes, contentRoutes, patterns, catchAllMethods, constrainedCatchAll, constrainedMethods, unconstrained, twinOf }
 }
 
 function newDraft (patterns: Map<string, PatternDraft>, variant: PatternVariant): PatternDraft {

@@ -48,8 +48,9 @@ test('a JSON-accepting OPTIONS gets the resource described from its routes\' sch
     methods: {
       GET: get,
       HEAD: get, // Fastify's automatic HEAD route carries the GET route's schema
-      PUT: { body: { $ref: 'User#/properties/best' } },
-      PATCH: {}
+      // The media types of the content-type parsers Fastify runs for the route (Fastify's defaults here).
+      PUT: { body: { $ref: 'User#/properties/best' }, accepts: ['application/json', 'text/plain'] },
+      PATCH: { accepts: ['application/json', 'text/plain'] }
     },
     // $refs are kept, and every shared schema they reach (transitively) travels with them.
     schemas: {
@@ -64,7 +65,7 @@ test('the description is the union over matching patterns, like Allow', async (t
   const app = await appWith(userRoutes, describeOnly)
   const response = await app.inject({ method: 'OPTIONS', url: '/users/me', headers: json })
   t.assert.deepStrictEqual(Object.keys(response.json().methods).sort(), ['GET', 'HEAD', 'PATCH', 'POST', 'PUT'])
-  t.assert.deepStrictEqual(response.json().methods.POST, { summary: 'Only for me' })
+  t.assert.deepStrictEqual(response.json().methods.POST, { summary: 'Only for me', accepts: ['application/json', 'text/plain'] })
 })
 
 for (const [accept, described] of [

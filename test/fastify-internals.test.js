@@ -1,10 +1,10 @@
 import { test } from 'node:test'
 import { createRequire } from 'node:module'
 import Fastify from 'fastify'
-import { createGuardRunner, createNotFoundHandlerRunner, fastifysRouter } from '../dist/fastify-internals.js'
+import { createGuardRunner, createNotFoundHandlerRunner, fastifysRouter, requestContentTypes } from '../dist/fastify-internals.js'
 
-// Each reliance on Fastify's private behaviour fails at registration, with a message naming what is
-// missing, on a Fastify that does not behave so: stand-ins of its files and of its instance show it.
+// Each reliance on Fastify's private behaviour fails at registration (or at ready(), for what Fastify
+// builds then), with a message naming what is missing, on a Fastify that does not behave so: stand-ins of its files and of its instance show it.
 
 const require = createRequire(import.meta.url)
 const FindMyWay = createRequire(require.resolve('fastify'))('find-my-way')
@@ -20,4 +20,19 @@ test("the guard runner needs Fastify's preHandlerHookRunner, the not-found handl
   const withoutFiles = () => ({})
   t.assert.throws(() => createGuardRunner(withoutFiles, 0), notSupported('lib/hooks.js `preHandlerHookRunner`'))
   t.assert.throws(() => createNotFoundHandlerRunner(withoutFiles), notSupported('lib/symbols.js `kRouteContext`'))
+})
+
+test("requestContentTypes: a route context's parsers, or a clear error on a context without Fastify's fields", async (t) => {
+  const { kRouteContext } = createRequire(require.resolve('fastify'))('./lib/symbols.js')
+  const app = Fastify()
+  let context
+  app.addContentTypeParser('*', (request, payload, done) => { done(null) })
+  app.addContentTypeParser('application/x-a', (request, payload, done) => { done(null) })
+  app.get('/', (request) => { context = request[kRouteContext]; return 'ok' })
+  await app.inject('/')
+  t.assert.deepStrictEqual(requestContentTypes(context), { types: ['application/x-a', 'application/json', 'text/plain'], anyType: true })
+  const what = "lib/context.js `contentTypeParser` with lib/content-type-parser.js's `parserList` and `customParsers`"
+  for (const standIn of [{}, { contentTypeParser: { parserList: [], customParsers: {} } }, { contentTypeParser: { parserList: [/a/], customParsers: new Map() } }]) {
+    t.assert.throws(() => requestContentTypes(standIn), notSupported(what))
+  }
 })

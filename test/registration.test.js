@@ -53,6 +53,7 @@ const invalid = [
   [{ autoOption: true }, 'unknown option "autoOption"'],
   [{ autoOptions: () => true }, 'option "autoOptions" must be a boolean, got function'],
   [{ problemDetails: 'yes' }, 'option "problemDetails" must be a boolean, got "yes"'],
+  [{ requestMediaTypes: 'yes' }, 'option "requestMediaTypes" must be a boolean, got "yes"'],
   [{ vary: [] }, 'option "vary" must be a non-empty list of distinct request header names, got []']
 ]
 

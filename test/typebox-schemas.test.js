@@ -18,7 +18,10 @@ const MethodDescriptionSchema = Type.Object({
   querystring: Type.Optional(JsonSchema),
   headers: Type.Optional(JsonSchema),
   body: Type.Optional(JsonSchema),
-  response: Type.Optional(Type.Record(Type.String(), JsonSchema))
+  response: Type.Optional(Type.Record(Type.String(), JsonSchema)),
+  accepts: Type.Optional(Type.Array(Type.String(), {
+    description: "The media types the request content may use (RFC 9110 8.3.1), from the content-type parsers Fastify runs for the route; '*/*' for a catch-all parser. For POST, PUT, PATCH and QUERY."
+  }))
 }, { additionalProperties: false })
 
 const expected = {
@@ -34,7 +37,8 @@ const expected = {
     describeOptions: Type.Optional(Type.Boolean()),
     allowOnSuccess: Type.Optional(Type.Boolean()),
     replyDecorator: Type.Optional(Type.Union([Type.String({ pattern: '^[A-Za-z_$][\\w$]*$' }), Type.Literal(false)])),
-    problemDetails: Type.Optional(Type.Boolean())
+    problemDetails: Type.Optional(Type.Boolean()),
+    requestMediaTypes: Type.Optional(Type.Boolean())
   }, { additionalProperties: false }),
   MethodNotAllowedSchema: Type.Object({
     statusCode: Type.Literal(405),

@@ -13,7 +13,9 @@ import fastifyAllowedMethods, {
   type NotImplementedProblem,
   type FastifyAllowedMethodsOptions,
   type FastifyAllowedMethodsReply,
-  type MethodNotAllowedBody
+  type MethodNotAllowedBody,
+  type MethodDescription,
+  type OptionsDescription
 } from 'fastify-allowed-methods'
 
 test('the default and the named export are the same plugin', () => {
@@ -34,12 +36,14 @@ test('register() checks the options', () => {
     describeOptions: true,
     allowOnSuccess: true,
     replyDecorator: 'sendMethodNotAllowed',
-    problemDetails: true
+    problemDetails: true,
+    requestMediaTypes: false
   })).type.not.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { replyDecorator: false })).type.not.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { replyDecorator: true })).type.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { autoOptions: 'yes' })).type.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { problemDetails: 'yes' })).type.toRaiseError()
+  expect(app.register(fastifyAllowedMethods, { requestMediaTypes: 'yes' })).type.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { cacheControl: 60 })).type.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { filterAllowed: (request: FastifyRequest) => 'GET' })).type.toRaiseError()
 })
@@ -124,4 +128,9 @@ test('the problem details schemas', () => {
   }>()
   expect<Static<typeof NotImplementedProblemSchema>>().type.toBe<NotImplementedProblem>()
   expect<NotImplementedProblem['status']>().type.toBe<501>()
+})
+
+test('the described OPTIONS body: accepts, the media types of a method', () => {
+  expect<MethodDescription['accepts']>().type.toBe<string[] | undefined>()
+  expect<OptionsDescription['methods']>().type.toBe<Record<string, MethodDescription>>()
 })
