@@ -7,7 +7,8 @@ const requests: Array<{ method: string, path: string, headers?: Record<string, s
   { method: 'GET', path: '/nope', note: 'unknown URL: Fastify\'s own 404' },
   { method: 'DELETE', path: '/users/1', note: 'known URL, wrong method: 405 with Allow' },
   { method: 'POST', path: '/users/1?notify=true', headers: { 'content-type': 'application/json' }, body: '{not json', note: '405 even with a malformed body (decided before parsing)' },
-  { method: 'OPTIONS', path: '/users/1', note: 'automatic OPTIONS answer' },
+  { method: 'OPTIONS', path: '/users/1', note: 'automatic OPTIONS answer, with the media types PATCH takes' },
+  { method: 'PATCH', path: '/users/1', headers: { 'content-type': 'application/merge-patch+json' }, body: '{"name":"Ada L."}', note: 'one of them' },
   { method: 'HEAD', path: '/users/1', note: 'HEAD is routed (Fastify\'s automatic HEAD route)' },
   { method: 'HEAD', path: '/users', note: 'HEAD where only POST exists: 405' },
   { method: 'GET', path: '/admin', headers: { host: 'admin.localhost' }, note: 'a route constrained to the admin host' },
@@ -38,6 +39,7 @@ try {
     console.log(`${method} ${path}${headers.host !== undefined ? ` (Host: ${headers.host})` : ''}  # ${note}`)
     console.log(`  -> ${response.status} ${response.message}` +
       (response.headers.allow !== undefined ? `  Allow: ${response.headers.allow}` : '') +
+      (response.headers['accept-patch'] !== undefined ? `  Accept-Patch: ${response.headers['accept-patch']}` : '') +
       (response.headers['cache-control'] !== undefined ? `  Cache-Control: ${response.headers['cache-control']}` : ''))
     if (response.text !== '') console.log(`     ${response.text}`)
   }
