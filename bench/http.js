@@ -2,9 +2,10 @@
 //
 //   node bench/http.js [--size 1000] [--rounds 10] [--duration 1] [--warmup 1] [--connections 10] [--json]
 //
-// Three servers run in child processes (server.js): `plain` (no plugin), `ours`, `fastify-allow`. Each case
-// is a pair (A, B) measured as A B, B A, A B, ... after a warm-up of each side; the table reports the median
-// req/s of each side and their ratio. Client and servers share the machine's cores.
+// The servers run in child processes (server.js), only those the selected cases compare: `plain` (no plugin),
+// `ours`, `ours-aos`, `fastify-allow`, and `cors-fixed`, `cors-delegator`, `cors-preflight-only` (the plugin
+// with @fastify/cors). Each case is a pair (A, B) measured as A B, B A, A B, ... after a warm-up of each side;
+// the table reports the median req/s of each side and their ratio. Client and servers share the machine's cores.
 
 import { fork } from 'node:child_process'
 import { parseArgs } from 'node:util'
@@ -13,10 +14,12 @@ import autocannon from 'autocannon'
 import { routeTable, METHODS } from './routes.js'
 import { plainApp, requestGroups } from './requests.js'
 import { median } from './stats.js'
-import { OPTIONS_PATTERN } from './server.js'
+import { OPTIONS_PATTERN, CORS_METHODS } from './server.js'
 
 const SERVER = fileURLToPath(new URL('./server.js', import.meta.url))
 const START_TIMEOUT_MS = 60_000
+/** The Origin of the cross-origin requests: @fastify/cors (`origin: true`) reflects any. */
+const ORIGIN = 'https://app.example.com'
 
 export function startServer (kind, size) {
   const child = fork(SERVER, [kind, String(size)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
@@ -65,17 +68,35 @@ export async function requestSets (size) {
   const matched = wrong.map(({ url }) => ({ method: METHODS.find(method => known(method, url)), url }))
   const unknown = [...distinct(groups['miss-shallow'] ?? [], 6), ...distinct(groups['miss-deep'] ?? [], 6)]
   const options = [{ method: 'OPTIONS', url: OPTIONS_PATTERN.replace(':id', '42') }]
+  const crossOrigin = matched.map(request => ({ ...request, headers: { origin: ORIGIN } }))
+  // Preflights for the wrong-method URLs, asking for a method the URL has (cors only checks the header is there).
+  // `urlMethods` is what the recipes should list: the URL's methods, with OPTIONS, which cors's `OPTIONS *` serves.
+  const preflight = matched.map(({ method, url }) => ({
+    method: 'OPTIONS',
+    url,
+    headers: { origin: ORIGIN, 'access-control-request-method': method },
+    urlMethods: [...app.supportedMethods.filter(m => known(m, url)), 'OPTIONS'].sort().join(', ')
+  }))
   await app.close()
-  return { matched, wrong, unknown, options }
+  return { matched, wrong, unknown, options, crossOrigin, preflight }
 }
 
-/** One request of each to a server, to check the case measures what it says (status, Allow). */
+/** For probe(): the CORS headers of a response, and which list Access-Control-Allow-Methods is. */
+function corsHeaders (response, urlMethods) {
+  const origin = response.headers.has('access-control-allow-origin') ? ' +ACAO' : ''
+  const methods = response.headers.get('access-control-allow-methods')
+  if (methods === null) return origin
+  const list = methods === CORS_METHODS.join(', ') ? 'fixed' : methods === urlMethods ? 'url\'s own' : methods
+  return `${origin} +ACAM(${list})`
+}
+
+/** One request of each to a server, to check the case measures what it says (status, Allow, CORS headers). */
 export async function probe (server, requests) {
   const seen = new Map()
-  for (const { method, url } of requests) {
-    const response = await fetch(server.origin + url, { method })
+  for (const { method, url, headers, urlMethods } of requests) {
+    const response = await fetch(server.origin + url, { method, headers })
     await response.arrayBuffer()
-    const key = `${response.status}${response.headers.has('allow') ? ' +Allow' : ''}`
+    const key = `${response.status}${response.headers.has('allow') ? ' +Allow' : ''}${corsHeaders(response, urlMethods)}`
     seen.set(key, (seen.get(key) ?? 0) + 1)
   }
   return [...seen].map(([key, count]) => `${count}x ${key}`).join(', ')
@@ -96,7 +117,8 @@ export async function load (server, requests, seconds, connections) {
     url: server.origin,
     connections,
     duration: seconds,
-    requests: requests.map(({ method, url }) => ({ method, path: url }))
+    // A request without headers stays the one autocannon always sent (its defaults only).
+    requests: requests.map(({ method, url, headers }) => headers === undefined ? { method, path: url } : { method, path: url, headers })
   })
   const cpu = await serverCpu(server) - cpuBefore
   const problems = result.errors + result.timeouts
@@ -147,24 +169,28 @@ export async function compare ({ a, b, requests }, { rounds = 10, duration = 1, 
   }
 }
 
-export const CASES = ['matched', 'unknown', 'wrong', 'vs-allow', 'options', 'allow-on-success']
+export const CASES = ['matched', 'unknown', 'wrong', 'vs-allow', 'options', 'allow-on-success',
+  'preflight-delegator', 'preflight-only', 'cors-matched', 'cors-matched-cheap']
 
 /** Runs the cases (all, or the ids in `only`); returns one row per case. */
 export async function benchHttp ({ size = 1000, rounds = 10, duration = 1, warmup = 1, connections = 10, only, log = () => {} } = {}) {
   const sets = await requestSets(size)
+  const cases = [
+    { id: 'matched', name: 'matched route', what: 'no plugin vs ours', a: 'plain', b: 'ours', requests: sets.matched, goal: 0.99 },
+    { id: 'unknown', name: 'unknown URL (404)', what: 'Fastify 404 vs our 404', a: 'plain', b: 'ours', requests: sets.unknown, goal: 0.97 },
+    { id: 'wrong', name: 'wrong method', what: 'Fastify 404 vs our 405', a: 'plain', b: 'ours', requests: sets.wrong, goal: 0.95 },
+    { id: 'vs-allow', name: 'wrong method', what: 'fastify-allow 405 vs our 405', a: 'fastify-allow', b: 'ours', requests: sets.wrong, goal: null },
+    { id: 'options', name: 'OPTIONS', what: 'hand-written route vs our auto answer', a: 'plain', b: 'ours', requests: sets.options, goal: null },
+    { id: 'allow-on-success', name: 'matched route', what: 'allowOnSuccess off vs on', a: 'ours', b: 'ours-aos', requests: sets.matched, goal: null },
+    { id: 'preflight-delegator', name: 'CORS preflight', what: 'cors fixed methods vs delegator recipe', a: 'cors-fixed', b: 'cors-delegator', requests: sets.preflight, goal: null },
+    { id: 'preflight-only', name: 'CORS preflight', what: 'cors fixed methods vs preflight-only recipe', a: 'cors-fixed', b: 'cors-preflight-only', requests: sets.preflight, goal: null },
+    { id: 'cors-matched', name: 'matched route, Origin', what: 'cors fixed methods vs delegator recipe', a: 'cors-fixed', b: 'cors-delegator', requests: sets.crossOrigin, goal: null },
+    { id: 'cors-matched-cheap', name: 'matched route, Origin', what: 'cors fixed methods vs preflight-only recipe', a: 'cors-fixed', b: 'cors-preflight-only', requests: sets.crossOrigin, goal: null }
+  ].filter(testCase => only === undefined || only.includes(testCase.id))
   const servers = {}
   try {
-    const needed = new Set(['plain', 'ours', 'fastify-allow'])
-    if (only === undefined || only.includes('allow-on-success')) needed.add('ours-aos')
-    for (const kind of needed) servers[kind] = await startServer(kind, size)
-    const cases = [
-      { id: 'matched', name: 'matched route', what: 'no plugin vs ours', a: 'plain', b: 'ours', requests: sets.matched, goal: 0.99 },
-      { id: 'unknown', name: 'unknown URL (404)', what: 'Fastify 404 vs our 404', a: 'plain', b: 'ours', requests: sets.unknown, goal: 0.97 },
-      { id: 'wrong', name: 'wrong method', what: 'Fastify 404 vs our 405', a: 'plain', b: 'ours', requests: sets.wrong, goal: 0.95 },
-      { id: 'vs-allow', name: 'wrong method', what: 'fastify-allow 405 vs our 405', a: 'fastify-allow', b: 'ours', requests: sets.wrong, goal: null },
-      { id: 'options', name: 'OPTIONS', what: 'hand-written route vs our auto answer', a: 'plain', b: 'ours', requests: sets.options, goal: null },
-      { id: 'allow-on-success', name: 'matched route', what: 'allowOnSuccess off vs on', a: 'ours', b: 'ours-aos', requests: sets.matched, goal: null }
-    ].filter(testCase => only === undefined || only.includes(testCase.id))
+    // Only the servers the cases compare: an idle one would still hold memory and start-up time.
+    for (const kind of new Set(cases.flatMap(({ a, b }) => [a, b]))) servers[kind] = await startServer(kind, size)
     const rows = []
     for (const { id, name, what, a, b, requests, goal } of cases) {
       const measured = await compare({ a: servers[a], b: servers[b], requests }, { rounds, duration, warmup, connections })

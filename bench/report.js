@@ -113,6 +113,9 @@ export function printHttp (result) {
     `${row.probes.a} / ${row.probes.b}`
   ])
   console.log(table(['case', 'A vs B', 'A req/s', 'B req/s', 'ratio B/A', 'goal', 'CPU µs/req A / B', 'CPU ratio', 'responses A / B'], rows))
+  if (result.rows.some(row => /ACA[MO]/.test(row.probes.a + row.probes.b))) {
+    console.log('\n+ACAO: Access-Control-Allow-Origin; +ACAM(...): Access-Control-Allow-Methods, cors-fixed\'s fixed list or the URL\'s own methods.')
+  }
   const problems = result.rows.reduce((sum, row) => sum + row.problems, 0)
   if (problems > 0) console.log(`\nWARNING: ${problems} errors or timeouts during the HTTP runs`)
 }

@@ -8,6 +8,10 @@
 //   kind 405-error      (reply-cost.js) no plugin; every unmatched request gets a fixed 405 sent the way
 //                       lib/responses.js sends it to apps with their own error handler: a MethodNotAllowedError through the error path
 //   kind 405-object     (reply-cost.js) the same 405 sent as a plain object body
+//   kind cors-fixed           ours, then @fastify/cors with a fixed `methods` (CORS_METHODS, every method of the
+//                             table): what an app lists without the plugin's help
+//   kind cors-delegator       ours, then @fastify/cors with README.md's delegator recipe: a lookup per request
+//   kind cors-preflight-only  ours, then @fastify/cors with README.md's cheaper recipe: a lookup per preflight
 //
 // It listens on 127.0.0.1 (an ephemeral port), sends `{ port }` to the parent, answers 'cpu' with its CPU
 // time so far (`{ cpu: { user, system } }`, microseconds), and closes and exits when the parent sends
@@ -15,6 +19,7 @@
 
 import { createRequire } from 'node:module'
 import Fastify from 'fastify'
+import cors from '@fastify/cors'
 import plugin from '../dist/index.js'
 import { MethodNotAllowedError, withoutStack } from '../dist/errors.js'
 import { routeTable } from './routes.js'
@@ -24,6 +29,35 @@ const require = createRequire(import.meta.url)
 /** The resource whose OPTIONS is answered by hand in `plain` and automatically in `ours`. */
 export const OPTIONS_PATTERN = '/api/v1/users/:id'
 export const OPTIONS_ALLOW = 'DELETE, GET, HEAD, OPTIONS, PATCH, PUT'
+
+/** cors-fixed's Access-Control-Allow-Methods: every method the route table uses, for every URL. */
+export const CORS_METHODS = ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT']
+
+// @fastify/cors's options per kind, the recipes as README.md ("CORS preflights that tell the truth") writes
+// them. cors's `preflight` (default true) adds an `OPTIONS *` route and no route of the table has OPTIONS, so
+// a preflight is a matched route: cors's onRequest hook answers it 204 before the route's handler runs, and
+// the plugin's not-found path never sees it (the plugin counts `OPTIONS *` among every URL's methods). That
+// hook runs on every request of every route, Origin or not, and calls the delegator each time.
+const CORS = {
+  'cors-fixed': { origin: true, methods: CORS_METHODS },
+  'cors-delegator': {
+    delegator: async (req) => ({ origin: true, methods: await req.allowedMethods() })
+  },
+  'cors-preflight-only': {
+    delegator: (req, callback) => {
+      if (req.method !== 'OPTIONS' || req.headers['access-control-request-method'] === undefined) {
+        return callback(null, { origin: true })
+      }
+      Promise.resolve(req.allowedMethods()).then((methods) => callback(null, { origin: true, methods }), callback)
+    }
+  }
+}
+
+/** The plugin first, as README.md says, then @fastify/cors. */
+async function registerCors (app, corsOptions) {
+  await app.register(plugin)
+  await app.register(cors, corsOptions)
+}
 
 /** A not-found `onRequest` hook answering 405 with a fixed Allow, without any lookup: the reply's cost alone. */
 function fixed405 (kind) {
@@ -53,6 +87,7 @@ export async function createServer (kind, size) {
   else if (kind === 'ours-problem') await app.register(plugin, { problemDetails: true })
   else if (kind === 'fastify-allow') await app.register(require('fastify-allow').default)
   else if (kind === '405-error' || kind === '405-object') app.setNotFoundHandler({ onRequest: [fixed405(kind)] })
+  else if (Object.hasOwn(CORS, kind)) await registerCors(app, CORS[kind])
   else if (kind !== 'plain') throw new Error(`unknown server kind ${kind}`)
 
   const handler = (request, reply) => { reply.send({ hello: 'world' }) }
