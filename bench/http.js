@@ -3,7 +3,7 @@
 //   node bench/http.js [--size 1000] [--rounds 10] [--duration 1] [--warmup 1] [--connections 10] [--json]
 //
 // The servers run in child processes (server.js), only those the selected cases compare: `plain` (no plugin),
-// `ours`, `ours-aos`, `fastify-allow`, and `cors-fixed`, `cors-delegator`, `cors-preflight-only` (the plugin
+// `ours`, `ours-aos`, `ours-problem`, `ours-no-media`, `fastify-allow`, and `cors-fixed`, `cors-delegator`, `cors-preflight-hook` (the plugin
 // with @fastify/cors). Each case is a pair (A, B) measured as A B, B A, A B, ... after a warm-up of each side;
 // the table reports the median req/s of each side and their ratio. Client and servers share the machine's cores.
 
@@ -90,13 +90,15 @@ function corsHeaders (response, urlMethods) {
   return `${origin} +ACAM(${list})`
 }
 
-/** One request of each to a server, to check the case measures what it says (status, Allow, CORS headers). */
+/** One request of each to a server, to check the case measures what it says (status, Allow, Accept-Patch, problem+json, CORS headers). */
 export async function probe (server, requests) {
   const seen = new Map()
   for (const { method, url, headers, urlMethods } of requests) {
     const response = await fetch(server.origin + url, { method, headers })
     await response.arrayBuffer()
-    const key = `${response.status}${response.headers.has('allow') ? ' +Allow' : ''}${corsHeaders(response, urlMethods)}`
+    const problem = response.headers.get('content-type')?.startsWith('application/problem+json') === true ? ' problem+json' : ''
+    const patch = response.headers.has('accept-patch') ? ' +Accept-Patch' : ''
+    const key = `${response.status}${response.headers.has('allow') ? ' +Allow' : ''}${patch}${problem}${corsHeaders(response, urlMethods)}`
     seen.set(key, (seen.get(key) ?? 0) + 1)
   }
   return [...seen].map(([key, count]) => `${count}x ${key}`).join(', ')
@@ -170,7 +172,7 @@ export async function compare ({ a, b, requests }, { rounds = 10, duration = 1, 
 }
 
 export const CASES = ['matched', 'unknown', 'wrong', 'vs-allow', 'options', 'allow-on-success',
-  'preflight-delegator', 'preflight-only', 'cors-matched', 'cors-matched-cheap']
+  'problem-details', 'options-media-types', 'preflight-delegator', 'preflight-hook', 'cors-matched', 'cors-matched-hook']
 
 /** Runs the cases (all, or the ids in `only`); returns one row per case. */
 export async function benchHttp ({ size = 1000, rounds = 10, duration = 1, warmup = 1, connections = 10, only, log = () => {} } = {}) {
@@ -182,10 +184,12 @@ export async function benchHttp ({ size = 1000, rounds = 10, duration = 1, warmu
     { id: 'vs-allow', name: 'wrong method', what: 'fastify-allow 405 vs our 405', a: 'fastify-allow', b: 'ours', requests: sets.wrong, goal: null },
     { id: 'options', name: 'OPTIONS', what: 'hand-written route vs our auto answer', a: 'plain', b: 'ours', requests: sets.options, goal: null },
     { id: 'allow-on-success', name: 'matched route', what: 'allowOnSuccess off vs on', a: 'ours', b: 'ours-aos', requests: sets.matched, goal: null },
+    { id: 'problem-details', name: 'wrong method', what: 'our 405 vs our problemDetails 405', a: 'ours', b: 'ours-problem', requests: sets.wrong, goal: null },
+    { id: 'options-media-types', name: 'OPTIONS', what: 'requestMediaTypes off vs on (Accept-Patch)', a: 'ours-no-media', b: 'ours', requests: sets.options, goal: null },
     { id: 'preflight-delegator', name: 'CORS preflight', what: 'cors fixed methods vs delegator recipe', a: 'cors-fixed', b: 'cors-delegator', requests: sets.preflight, goal: null },
-    { id: 'preflight-only', name: 'CORS preflight', what: 'cors fixed methods vs preflight-only recipe', a: 'cors-fixed', b: 'cors-preflight-only', requests: sets.preflight, goal: null },
+    { id: 'preflight-hook', name: 'CORS preflight', what: 'cors fixed methods vs preflight-hook recipe', a: 'cors-fixed', b: 'cors-preflight-hook', requests: sets.preflight, goal: null },
     { id: 'cors-matched', name: 'matched route, Origin', what: 'cors fixed methods vs delegator recipe', a: 'cors-fixed', b: 'cors-delegator', requests: sets.crossOrigin, goal: null },
-    { id: 'cors-matched-cheap', name: 'matched route, Origin', what: 'cors fixed methods vs preflight-only recipe', a: 'cors-fixed', b: 'cors-preflight-only', requests: sets.crossOrigin, goal: null }
+    { id: 'cors-matched-hook', name: 'matched route, Origin', what: 'cors fixed methods vs preflight-hook recipe', a: 'cors-fixed', b: 'cors-preflight-hook', requests: sets.crossOrigin, goal: null }
   ].filter(testCase => only === undefined || only.includes(testCase.id))
   const servers = {}
   try {

@@ -13,8 +13,8 @@
 //   BENCH_HTTP_ROUNDS=10     HTTP: A/B pairs per case; BENCH_HTTP_DURATION=1 second per side and round
 //                            (whole seconds: autocannon stops on its once-a-second tick)
 //   BENCH_HTTP_WARMUP=1      HTTP: seconds of warm-up per side (0: none)
-//   BENCH_CASES=matched,unknown,wrong,vs-allow,options,allow-on-success   the HTTP cases to run (default: all);
-//                            the CORS cases: preflight-delegator,preflight-only,cors-matched,cors-matched-cheap
+//   BENCH_CASES=matched,unknown,wrong,vs-allow,options,allow-on-success,problem-details,options-media-types   the HTTP cases (default: all);
+//                            the CORS cases: preflight-delegator,preflight-hook,cors-matched,cors-matched-hook
 //
 // Each lookup table, each worst-case table and each memory measurement runs in its own `node --expose-gc`
 // child process, each cold start in a fresh `node`; import-time.js runs as it is when the file exists; the

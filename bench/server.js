@@ -11,7 +11,9 @@
 //   kind cors-fixed           ours, then @fastify/cors with a fixed `methods` (CORS_METHODS, every method of the
 //                             table): what an app lists without the plugin's help
 //   kind cors-delegator       ours, then @fastify/cors with README.md's delegator recipe: a lookup per request
-//   kind cors-preflight-only  ours, then @fastify/cors with README.md's cheaper recipe: a lookup per preflight
+//   kind cors-preflight-hook  ours, README.md's cheaper recipe (a route-level onSend on cors's preflight route),
+//                             then cors-fixed's @fastify/cors: a lookup per preflight, nothing on other requests
+//   kind ours-no-media  ours with `requestMediaTypes: false` (no Accept-Patch / Accept-Query on OPTIONS)
 //
 // It listens on 127.0.0.1 (an ephemeral port), sends `{ port }` to the parent, answers 'cpu' with its CPU
 // time so far (`{ cpu: { user, system } }`, microseconds), and closes and exits when the parent sends
@@ -43,20 +45,27 @@ const CORS = {
   'cors-delegator': {
     delegator: async (req) => ({ origin: true, methods: await req.allowedMethods() })
   },
-  'cors-preflight-only': {
-    delegator: (req, callback) => {
-      if (req.method !== 'OPTIONS' || req.headers['access-control-request-method'] === undefined) {
-        return callback(null, { origin: true })
+  'cors-preflight-hook': { origin: true, methods: CORS_METHODS }
+}
+
+/** README.md's cheaper recipe: the URL's own methods on the answers of cors's preflight route only. */
+function listUrlMethodsOnPreflights (app) {
+  app.addHook('onRoute', (route) => {
+    if (route.method !== 'OPTIONS' || route.url !== '*') return // @fastify/cors's preflight route
+    route.onSend = [route.onSend ?? []].flat().concat(async function listUrlMethods (req, reply, payload) {
+      if (reply.hasHeader('access-control-allow-methods')) {
+        reply.header('access-control-allow-methods', (await req.allowedMethods()).join(', '))
       }
-      Promise.resolve(req.allowedMethods()).then((methods) => callback(null, { origin: true, methods }), callback)
-    }
-  }
+      return payload
+    })
+  })
 }
 
 /** The plugin first, as README.md says, then @fastify/cors. */
-async function registerCors (app, corsOptions) {
+async function registerCors (app, kind) {
   await app.register(plugin)
-  await app.register(cors, corsOptions)
+  if (kind === 'cors-preflight-hook') listUrlMethodsOnPreflights(app)
+  await app.register(cors, CORS[kind])
 }
 
 /** A not-found `onRequest` hook answering 405 with a fixed Allow, without any lookup: the reply's cost alone. */
@@ -85,9 +94,10 @@ export async function createServer (kind, size) {
   if (kind === 'ours') await app.register(plugin)
   else if (kind === 'ours-aos') await app.register(plugin, { allowOnSuccess: true })
   else if (kind === 'ours-problem') await app.register(plugin, { problemDetails: true })
+  else if (kind === 'ours-no-media') await app.register(plugin, { requestMediaTypes: false })
   else if (kind === 'fastify-allow') await app.register(require('fastify-allow').default)
   else if (kind === '405-error' || kind === '405-object') app.setNotFoundHandler({ onRequest: [fixed405(kind)] })
-  else if (Object.hasOwn(CORS, kind)) await registerCors(app, CORS[kind])
+  else if (Object.hasOwn(CORS, kind)) await registerCors(app, kind)
   else if (kind !== 'plain') throw new Error(`unknown server kind ${kind}`)
 
   const handler = (request, reply) => { reply.send({ hello: 'world' }) }
