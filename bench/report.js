@@ -119,3 +119,17 @@ export function printHttp (result) {
   const problems = result.rows.reduce((sum, row) => sum + row.problems, 0)
   if (problems > 0) console.log(`\nWARNING: ${problems} errors or timeouts during the HTTP runs`)
 }
+
+export function printAnswers (results) {
+  console.log(`\n## Issue #11's features on the 405 and OPTIONS paths: app.inject(), one process per pair, ${results[0]?.rounds} A/B rounds\n`)
+  console.log('µs = median time per request of each side; ratio = median over rounds of A / B (below 1: B costs more).\n')
+  const rows = results.flatMap(({ table, pairs }) => pairs.map(pair => [
+    table, pair.id, `${pair.a} vs ${pair.b}`, String(pair.requests),
+    `${(pair.nsA / 1000).toFixed(1)} / ${(pair.nsB / 1000).toFixed(1)}`, `**${pair.ratio.toFixed(3)}**`, `${pair.probes.a} / ${pair.probes.b}`
+  ]))
+  console.log(table(['table', 'pair', 'A vs B', 'requests', 'µs A / B', 'ratio A/B', 'responses A / B'], rows))
+  for (const { table, pairs } of results) {
+    const micro = pairs.find(pair => pair.micro !== undefined)?.micro
+    if (micro !== undefined) console.log(`\n${table}: the work Accept-Patch adds, registry.mediaTypesFor('PATCH', url) ${micro.mediaTypesFor.toFixed(0)} ns per URL, next to the lookup every OPTIONS answer makes, ${micro.lookup.toFixed(0)} ns.`)
+  }
+}

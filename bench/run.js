@@ -2,7 +2,7 @@
 //
 // Environment (all optional):
 //   BENCH_QUICK=1            smoke run: small tables, one short round of everything (numbers meaningless)
-//   BENCH_ONLY=lookup,worst-case,memory,cold-start,import-time,http   the parts to run (default: all)
+//   BENCH_ONLY=lookup,worst-case,memory,cold-start,import-time,http,answers   the parts to run (default: all)
 //   BENCH_TABLES=1000,github route tables of the lookup and memory parts (default: every size and real API)
 //   BENCH_ROUNDS=3           lookup: interleaved rounds per competitor; BENCH_MIN_CPU_MS=120 per measurement
 //   BENCH_WORST_TABLES=github,kubernetes,1000   worst-case: the tables; BENCH_WORST_ROUNDS=15 rounds per URL
@@ -15,9 +15,10 @@
 //   BENCH_HTTP_WARMUP=1      HTTP: seconds of warm-up per side (0: none)
 //   BENCH_CASES=matched,unknown,wrong,vs-allow,options,allow-on-success,problem-details,options-media-types   the HTTP cases (default: all);
 //                            the CORS cases: preflight-delegator,preflight-hook,cors-matched,cors-matched-hook
+//   BENCH_ANSWER_TABLES=1000,github   answers (answer-cost.js): the tables; BENCH_ANSWER_ROUNDS=9 A/B rounds per pair
 //
-// Each lookup table, each worst-case table and each memory measurement runs in its own `node --expose-gc`
-// child process, each cold start in a fresh `node`; import-time.js runs as it is when the file exists; the
+// Each lookup table, each worst-case table, each memory measurement and each answers pair runs in its own
+// `node --expose-gc` child process, each cold start in a fresh `node`; import-time.js runs as it is when the file exists; the
 // HTTP servers run in child processes on 127.0.0.1, with autocannon in this process.
 
 import { execFile } from 'node:child_process'
@@ -29,14 +30,14 @@ import { KINDS } from './memory.js'
 import { coldStart } from './cold-start.js'
 import { benchHttp, CASES } from './http.js'
 import { median } from './stats.js'
-import { printLookup, printWorstCase, printMemory, printColdStart, printHttp } from './report.js'
+import { printLookup, printWorstCase, printMemory, printColdStart, printHttp, printAnswers } from './report.js'
 
 const env = process.env
 const quick = env.BENCH_QUICK === '1'
 const list = (value, fallback) => value === undefined || value === '' ? fallback : value.split(',').map(item => item.trim())
 const number = (value, fallback) => value === undefined || value === '' ? fallback : Number(value)
 
-const PARTS = ['lookup', 'worst-case', 'memory', 'cold-start', 'import-time', 'http']
+const PARTS = ['lookup', 'worst-case', 'memory', 'cold-start', 'import-time', 'http', 'answers']
 const config = {
   only: list(env.BENCH_ONLY, PARTS),
   tables: list(env.BENCH_TABLES, quick ? ['100', 'kubernetes'] : TABLES),
@@ -52,7 +53,9 @@ const config = {
   httpRounds: number(env.BENCH_HTTP_ROUNDS, quick ? 1 : 10),
   httpDuration: number(env.BENCH_HTTP_DURATION, 1),
   httpWarmup: number(env.BENCH_HTTP_WARMUP, quick ? 0 : 1),
-  cases: list(env.BENCH_CASES, CASES)
+  cases: list(env.BENCH_CASES, CASES),
+  answerTables: list(env.BENCH_ANSWER_TABLES, quick ? ['100'] : ['1000', 'github']),
+  answerRounds: number(env.BENCH_ANSWER_ROUNDS, quick ? 1 : 9)
 }
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url))
@@ -141,6 +144,15 @@ async function main () {
       log: (row) => console.error(`${elapsed()}   ${row.name} (${row.what}): ${row.ratio.toFixed(3)}`)
     })
     printHttp(result)
+  }
+
+  if (config.only.includes('answers')) {
+    const results = []
+    for (const table of config.answerTables) {
+      console.error(`${elapsed()} answers: ${table}...`)
+      results.push(await child('answer-cost.js', ['--table', table, '--rounds', String(config.answerRounds), '--min-cpu-ms', String(quick ? 10 : 150)]))
+    }
+    printAnswers(results)
   }
 
   console.log(`\nTotal time: ${((Date.now() - started) / 1000).toFixed(0)} s`)

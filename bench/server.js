@@ -89,7 +89,8 @@ function fixed405 (kind) {
   }
 }
 
-export async function createServer (kind, size) {
+/** The app of a server kind holding route table `table` (routes.js: a size or a real API's name), ready. */
+export async function buildApp (kind, table) {
   const app = Fastify({ logger: false })
   if (kind === 'ours') await app.register(plugin)
   else if (kind === 'ours-aos') await app.register(plugin, { allowOnSuccess: true })
@@ -101,12 +102,18 @@ export async function createServer (kind, size) {
   else if (kind !== 'plain') throw new Error(`unknown server kind ${kind}`)
 
   const handler = (request, reply) => { reply.send({ hello: 'world' }) }
-  for (const route of routeTable(size)) app.route({ method: route.method, url: route.url, handler })
+  for (const route of routeTable(table)) app.route({ method: route.method, url: route.url, handler })
   if (kind === 'plain') {
     app.options(OPTIONS_PATTERN, (request, reply) => {
       reply.code(200).header('allow', OPTIONS_ALLOW).header('content-length', '0').send()
     })
   }
+  await app.ready()
+  return app
+}
+
+export async function createServer (kind, size) {
+  const app = await buildApp(kind, size)
   await app.listen({ host: '127.0.0.1', port: 0 })
   return app
 }
