@@ -11,7 +11,10 @@ export interface ContentTypes {
 
 /** The media types of one route, written once at startup for each place they appear. */
 export interface MediaTypes {
-  /** RFC 9110 8.3.1 media types, sorted, the full range (star, slash, star) last for a catch-all parser: the `describeOptions` list. */
+  /**
+   * RFC 9110 8.3.1 media types, sorted, the full range (star, slash, star) last for a catch-all parser: the
+   * `describeOptions` list.
+   */
   readonly listed: readonly string[]
   /** The `Accept-Patch` value (RFC 5789 3.1), or undefined when no media type can be named. */
   readonly acceptPatch: string | undefined
@@ -48,15 +51,18 @@ function parse (normalised: string): MediaType | undefined {
   return PRINTABLE.test(normalised) ? { essence, parameters } : undefined
 }
 
+/** A quoted value, with `"` and `\` escaped: RFC 9110 5.6.4's quoted-string, RFC 9651 3.3.3's sf-string. */
+const quoted = (value: string): string => `"${value.replace(/["\\]/g, '\\$&')}"`
+
 /** RFC 9110 5.6.4: a parameter value as a token, or else a quoted-string. */
-const httpValue = (value: string): string => TOKEN.test(value) ? value : `"${value.replace(/["\\]/g, '\\$&')}"`
+const httpValue = (value: string): string => TOKEN.test(value) ? value : quoted(value)
 
 /** RFC 9110 8.3.1: `type/subtype;name=value`. */
 const httpMediaType = ({ essence, parameters }: MediaType): string =>
   essence + parameters.map(([name, value]) => `; ${name}=${httpValue(value)}`).join('')
 
 /** RFC 9651 3.3.3 and 3.3.4: a bare item as a Token, or else a String. */
-const sfBareItem = (value: string): string => SF_TOKEN.test(value) ? value : `"${value.replace(/["\\]/g, '\\$&')}"`
+const sfBareItem = (value: string): string => SF_TOKEN.test(value) ? value : quoted(value)
 
 /**
  * RFC 10008 3: a media range as a Structured Field item, its parameters as the item's parameters; undefined
