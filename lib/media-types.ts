@@ -95,6 +95,39 @@ export function mediaTypesOf ({ types, anyType }: ContentTypes): MediaTypes {
   })
 }
 
+/** The media types of a method's routes: by route context, and for the method when all its routes agree. */
+export interface MediaTypeIndex {
+  readonly byContext: Map<object, MediaTypes>
+  readonly byMethod: Map<string, MediaTypes>
+}
+
+/**
+ * Reads the media types of the routes of each method (`read` from Fastify's route contexts). Routes that
+ * accept the same types share one value; where every route of a method does (no plugin context adds a
+ * parser), the method's own value answers without asking which route a URL runs.
+ */
+export function indexMediaTypes (contexts: ReadonlyMap<string, ReadonlySet<object>>, read: (context: object) => MediaTypes): MediaTypeIndex {
+  const byContext = new Map<object, MediaTypes>()
+  const byMethod = new Map<string, MediaTypes>()
+  const shared = new Map<string, MediaTypes>()
+  for (const [method, routes] of contexts) {
+    const values = new Set<MediaTypes>()
+    for (const context of routes) {
+      let types = byContext.get(context)
+      if (types === undefined) {
+        const own = read(context)
+        const key = own.listed.join('\n')
+        types = shared.get(key) ?? own
+        shared.set(key, types)
+        byContext.set(context, types)
+      }
+      values.add(types)
+    }
+    if (values.size === 1) byMethod.set(method, values.values().next().value as MediaTypes)
+  }
+  return { byContext, byMethod }
+}
+
 /** The response fields that name the media types a method's request content may use, by method. */
 export const ACCEPT_FIELDS = [
   ['PATCH', 'accept-patch', 'acceptPatch'],

@@ -4,7 +4,7 @@ import { parsePattern } from './pattern-overlap.js'
 import { planPatterns, type PatternFacts, type Plan } from './plan.js'
 import { PatternIndex } from './pattern-index.js'
 import { AnswerBook, type Answer } from './answers.js'
-import type { MediaTypes } from './media-types.js'
+import { indexMediaTypes, type MediaTypeIndex, type MediaTypes } from './media-types.js'
 
 export type { Answer } from './answers.js'
 export type { RouteRecord } from './route-table.js'
@@ -38,7 +38,7 @@ export class MethodRegistry {
   readonly #answers: AnswerBook
   readonly #roles: ReadonlyMap<object, Role>
   readonly #routes: ReadonlyMap<object, RouteRecord>
-  readonly #mediaTypes: ReadonlyMap<object, MediaTypes>
+  readonly #mediaTypes: MediaTypeIndex
   /** The constrained routes without their constraints (null without any): see `routesIgnoringConstraints`. */
   readonly #unconstrained: Router<true> | null
   readonly #constrainedMethods: ReadonlySet<string>
@@ -52,7 +52,7 @@ export class MethodRegistry {
     answers: AnswerBook,
     roles: Map<object, Role>,
     routes: Map<object, RouteRecord>,
-    mediaTypes: Map<object, MediaTypes>,
+    mediaTypes: MediaTypeIndex,
     unconstrained: Router<true> | null,
     constrainedMethods: Set<string>,
     served: Set<string>
@@ -140,7 +140,7 @@ export class MethodRegistry {
       const hit = this.#router.find(method, url, constraints)
       if (!isRoute(hit)) continue
       const route = this.#routes.get(hit.store)
-      if (route !== undefined) routes.push({ route, mediaTypes: this.#mediaTypes.get(hit.store) })
+      if (route !== undefined) routes.push({ route, mediaTypes: this.#mediaTypes.byContext.get(hit.store) })
     }
     return routes
   }
@@ -151,8 +151,9 @@ export class MethodRegistry {
    * `buildRegistry` was given.
    */
   mediaTypesFor (method: string, url: string, constraints: Constraints | undefined): MediaTypes | undefined {
+    const { byMethod, byContext } = this.#mediaTypes
     // `method` has a route here (lookup() listed it); were find-my-way to find none, the Map has no entry for it.
-    return this.#mediaTypes.get(this.#router.find(method, url, constraints)?.store as object)
+    return byMethod.get(method) ?? byContext.get(this.#router.find(method, url, constraints)?.store as object)
   }
 
   /** The methods of every route of the registry, sorted (with OPTIONS under `autoOptions`): `OPTIONS *`. */
@@ -272,7 +273,7 @@ export function buildRegistry (
     roles: table.roles,
     routes: table.routes,
     // Read now, once the app has started: no parser can be added any more, and an unsupported Fastify fails ready().
-    mediaTypes: new Map([...table.contentRoutes].map(context => [context, options.mediaTypeReader(context)])),
+    mediaTypes: indexMediaTypes(table.contentRoutes, options.mediaTypeReader),
     unconstrained: table.unconstrained,
     constrainedMethods: table.constrainedMethods,
     served: table.served

@@ -49,8 +49,8 @@ export interface RouteTable {
   readonly roles: Map<object, Role>
   /** The record of each route in the registry, by Fastify's context, when asked for (`describeOptions`). */
   readonly routes: Map<object, RouteRecord>
-  /** Fastify's contexts of the registry's routes for the methods whose request content is asked about. */
-  readonly contentRoutes: Set<object>
+  /** Fastify's contexts of the registry's routes, by method, for the methods whose request content is asked about. */
+  readonly contentRoutes: Map<string, Set<object>>
   /** The path patterns, by key (see `PatternVariant.key`), root catch-alls aside. */
   readonly patterns: Map<string, PatternDraft>
   /** Methods of root catch-alls without constraints. */
@@ -97,7 +97,7 @@ export function readRouteTable (
   const methods = new Set<string>()
   const roles = new Map<object, Role>()
   const routes = new Map<object, RouteRecord>()
-  const contentRoutes = new Set<object>()
+  const contentRoutes = new Map<string, Set<object>>()
   const patterns = new Map<string, PatternDraft>()
   const catchAllMethods = new Set<string>()
   const constrainedMethods = new Set<string>()
@@ -139,7 +139,7 @@ export function readRouteTable (
       }
       methods.add(record.method)
       if (describe) routes.set(hit.store, record)
-      if (contentMethods.has(record.method)) contentRoutes.add(hit.store)
+      if (contentMethods.has(record.method)) contentRoutes.set(record.method, (contentRoutes.get(record.method) ?? new Set()).add(hit.store))
       if (constraints !== undefined) {
         constrainedMethods.add(record.method)
         unconstrained ??= createRouter(findMyWay, matching)
