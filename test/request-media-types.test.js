@@ -136,10 +136,17 @@ test('filterAllowed: no field for a method the caller cannot use', async (t) => 
     app.get('/doc', ok)
     app.patch('/doc', ok)
     query(app, '/doc')
-  }, { pluginOptions: { filterAllowed: (request, methods) => methods.filter(method => request.headers['x-role'] === 'editor' || method !== 'PATCH') } })
+  }, {
+    pluginOptions: {
+      filterAllowed: (request, methods) => methods.filter(method => ({
+        editor: true, reader: method !== 'PATCH', viewer: method !== 'PATCH' && method !== 'QUERY'
+      })[request.headers['x-role']])
+    }
+  })
   t.assert.deepStrictEqual(await options(app, '/doc', { 'x-role': 'editor' }),
     { status: 200, allow: 'GET, HEAD, OPTIONS, PATCH, QUERY', patch: DEFAULTS, query: DEFAULTS })
-  t.assert.deepStrictEqual(await options(app, '/doc'), { status: 200, allow: 'GET, HEAD, OPTIONS, QUERY', patch: undefined, query: DEFAULTS })
+  t.assert.deepStrictEqual(await options(app, '/doc', { 'x-role': 'reader' }), { status: 200, allow: 'GET, HEAD, OPTIONS, QUERY', patch: undefined, query: DEFAULTS })
+  t.assert.deepStrictEqual(await options(app, '/doc', { 'x-role': 'viewer' }), { status: 200, allow: 'GET, HEAD, OPTIONS', patch: undefined, query: undefined })
 })
 
 test("the route Fastify runs for the request's constraints names its media types", async (t) => {
