@@ -85,7 +85,8 @@ const list = (items: ReadonlyArray<string | undefined>): string | undefined => {
  * character). Parsers registered with a RegExp match types no list can name: they are left out.
  */
 export function mediaTypesOf ({ types, anyType }: ContentTypes): MediaTypes {
-  const parsed = [...new Set(types)].sort().map(parse).filter(type => type !== undefined)
+  // Fastify lists each type once: `add` refuses one already there.
+  const parsed = [...types].sort().map(parse).filter(type => type !== undefined)
   if (anyType) parsed.push({ essence: ANY, parameters: [] })
   const listed = parsed.map(httpMediaType)
   return Object.freeze({

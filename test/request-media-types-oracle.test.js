@@ -28,14 +28,10 @@ const contextArb = (depth) => fc.record({
   children: depth === 0 ? fc.constant([]) : fc.array(contextArb(depth - 1), { maxLength: 2 })
 })
 
-/** Registers the context's parsers and routes; returns, per route path, whether a RegExp parser is in force. */
+/** Registers the context's parsers and routes; notes in `out`, per route path, whether a RegExp parser is in force. */
 async function build (instance, context, path, out, inheritedRegExp) {
-  const added = new Set()
-  const add = (type) => {
-    if (added.has(type)) return
-    try { instance.addContentTypeParser(type, { parseAs: 'string' }, keep) } catch { return } // already in force (inherited)
-    added.add(type)
-  }
+  // Fastify refuses a type already in force (added here or inherited): that type stays as it is.
+  const add = (type) => { try { instance.addContentTypeParser(type, { parseAs: 'string' }, keep) } catch {} }
   if (context.removeAll) instance.removeAllContentTypeParsers()
   for (const type of context.remove) if (instance.hasContentTypeParser(type)) instance.removeContentTypeParser(type)
   for (const type of context.add) add(type)
