@@ -82,6 +82,18 @@ const apps = [
     // Without the plugin, the same handler set by the app.
     setUp: (app) => { if (plugin === 'none') app.setNotFoundHandler(notFound) }
   },
+  {
+    name: 'setErrorHandler(formats the error)',
+    requests,
+    setUp: (app) => app.setErrorHandler((error, request, reply) => {
+      reply.code(error.statusCode ?? 500).send({ handled: error.message })
+    })
+  },
+  {
+    name: 'setErrorHandler(sends the error on)',
+    requests,
+    setUp: (app) => app.setErrorHandler((error, request, reply) => { reply.send(error) })
+  },
   ...[['a wrong method', ['DELETE', '/items']], ['an unknown URL', ['GET', '/nowhere']]].map(([what, request]) => ({
     name: `@fastify/rate-limit's not-found pattern, limit 1, ${what} twice`,
     requests: [request, request],
@@ -150,7 +162,8 @@ async function main () {
   if (sentry !== undefined) await sentry.flush(5000)
   const spans = otel?.exporter.getFinishedSpans().map((span) => ({
     name: span.name,
-    attributes: span.attributes
+    attributes: span.attributes,
+    status: span.status
   }))
   process.send({ results, spans }, () => process.disconnect())
 }
