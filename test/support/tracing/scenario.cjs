@@ -10,10 +10,9 @@
 // argv[2] is JSON: { tracer: 'none' | 'sentry' | 'otel' | 'dd-trace', plugin: 'none' | 'first' | 'after-otel'
 // | 'before-otel', collector: port, project: number }.
 
-const http = require('node:http')
 const { tracer, plugin, collector, project } = JSON.parse(process.argv[2])
 
-// The tracer, before Fastify is loaded.
+// The tracer, before Fastify and node:http are loaded.
 let sentry
 let otel
 if (tracer === 'sentry') {
@@ -35,6 +34,7 @@ if (tracer === 'sentry') {
   otel = { exporter, instrumentation }
 }
 
+const http = require('node:http')
 const Fastify = require('fastify')
 const rateLimit = require('@fastify/rate-limit')
 const fastifyAllowedMethods = require('../../../dist/index.cjs')
@@ -51,7 +51,7 @@ const requests = [
   ['PROPFIND', '/items'], ['PROPFIND', '/nowhere']
 ]
 
-// Named functions: both tracers read `.name` of what they wrap. Each guard leaves its mark on the answer, so
+// Named functions: Sentry and @fastify/otel read `.name` of what they wrap. Each guard leaves its mark on the answer, so
 // that an answer given without the app's guards differs from the oracle's.
 const guard = (mark) => function markGuard (request, reply, done) {
   reply.header('x-guards', `${reply.getHeader('x-guards') ?? ''}${mark}`)
@@ -61,7 +61,7 @@ function notFound (request, reply) {
   reply.code(404).send({ notFound: request.url })
 }
 
-// The app's not-found set-ups: `setNotFoundHandler` is called after the plugin, as its README asks.
+// The apps' not-found and error handlers, set after the plugin (as its README asks) and the routes.
 const apps = [
   { name: 'no not-found handler of the app', requests, setUp () {} },
   { name: 'setNotFoundHandler(handler)', requests, setUp: (app) => app.setNotFoundHandler(notFound) },
@@ -169,5 +169,6 @@ async function main () {
 }
 
 main().catch((error) => {
-  process.send({ crash: error.stack }, () => process.disconnect())
+  // An app still listening would keep the process up until the test's timeout.
+  process.send({ crash: error.stack }, () => process.exit(1))
 })
