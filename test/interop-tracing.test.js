@@ -19,6 +19,7 @@ const scenarios = {
   pluginAlone: { tracer: 'none', plugin: 'first' },
   sentryAlone: { tracer: 'sentry', plugin: 'none' },
   sentry: { tracer: 'sentry', plugin: 'first' },
+  sentryWithout501s: { tracer: 'sentry', plugin: 'first', keep501sFromSentry: true },
   otelAlone: { tracer: 'otel', plugin: 'none' },
   otelFirst: { tracer: 'otel', plugin: 'after-otel' },
   otelAfter: { tracer: 'otel', plugin: 'before-otel' },
@@ -52,9 +53,10 @@ const childEnv = {
   DD_TRACE_STARTUP_LOGS: 'false'
 }
 
-function runScenario ({ tracer, plugin }, project) {
+function runScenario (scenario, project) {
+  const { tracer, plugin } = scenario
   return new Promise((resolve, reject) => {
-    const child = fork(SCENARIO, [JSON.stringify({ tracer, plugin, collector: collectorPort, project })], {
+    const child = fork(SCENARIO, [JSON.stringify({ ...scenario, collector: collectorPort, project })], {
       env: childEnv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], timeout: CHILD_TIMEOUT, killSignal: 'SIGKILL'
     })
     let stdout = ''
@@ -239,7 +241,8 @@ test('Sentry alone (the baseline): no error event', async (t) => {
   t.assert.deepStrictEqual(await sentryErrorsBut('sentryAlone', knownBroken.sentryAlone), [])
 })
 
-const withErrorHandler = (run) => run.results.map(({ name }) => name).filter((name) => name.startsWith('setErrorHandler'))
+const withErrorHandler = ({ results }) =>
+  results.map(({ name }) => name).filter((name) => name.startsWith('setErrorHandler'))
 
 test('Sentry with the plugin: no error event for 404, 405, OPTIONS or 501', async (t) => {
   const skipped = [...await brokenByTracer('sentryAlone'), ...withErrorHandler(await runs.sentry)]
@@ -254,6 +257,11 @@ test('Sentry with the plugin and an error handler of the app\'s: no error event 
   const run = await runs.sentry
   const others = run.results.map(({ name }) => name).filter((name) => !withErrorHandler(run).includes(name))
   t.assert.deepStrictEqual(await sentryErrorsBut('sentry', others), [])
+})
+
+test('Sentry with the plugin and a shouldHandleError leaving out NotImplementedError: no error event', async (t) => {
+  t.assert.deepStrictEqual(byApp(await runs.sentryWithout501s), byApp(await runs.sentry))
+  t.assert.deepStrictEqual(await sentryErrorsBut('sentryWithout501s', await brokenByTracer('sentryAlone')), [])
 })
 
 test('Sentry with the plugin: @fastify/rate-limit\'s not-found guard limits the 405 as the 404', async (t) => {

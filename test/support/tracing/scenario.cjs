@@ -8,17 +8,29 @@
 // go to stdout (its log exporter); Sentry's events go to the test's collector.
 //
 // argv[2] is JSON: { tracer: 'none' | 'sentry' | 'otel' | 'dd-trace', plugin: 'none' | 'first' | 'after-otel'
-// | 'before-otel', collector: port, project: number }.
+// | 'before-otel', collector: port, project: number, keep501sFromSentry?: boolean }.
 
-const { tracer, plugin, collector, project } = JSON.parse(process.argv[2])
+const { tracer, plugin, collector, project, keep501sFromSentry } = JSON.parse(process.argv[2])
 
 // The tracer, before Fastify and node:http are loaded.
 let sentry
 let otel
 if (tracer === 'sentry') {
   sentry = require('@sentry/node')
-  // Nothing but the DSN, as Sentry's quick start has it: its Fastify integration is on by default.
-  sentry.init({ dsn: `http://public@127.0.0.1:${collector}/${project}` })
+  const dsn = `http://public@127.0.0.1:${collector}/${project}`
+  if (keep501sFromSentry) {
+    // The README's recipe: Sentry's default (a status >= 500) but for the plugin's 501s.
+    const { NotImplementedError } = require('../../../dist/index.cjs')
+    sentry.init({
+      dsn,
+      integrations: [sentry.fastifyIntegration({
+        shouldHandleError: (error) => !(error instanceof NotImplementedError) && (error.statusCode ?? 500) >= 500
+      })]
+    })
+  } else {
+    // Nothing but the DSN, as Sentry's quick start has it: its Fastify integration is on by default.
+    sentry.init({ dsn })
+  }
 } else if (tracer === 'dd-trace') {
   // The exporter and the features that would reach an agent are set by the test through DD_* variables.
   require('dd-trace').init()
@@ -51,8 +63,8 @@ const requests = [
   ['PROPFIND', '/items'], ['PROPFIND', '/nowhere']
 ]
 
-// Named functions: Sentry and @fastify/otel read `.name` of what they wrap. Each guard leaves its mark on the answer, so
-// that an answer given without the app's guards differs from the oracle's.
+// Named functions: Sentry and @fastify/otel read `.name` of what they wrap. Each guard leaves its mark on the
+// answer, so that an answer given without the app's guards differs from the oracle's.
 const guard = (mark) => function markGuard (request, reply, done) {
   reply.header('x-guards', `${reply.getHeader('x-guards') ?? ''}${mark}`)
   done()
