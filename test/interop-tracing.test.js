@@ -23,6 +23,7 @@ const scenarios = {
   otelAlone: { tracer: 'otel', plugin: 'none' },
   otelFirst: { tracer: 'otel', plugin: 'after-otel' },
   otelAfter: { tracer: 'otel', plugin: 'before-otel' },
+  otelOnInitialization: { tracer: 'otel', plugin: 'first', otelOnInitialization: true },
   ddTraceAlone: { tracer: 'dd-trace', plugin: 'none' },
   ddTrace: { tracer: 'dd-trace', plugin: 'first' }
 }
@@ -272,5 +273,6 @@ test('Sentry with the plugin: @fastify/rate-limit\'s not-found guard limits the 
 tracerTests('@fastify/otel alone (the baseline)', 'otelAlone', 'otelAlone', otelSpans)
 tracerTests('@fastify/otel registered before the plugin', 'otelFirst', 'otelAlone', otelSpans)
 tracerTests('@fastify/otel registered after the plugin', 'otelAfter', 'otelAlone', otelSpans)
+tracerTests('@fastify/otel with registerOnInitialization', 'otelOnInitialization', 'otelAlone', otelSpans)
 tracerTests('dd-trace alone (the baseline)', 'ddTraceAlone', 'ddTraceAlone', ddTraceSpans)
 tracerTests('dd-trace with the plugin', 'ddTrace', 'ddTraceAlone', ddTraceSpans)

@@ -8,9 +8,10 @@
 // go to stdout (its log exporter); Sentry's events go to the test's collector.
 //
 // argv[2] is JSON: { tracer: 'none' | 'sentry' | 'otel' | 'dd-trace', plugin: 'none' | 'first' | 'after-otel'
-// | 'before-otel', collector: port, project: number, keep501sFromSentry?: boolean }.
+// | 'before-otel', collector: port, project: number, keep501sFromSentry?: boolean, otelOnInitialization?:
+// boolean }.
 
-const { tracer, plugin, collector, project, keep501sFromSentry } = JSON.parse(process.argv[2])
+const { tracer, plugin, collector, project, keep501sFromSentry, otelOnInitialization } = JSON.parse(process.argv[2])
 
 // The tracer, before Fastify and node:http are loaded.
 let sentry
@@ -41,7 +42,9 @@ if (tracer === 'sentry') {
   const exporter = new InMemorySpanExporter()
   const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] })
   provider.register()
-  const instrumentation = new FastifyOtelInstrumentation()
+  // `registerOnInitialization` (the way of OpenTelemetry's Node SDK) registers it in every Fastify instance
+  // as the instance is created: before anything else.
+  const instrumentation = new FastifyOtelInstrumentation({ registerOnInitialization: otelOnInitialization === true })
   instrumentation.setTracerProvider(provider)
   otel = { exporter, instrumentation }
 }
