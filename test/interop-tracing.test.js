@@ -14,6 +14,7 @@ import { isDeepStrictEqual } from 'node:util'
 const SCENARIO = new URL('./support/tracing/scenario.cjs', import.meta.url)
 const CHILD_TIMEOUT = 20_000
 
+// `plugin`: 'none', or registered before the routes: first, or after or before @fastify/otel's plugin.
 const scenarios = {
   fastifyAlone: { tracer: 'none', plugin: 'none' },
   pluginAlone: { tracer: 'none', plugin: 'first' },
