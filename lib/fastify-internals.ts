@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module'
 import { dirname, join, sep } from 'node:path'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify'
-import { catchRouter, type FindMyWay, type Router } from './find-my-way.js'
+import { catchPrettyPrinted, catchRouter, findMyWayOf, type FindMyWay, type Router } from './find-my-way.js'
 import type { ContentTypes } from './media-types.js'
 
 // Every reliance on Fastify's private files and behaviour. Checking a Fastify upgrade starts here (the
@@ -115,14 +115,21 @@ const unsupported = (what: string): Error => new Error(`fastify-allowed-methods:
   'the plugin relies on: this Fastify version is not supported.')
 
 /**
- * The find-my-way router of the app's Fastify, which no public API exposes: `fastify.findRoute()` calls its
- * `find()` (lib/route.js `findRoute`), which `catchRouter` catches. Asked at registration, before
- * `ready()`, when Fastify may replace `find` on the instance by a compiled one (`routerOptions.compile`).
+ * The find-my-way router of the app's Fastify, which no public API exposes, and the find-my-way it is an
+ * instance of (the copy that Fastify runs, installed or bundled into the app). `fastify.printRoutes()` is
+ * the router's `prettyPrint()` (lib/route.js `printRoutes`), which `catchPrettyPrinted` catches;
+ * `fastify.findRoute()` calls its `find()` (lib/route.js `findRoute`), which `catchRouter` catches: the plugin
+ * asks the router that routes the app's requests. Asked at registration, before `ready()`, when Fastify may
+ * replace `find` on the instance by a compiled one (`routerOptions.compile`), and before any route exists,
+ * so that printing one tree prints nothing.
  */
-export function fastifysRouter (fastify: FastifyInstance, findMyWay: FindMyWay): Router<object | null> {
+export function fastifysRouter (fastify: FastifyInstance): { router: Router<object | null>, findMyWay: FindMyWay } {
+  const printed = catchPrettyPrinted(() => fastify.printRoutes({ method: 'GET' }))
+  const findMyWay = printed === undefined ? undefined : findMyWayOf(printed)
+  if (findMyWay === undefined) throw unsupported("lib/route.js `printRoutes` as its find-my-way router's `prettyPrint`")
   const router = catchRouter(findMyWay, () => fastify.findRoute({ method: 'GET' as HTTPMethods, url: '/' }))
-  if (router === undefined) throw unsupported("lib/route.js `findRoute` calling its router's `find`")
-  return router as Router<object | null>
+  if (router === undefined || router !== printed) throw unsupported("lib/route.js `findRoute` calling its router's `find`")
+  return { router: router as Router<object | null>, findMyWay }
 }
 
 /** Instances whose not-found handler was given an `errorHandler` of its own (a `setNotFoundHandler` option). */

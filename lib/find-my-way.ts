@@ -1,7 +1,7 @@
-// Every reliance on find-my-way beyond its documented API: its instance fields and prototype, the
-// normalisation `on()` applies to a pattern, the result `find()` gives for a malformed URL, the methods it
-// accepts. Checking a find-my-way upgrade starts here (and with the matching order pattern-overlap.ts
-// reasons about).
+// Every reliance on find-my-way beyond its documented API: its instance fields and prototype (how a router
+// is caught, and its export found from it), the normalisation `on()` applies to a pattern, the result
+// `find()` gives for a malformed URL, the methods it accepts. Checking a find-my-way upgrade starts here
+// (and with the matching order pattern-overlap.ts reasons about).
 
 /** A route constraint strategy as find-my-way takes it (host, version, or one of the app's own). */
 export interface ConstraintStrategy {
@@ -56,12 +56,45 @@ export function matchingOptionsOf (router: MatchingOptions): MatchingOptions {
 }
 
 /**
- * The find-my-way that the app's Fastify loads (fastify lib/route.js `require('find-my-way')`): its
- * prototype is the one of Fastify's router, and a router of ours made with it matches with the very code
- * of the router it mirrors.
+ * The router `call` has print itself: find-my-way's `prettyPrint()` binds the router's `buildPrettyMeta` to
+ * the router (index.js `prettyPrint`: `options.buildPrettyMeta = this.buildPrettyMeta.bind(this)`), which
+ * is caught here. It needs no file of find-my-way: with Fastify bundled into the app there is none, and
+ * with several copies installed it finds the router of whichever copy printed. `Function.prototype.bind` is
+ * swapped for the duration of one synchronous call; nothing else runs meanwhile, and only the binding of an
+ * object's own `buildPrettyMeta` to that object is taken.
  */
-export function loadFastifysFindMyWay (requireFromFastify: NodeJS.Require): FindMyWay {
-  return requireFromFastify('find-my-way') as FindMyWay
+export function catchPrettyPrinted (call: () => unknown): object | undefined {
+  const functions = Function.prototype
+  const bind = functions.bind
+  let caught: object | undefined
+  functions.bind = function catchBind (this: () => unknown, thisArg: unknown, ...args: unknown[]): unknown {
+    if (caught === undefined && typeof thisArg === 'object' && thisArg !== null &&
+      (thisArg as { buildPrettyMeta?: unknown }).buildPrettyMeta === this) caught = thisArg
+    return Reflect.apply(bind, this, [thisArg, ...args])
+  }
+  try {
+    call()
+  } finally {
+    functions.bind = bind
+  }
+  return caught
+}
+
+/**
+ * The find-my-way a router is an instance of: its export is the `Router` function (index.js), callable
+ * without `new`, which the routers' prototype holds as `constructor`. Checked by building a router with it:
+ * one with the same prototype, whose `find` `catchRouter` swaps, is the very code of the router it mirrors.
+ */
+export function findMyWayOf (router: object): FindMyWay | undefined {
+  const prototype = Object.getPrototypeOf(router) as { constructor?: unknown, find?: unknown } | null
+  const findMyWay = prototype?.constructor
+  if (typeof findMyWay !== 'function' || typeof prototype?.find !== 'function') return undefined
+  try {
+    return Object.getPrototypeOf((findMyWay as FindMyWay)({})) === prototype ? findMyWay as FindMyWay : undefined
+  } catch {
+    // Not callable without `new`, or not with options alone: not find-my-way's export.
+    return undefined
+  }
 }
 
 /**

@@ -10,7 +10,7 @@ import { answerExpectContinue } from './expect-continue.js'
 import { addReplyDecorator } from './reply-decorator.js'
 import { addRequestDecorator } from './request-decorator.js'
 import { keepHookInNotFoundHandlers } from './fastify-wrappers.js'
-import { loadFastifysFindMyWay, type Constraints } from './find-my-way.js'
+import type { Constraints } from './find-my-way.js'
 import { createGuardRunner, createNotFoundHandlerRunner, fastifysRouter, requestContentTypes, requireFromFastify } from './fastify-internals.js'
 import { contentMethods, mediaTypesOf } from './media-types.js'
 
@@ -61,8 +61,7 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
 
   // The registry: every route as onRoute announces it, built with Fastify's own router once the app is ready.
   const fromFastify = requireFromFastify(fastify)
-  const findMyWay = loadFastifysFindMyWay(fromFastify)
-  const router = fastifysRouter(fastify, findMyWay)
+  const { router, findMyWay } = fastifysRouter(fastify)
   const records: RouteRecord[] = []
   let built: MethodRegistry | undefined
   const registry = (): MethodRegistry => {

@@ -10,10 +10,16 @@ const require = createRequire(import.meta.url)
 const FindMyWay = createRequire(require.resolve('fastify'))('find-my-way')
 const notSupported = (what) => ({ message: new RegExp(`^fastify-allowed-methods: this Fastify has no ${what}.*not supported`) })
 
-test("fastifysRouter: the router Fastify's findRoute() asks, or a clear error when it asks none", (t) => {
+test("fastifysRouter: the router Fastify's printRoutes() prints and findRoute() asks, with its find-my-way", (t) => {
   const app = Fastify({ routerOptions: { maxParamLength: 7 } })
-  t.assert.strictEqual(fastifysRouter(app, FindMyWay).maxParamLength, 7)
-  t.assert.throws(() => fastifysRouter({ findRoute: () => null }, FindMyWay), notSupported("lib/route.js `findRoute` calling its router's `find`"))
+  const { router, findMyWay } = fastifysRouter(app)
+  t.assert.strictEqual(router.maxParamLength, 7)
+  t.assert.strictEqual(findMyWay, FindMyWay)
+  // A clear error when it prints with no router, or asks another router than it prints.
+  t.assert.throws(() => fastifysRouter({ printRoutes: () => '(empty tree)' }), notSupported("lib/route.js `printRoutes` as its find-my-way router's `prettyPrint`"))
+  const findsNothing = notSupported("lib/route.js `findRoute` calling its router's `find`")
+  t.assert.throws(() => fastifysRouter({ printRoutes: app.printRoutes, findRoute: () => null }), findsNothing)
+  t.assert.throws(() => fastifysRouter({ printRoutes: app.printRoutes, findRoute: Fastify().findRoute }), findsNothing)
 })
 
 test("the guard runner needs Fastify's preHandlerHookRunner, the not-found handler runner its kRouteContext", (t) => {

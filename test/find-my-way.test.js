@@ -1,5 +1,8 @@
 import { test } from 'node:test'
-import { findRoutePath, patternVariants } from '../dist/find-my-way.js'
+import { createRequire } from 'node:module'
+import { catchPrettyPrinted, findMyWayOf, findRoutePath, patternVariants } from '../dist/find-my-way.js'
+
+const FindMyWay = createRequire(createRequire(import.meta.url).resolve('fastify'))('find-my-way')
 
 const matching = { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 100, useSemicolonDelimiter: false, allowUnsafeRegex: false }
 
@@ -23,4 +26,26 @@ test('findRoutePath: a find-my-way whose findRoute() normalises again is given p
   // And one that does not: the stored, normalised pattern.
   const comparesStored = () => ({ on () {}, findRoute: () => null })
   t.assert.strictEqual(findRoutePath(comparesStored)({ path: '/a//', normalised: '/a/' }), '/a/')
+})
+
+test('catchPrettyPrinted: the router whose prettyPrint() runs, from its binding of its own buildPrettyMeta', (t) => {
+  const router = FindMyWay()
+  const other = FindMyWay()
+  t.assert.strictEqual(catchPrettyPrinted(() => { other.prettyPrint.bind(router); router.prettyPrint({ method: 'GET' }); other.prettyPrint() }), router)
+  // Other bindings made meanwhile are not taken, and bind is itself again afterwards.
+  const bind = Function.prototype.bind
+  t.assert.strictEqual(catchPrettyPrinted(() => [router.find.bind(null), router.find.bind(1), router.find.bind(router)]), undefined)
+  t.assert.strictEqual(Function.prototype.bind, bind)
+  t.assert.throws(() => catchPrettyPrinted(() => { throw new Error('printing failed') }), { message: 'printing failed' })
+  t.assert.strictEqual(Function.prototype.bind, bind)
+})
+
+test('findMyWayOf: the router factory a router is made by, when it makes routers like it', (t) => {
+  t.assert.strictEqual(findMyWayOf(FindMyWay()), FindMyWay)
+  class NeedsNew { find () {} }
+  function MakesOthers () { return {} }
+  MakesOthers.prototype.find = () => null
+  for (const notARouter of [{}, Object.create(null), Object.create({ constructor: 1, find () {} }), new NeedsNew(), Object.create(MakesOthers.prototype)]) {
+    t.assert.strictEqual(findMyWayOf(notARouter), undefined)
+  }
 })
