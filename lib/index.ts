@@ -11,7 +11,10 @@ import { addReplyDecorator } from './reply-decorator.js'
 import { addRequestDecorator } from './request-decorator.js'
 import { keepHookInNotFoundHandlers } from './fastify-wrappers.js'
 import type { Constraints } from './find-my-way.js'
-import { createGuardRunner, createNotFoundHandlerRunner, fastifysRouter, requestContentTypes, requireFromFastify } from './fastify-internals.js'
+import {
+  createGuardRunner, createNotFoundHandlerRunner, fastifysRouter, loadHookRunner, requestContentTypes, requireFromFastify,
+  logControllerOf, rootNotFoundHandler, type Hook
+} from './fastify-internals.js'
 import { contentMethods, mediaTypesOf } from './media-types.js'
 
 export type { FastifyAllowedMethodsOptions } from './options.js'
@@ -70,6 +73,9 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
   }
   const varyAnswer = createVaryAnswer(registry, options)
 
+  const successHooks = options.allowOnSuccess
+    ? createAllowOnSuccessHooks(registry, narrow, options.filterAllowed !== undefined, options.notFoundWhenEmpty, varyAnswer)
+    : undefined
   fastify.addHook('onRoute', function recordRoute (route) {
     const methods = Array.isArray(route.method) ? route.method : [route.method]
     const choice = route.config?.allowedMethods
@@ -91,11 +97,11 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
       // only if Fastify's router holds it.
       if (isPrefixRoot && method !== 'HEAD') records.push({ ...record, url: record.url + '/' })
     }
-    if (included && options.allowOnSuccess) {
-      // Route-level hooks, added the way Fastify documents for onRoute: only the routes pay for them.
-      const hooks = createAllowOnSuccessHooks(registry, narrow, options.filterAllowed !== undefined, options.notFoundWhenEmpty, varyAnswer)
-      route.onRequest = route.onRequest === undefined ? [hooks.onRequest] : [route.onRequest, hooks.onRequest].flat()
-      route.onSend = route.onSend === undefined ? [hooks.onSend] : [route.onSend, hooks.onSend].flat()
+    if (included && successHooks !== undefined) {
+      // Route-level hooks, added the way Fastify documents for onRoute: only the routes pay for them. A route
+      // without hooks of its own gets a function, as it would be written, for the onRoute hooks that follow.
+      route.onRequest = route.onRequest === undefined ? successHooks.onRequest : [route.onRequest, successHooks.onRequest].flat()
+      route.onSend = route.onSend === undefined ? successHooks.onSend : [route.onSend, successHooks.onSend].flat()
     }
   })
 
@@ -118,14 +124,26 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
   })
 
   // The not-found path
+  const runHooks = loadHookRunner(fromFastify)
   const hooks = createNotFoundHooks(registry, options, narrow, varyAnswer, {
-    runGuards: createGuardRunner(fromFastify, options.autoOptions ? 1 : 0),
+    runGuards: createGuardRunner(fromFastify, runHooks),
     runNotFoundHandler: createNotFoundHandlerRunner(fromFastify)
   })
+  const root = rootNotFoundHandler(fastify)
+  logControllerOf(fastify) // the plugin's log lines need it: an unsupported Fastify fails here, not on a request
+  if (!root.settable) {
+    throw new Error('fastify-allowed-methods: a not-found handler was set before the plugin, so the plugin cannot ' +
+      'answer for unmatched requests. Register the plugin first, then call `setNotFoundHandler`, or pass the ' +
+      'handler as the `notFound` option.')
+  }
   // Any not-found handler set later, at the root or in a prefixed plugin, runs the hooks too.
-  const setNotFoundHandler = keepHookInNotFoundHandlers(fastify, hooks)
-  // Without a handler, Fastify keeps its own 404 and the app may still set one later.
-  setNotFoundHandler.call(fastify, {}, options.notFound)
+  const setNotFoundHandler = keepHookInNotFoundHandlers(fastify, hooks as unknown as Record<string, Hook>, runHooks)
+  if (options.notFound !== undefined) setNotFoundHandler.call(fastify, {}, options.notFound)
+  else {
+    // Fastify's own 404 with our hooks; the app may still set its handler later.
+    setNotFoundHandler.call(fastify, {}, root.current)
+    root.release()
+  }
   // RFC 9110 10.1.1: no `100 Continue` to a request that will be refused (expect-continue.ts). Requests come
   // once the app is ready (`listen()` waits for it), the registry built.
   answerExpectContinue(fastify, (req, done) => registry().deriveConstraintsAsync(req, done))
