@@ -12,8 +12,8 @@ import { addRequestDecorator } from './request-decorator.js'
 import { keepHookInNotFoundHandlers } from './fastify-wrappers.js'
 import type { Constraints } from './find-my-way.js'
 import {
-  createGuardRunner, createNotFoundHandlerRunner, fastifysRouter, loadHookRunner, requestContentTypes, requireFromFastify,
-  logControllerOf, rootNotFoundHandler, type Hook
+  createGuardRunner, createNotFoundHandlerRunner, fastifysRouter, requestContentTypes, runHooks, logControllerOf,
+  rootNotFoundHandler, type Hook
 } from './fastify-internals.js'
 import { contentMethods, mediaTypesOf } from './media-types.js'
 
@@ -63,7 +63,6 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
   const narrow = createNarrow(options.filterAllowed)
 
   // The registry: every route as onRoute announces it, built with Fastify's own router once the app is ready.
-  const fromFastify = requireFromFastify(fastify)
   const { router, findMyWay } = fastifysRouter(fastify)
   const records: RouteRecord[] = []
   let built: MethodRegistry | undefined
@@ -124,10 +123,9 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
   })
 
   // The not-found path
-  const runHooks = loadHookRunner(fromFastify)
   const hooks = createNotFoundHooks(registry, options, narrow, varyAnswer, {
-    runGuards: createGuardRunner(fromFastify, runHooks),
-    runNotFoundHandler: createNotFoundHandlerRunner(fromFastify)
+    runGuards: createGuardRunner(runHooks),
+    runNotFoundHandler: createNotFoundHandlerRunner()
   })
   const root = rootNotFoundHandler(fastify)
   logControllerOf(fastify) // the plugin's log lines need it: an unsupported Fastify fails here, not on a request

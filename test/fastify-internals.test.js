@@ -2,11 +2,12 @@ import { test } from 'node:test'
 import { createRequire } from 'node:module'
 import Fastify from 'fastify'
 import {
-  createNotFoundHandlerRunner, fastifysRouter, loadHookRunner, logControllerOf, requestContentTypes, rootNotFoundHandler
+  createNotFoundHandlerRunner, fastifysRouter, logControllerOf, requestContentTypes, rootNotFoundHandler
 } from '../dist/fastify-internals.js'
 
 // Each reliance on Fastify's private behaviour fails at registration (or at ready(), for what Fastify
-// builds then), with a message naming what is missing, on a Fastify that does not behave so: stand-ins of its files and of its instance show it.
+// builds then, or on the first request, for what only requests carry), with a message naming what is missing,
+// on a Fastify that does not behave so: stand-ins of its instance, router and requests show it.
 
 const require = createRequire(import.meta.url)
 const FindMyWay = createRequire(require.resolve('fastify'))('find-my-way')
@@ -24,10 +25,9 @@ test("fastifysRouter: the router Fastify's printRoutes() prints and findRoute() 
   t.assert.throws(() => fastifysRouter({ printRoutes: app.printRoutes, findRoute: Fastify().findRoute }), findsNothing)
 })
 
-test("the guards need Fastify's preHandlerHookRunner, the not-found handler runner its kRouteContext", (t) => {
-  const withoutFiles = () => ({})
-  t.assert.throws(() => loadHookRunner(withoutFiles), notSupported('lib/hooks.js `preHandlerHookRunner`'))
-  t.assert.throws(() => createNotFoundHandlerRunner(withoutFiles), notSupported('lib/symbols.js `kRouteContext`'))
+test("the runners find Fastify's kRouteContext on the first request, or a clear error on one without it", (t) => {
+  const runNotFoundHandler = createNotFoundHandlerRunner()
+  t.assert.throws(() => runNotFoundHandler({}, {}), notSupported("lib/symbols.js `Symbol\\('fastify.context'\\)`"))
 })
 
 test("requestContentTypes: a route context's parsers, or a clear error on a context without Fastify's fields", async (t) => {
