@@ -40,8 +40,9 @@ export const runHooks: HookRunner = function runHooks (hooks, request, reply, do
     } catch (thrown) {
       return done(thrown as Error)
     }
-    if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
-      (result as PromiseLike<unknown>).then(() => next(), (rejection: unknown) => done((rejection || undefinedError()) as Error))
+    const thenable = result as PromiseLike<unknown> | undefined
+    if (typeof thenable?.then === 'function') {
+      thenable.then(() => next(), (rejection: unknown) => done((rejection || undefinedError()) as Error))
     }
   }
   next()
@@ -160,7 +161,9 @@ export function fastifysRouter (fastify: FastifyInstance): { router: Router<obje
   const findMyWay = printed === undefined ? undefined : findMyWayOf(printed)
   if (findMyWay === undefined) throw unsupported("lib/route.js `printRoutes` as its find-my-way router's `prettyPrint`")
   const router = catchRouter(findMyWay, () => fastify.findRoute({ method: 'GET' as HTTPMethods, url: '/' }))
-  if (router === undefined || router !== printed) throw unsupported("lib/route.js `findRoute` calling its router's `find`")
+  if (router === undefined || router !== printed) {
+    throw unsupported("lib/route.js `findRoute` calling its router's `find`")
+  }
   return { router: router as Router<object | null>, findMyWay }
 }
 

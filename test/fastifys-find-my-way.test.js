@@ -30,7 +30,9 @@ writeFileSync(join(nested, 'index.js'), `'use strict'
 const Router = require('./router.js')
 for (const name of ['on', 'find', 'findRoute']) {
   const method = Router.prototype[name]
-  Router.prototype[name] = function caseInsensitive (verb, path, ...rest) { return method.call(this, verb, path.toLowerCase(), ...rest) }
+  Router.prototype[name] = function caseInsensitive (verb, path, ...rest) {
+    return method.call(this, verb, path.toLowerCase(), ...rest)
+  }
 }
 module.exports = Router
 `)

@@ -31,10 +31,12 @@ test('findRoutePath: a find-my-way whose findRoute() normalises again is given p
 test('catchPrettyPrinted: the router whose prettyPrint() runs, from its binding of its own buildPrettyMeta', (t) => {
   const router = FindMyWay()
   const other = FindMyWay()
-  t.assert.strictEqual(catchPrettyPrinted(() => { other.prettyPrint.bind(router); router.prettyPrint({ method: 'GET' }); other.prettyPrint() }), router)
+  const printBoth = () => { other.prettyPrint.bind(router); router.prettyPrint({ method: 'GET' }); other.prettyPrint() }
+  t.assert.strictEqual(catchPrettyPrinted(printBoth), router)
   // Other bindings made meanwhile are not taken, and bind is itself again afterwards.
   const bind = Function.prototype.bind
-  t.assert.strictEqual(catchPrettyPrinted(() => [router.find.bind(null), router.find.bind(1), router.find.bind(router)]), undefined)
+  const bindOthers = () => [router.find.bind(null), router.find.bind(1), router.find.bind(router)]
+  t.assert.strictEqual(catchPrettyPrinted(bindOthers), undefined)
   t.assert.strictEqual(Function.prototype.bind, bind)
   t.assert.throws(() => catchPrettyPrinted(() => { throw new Error('printing failed') }), { message: 'printing failed' })
   t.assert.strictEqual(Function.prototype.bind, bind)
@@ -45,7 +47,8 @@ test('findMyWayOf: the router factory a router is made by, when it makes routers
   class NeedsNew { find () {} }
   function MakesOthers () { return {} }
   MakesOthers.prototype.find = () => null
-  for (const notARouter of [{}, Object.create(null), Object.create({ constructor: 1, find () {} }), new NeedsNew(), Object.create(MakesOthers.prototype)]) {
+  const notRouters = [{}, Object.create(null), Object.create({ constructor: 1, find () {} }), new NeedsNew(), Object.create(MakesOthers.prototype)]
+  for (const notARouter of notRouters) {
     t.assert.strictEqual(findMyWayOf(notARouter), undefined)
   }
 })

@@ -7,6 +7,8 @@ import Fastify from 'fastify'
 import awsLambdaFastify from '@fastify/aws-lambda'
 import fastifyAllowedMethods from '../dist/index.js'
 
+const parsed = (query) => Object.fromEntries(new URLSearchParams(query))
+
 /** An API Gateway HTTP API event, payload format 2.0, as the Lambda receives it. */
 function httpApiEvent (method, rawPath, rawQueryString = '') {
   const domainName = 'abc123.execute-api.eu-west-1.amazonaws.com'
@@ -15,7 +17,8 @@ function httpApiEvent (method, rawPath, rawQueryString = '') {
     routeKey: '$default',
     rawPath,
     rawQueryString,
-    ...(rawQueryString === '' ? {} : { queryStringParameters: Object.fromEntries(new URLSearchParams(rawQueryString)) }),
+    // API Gateway sends the parsed query only when there is one.
+    ...(rawQueryString === '' ? {} : { queryStringParameters: parsed(rawQueryString) }),
     headers: { host: domainName, 'user-agent': 'curl/8.5.0', accept: '*/*' },
     requestContext: {
       accountId: '123456789012',
@@ -45,7 +48,7 @@ async function handler (plugin) {
   return { app, proxy }
 }
 
-test('API Gateway HTTP API (payload 2.0) through @fastify/aws-lambda: 405 with Allow, automatic OPTIONS, 200 and 404 as without the plugin', async (t) => {
+test('HTTP API (payload 2.0) events: 405 with Allow, automatic OPTIONS, 200 and 404 as without it', async (t) => {
   const withPlugin = await handler(true)
   const oracle = await handler(false)
   t.after(() => Promise.all([withPlugin.app.close(), oracle.app.close()]))
@@ -63,7 +66,10 @@ test('API Gateway HTTP API (payload 2.0) through @fastify/aws-lambda: 405 with A
   t.assert.strictEqual(refused.statusCode, 405)
   t.assert.strictEqual(refused.headers.allow, 'GET, HEAD, OPTIONS, PUT')
   t.assert.deepStrictEqual(JSON.parse(refused.body), {
-    statusCode: 405, code: 'FST_ERR_METHOD_NOT_ALLOWED', error: 'Method Not Allowed', message: 'Method DELETE is not allowed for /users/1?force=true'
+    statusCode: 405,
+    code: 'FST_ERR_METHOD_NOT_ALLOWED',
+    error: 'Method Not Allowed',
+    message: 'Method DELETE is not allowed for /users/1?force=true'
   })
   // API Gateway HTTP APIs take string header values only.
   t.assert.ok(Object.values(refused.headers).every(value => typeof value === 'string'))

@@ -106,8 +106,10 @@ test("a guard's error goes to the app's error handler; a guard's reply stops the
 // sends nothing more.
 const guards = {
   'throws a string': () => { throw 'nope' }, // eslint-disable-line no-throw-literal
-  'rejects with a plain object': () => Promise.reject({ statusCode: 418, message: 'teapot' }), // eslint-disable-line prefer-promise-reject-errors
-  'rejects with nothing': () => Promise.reject(), // eslint-disable-line prefer-promise-reject-errors
+  // eslint-disable-next-line prefer-promise-reject-errors
+  'rejects with a plain object': () => Promise.reject({ statusCode: 418, message: 'teapot' }),
+  // eslint-disable-next-line prefer-promise-reject-errors
+  'rejects with nothing': () => Promise.reject(),
   'passes an empty string': (request, reply, done) => { done('') },
   'passes zero': (request, reply, done) => { done(0) },
   'throws nothing': () => { throw undefined }, // eslint-disable-line no-throw-literal
@@ -116,7 +118,9 @@ const guards = {
   hijacks: (request, reply, done) => { reply.hijack(); reply.raw.end('raw'); done() }
 }
 // Where Fastify's chain ends without an error, so the request goes on: to the 404, or to the plugin's 405.
-const passes = new Set(['preHandler: passes an empty string', 'preHandler: passes zero', 'preValidation: throws nothing', 'preHandler: throws nothing'])
+const passes = new Set([
+  'preHandler: passes an empty string', 'preHandler: passes zero', 'preValidation: throws nothing', 'preHandler: throws nothing'
+])
 
 test("a guard ends the plugin's answers as it ends Fastify's 404, in every way a hook can end", async (t) => {
   for (const [name, guard] of Object.entries(guards)) {

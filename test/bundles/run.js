@@ -1,10 +1,11 @@
 // The plugin in bundled deployments (`npm run test:bundles`, after a build of the package and of the example;
 // CI runs it). esbuild is the bundler of AWS CDK's NodejsFunction, SST and serverless-esbuild: the example
 // app (entry.js) is bundled with esbuild's JS API for Node in four ways, CommonJS and ES module output, each
-// with Fastify inside the bundle and with Fastify left external (then loaded from node_modules), and run
-// unbundled for reference. Each runs in a child process, under a time limit, and answers real HTTP requests:
-// a matched route, an unknown URL, a known URL with a method it lacks, and an automatic OPTIONS. A table sums
-// them up; the exit code is non-zero when any check failed.
+// with Fastify inside the bundle and with Fastify left external (then loaded from node_modules), then
+// minified with Fastify inside; it also runs unbundled, for reference. Each runs in a child process, under
+// a time limit, and answers real HTTP requests: a matched route, an unknown URL, a known URL with a method
+// it lacks, and an automatic OPTIONS, with the statuses and Allow values expected, and bodies and content
+// types as the unbundled app's. A table sums them up; the exit code is non-zero when any check failed.
 import { spawn } from 'node:child_process'
 import { mkdirSync, rmSync } from 'node:fs'
 import { request } from 'node:http'
@@ -28,7 +29,11 @@ const VARIANTS = [
   { name: 'cjs, fastify bundled', format: 'cjs', external: [] },
   { name: 'cjs, fastify external', format: 'cjs', external: ['fastify'] },
   { name: 'esm, fastify bundled', format: 'esm', external: [] },
-  { name: 'esm, fastify external', format: 'esm', external: ['fastify'] }
+  { name: 'esm, fastify external', format: 'esm', external: ['fastify'] },
+  // NodejsFunction's `minify`: names of functions and classes are mangled, property names and symbol
+  // descriptions are not.
+  { name: 'cjs, fastify bundled, minified', format: 'cjs', external: [], minify: true },
+  { name: 'esm, fastify bundled, minified', format: 'esm', external: [], minify: true }
 ]
 
 // The example's /users/:id has GET (with Fastify's HEAD), PUT and PATCH routes; the plugin adds OPTIONS.
@@ -45,13 +50,28 @@ async function main () {
   mkdirSync(out, { recursive: true })
   const rows = []
   for (const variant of VARIANTS) rows.push(await runVariant(variant))
+  // The unbundled app is the reference: every bundle must answer as it does, byte for byte.
+  const [reference, ...bundles] = rows
+  for (const row of bundles) {
+    for (const check of CHECKS) {
+      const [got, want] = [row.responses[check.name], reference.responses[check.name]]
+      if (got === undefined || want === undefined || row.cells[check.name] !== 'ok') continue
+      for (const field of ['contentType', 'body']) {
+        if (got[field] !== want[field]) {
+          row.cells[check.name] = 'DIFFERS'
+          const [ours, theirs] = [JSON.stringify(got[field]), JSON.stringify(want[field])]
+          row.problems.push(`${check.method} ${check.path}: ${field} ${ours}, unbundled ${theirs}`)
+        }
+      }
+    }
+  }
   printTable(rows)
   for (const row of rows) for (const problem of row.problems) console.log(`${row.name}: ${problem}`)
   process.exitCode = rows.every(row => row.problems.length === 0) ? 0 : 1
 }
 
 async function runVariant (variant) {
-  const row = { name: variant.name, build: '-', start: '-', cells: {}, problems: [] }
+  const row = { name: variant.name, build: '-', start: '-', cells: {}, responses: {}, problems: [] }
   let file = entry
   if (variant.format !== undefined) {
     try {
@@ -80,6 +100,7 @@ async function runVariant (variant) {
         row.problems.push(`${check.method} ${check.path}: ${error.message}`)
         continue
       }
+      row.responses[check.name] = got
       const ok = got.status === check.status && got.allow === check.allow
       row.cells[check.name] = ok ? 'ok' : `${got.status}`
       if (!ok) {
@@ -94,7 +115,7 @@ async function runVariant (variant) {
 }
 
 /** Bundles the entry as the variant says; checks from esbuild's metafile that Fastify is in or out. */
-async function bundle ({ name, format, external }) {
+async function bundle ({ name, format, external, minify = false }) {
   const outfile = join(out, `${name.replace(/\W+/g, '-')}.${format === 'esm' ? 'mjs' : 'cjs'}`)
   const result = await build({
     entryPoints: [entry],
@@ -102,13 +123,15 @@ async function bundle ({ name, format, external }) {
     platform: 'node',
     format,
     external,
+    minify,
     outfile,
     banner: format === 'esm' ? { js: REQUIRE_BANNER } : {},
     metafile: true,
     logLevel: 'silent'
   })
   // esbuild names inputs by paths relative to the working directory, with forward slashes on every system.
-  const fastifyInside = Object.keys(result.metafile.inputs).some(input => input.endsWith('node_modules/fastify/fastify.js'))
+  const inputs = Object.keys(result.metafile.inputs)
+  const fastifyInside = inputs.some(input => input.endsWith('node_modules/fastify/fastify.js'))
   if (fastifyInside !== (external.length === 0)) {
     throw new Error(`Fastify is ${fastifyInside ? 'inside' : 'outside'} the bundle ${relative(project, outfile)}`)
   }
@@ -140,7 +163,8 @@ function start (file) {
 /** The line of a crash's output that says what was thrown. */
 function firstError (stderr) {
   const lines = stderr.split('\n').map(line => line.trim())
-  return lines.find(line => /^(\w*Error|Error)\b|has already been declared/.test(line)) ?? lines.find(line => line !== '') ?? '(no output)'
+  const thrown = lines.find(line => /^\w*Error\b|has already been declared/.test(line))
+  return thrown ?? lines.find(line => line !== '') ?? '(no output)'
 }
 
 /** One real HTTP request, bounded in time. */
@@ -150,7 +174,9 @@ function send (port, method, path) {
       let body = ''
       res.setEncoding('utf8')
       res.on('data', (chunk) => { body += chunk })
-      res.on('end', () => resolve({ status: res.statusCode, allow: res.headers.allow, body }))
+      res.on('end', () => {
+        resolve({ status: res.statusCode, allow: res.headers.allow, contentType: res.headers['content-type'], body })
+      })
     })
     req.on('timeout', () => req.destroy(new Error(`no answer within ${LIMITS.request / 1000} s`)))
     req.on('error', reject)
