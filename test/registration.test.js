@@ -112,6 +112,8 @@ test('plugin metadata: Fastify 5 and 6, named for dependency checks', async (t) 
 
 const invalid = [
   [{ autoOptions: 'yes' }, 'option "autoOptions" must be a boolean, got "yes"'],
+  [{ optionsStatus: 201 }, 'option "optionsStatus" must be 200 or 204, got 201'],
+  [{ optionsStatus: '204' }, 'option "optionsStatus" must be 200 or 204, got "204"'],
   [{ notImplemented: 1 }, 'option "notImplemented" must be a boolean, got 1'],
   [{ cacheControl: '' }, 'option "cacheControl" must be a non-empty header value (printable ASCII), got ""'],
   [{ cacheControl: 'max-age=1\r\nx: y' }, 'option "cacheControl" must be a non-empty header value'],
