@@ -10,6 +10,7 @@ import { test } from 'node:test'
 import fc from 'fast-check'
 import { METHODS } from './fuzz/app-arbitraries.js'
 import { caseArb, checkCase } from './fuzz/case.js'
+import { routerCompilations } from './fuzz/build-app.js'
 import { describeMismatch } from './fuzz/report.js'
 
 const SEED = 20261125
@@ -33,7 +34,10 @@ test(`the plugin answers as Fastify routes (differential, seed ${SEED}, ${RUNS} 
 
 test(`the plugin answers as Fastify routes with routerOptions.compile (seed ${SEED}, ${COMPILED_RUNS} apps)`, async (t) => {
   const compiled = caseArb.map(({ app, requests }) => ({ app: { ...app, router: { ...app.router, compile: { value: true, where: 'router' } } }, requests }))
-  await checkRuns(t, compiled, COMPILED_RUNS)
+  const before = routerCompilations()
+  const { compared } = await checkRuns(t, compiled, COMPILED_RUNS)
+  // Each app compared started twice (with the plugin and without), each time compiling two routers.
+  t.assert.ok(routerCompilations() - before >= 4 * compared, `${routerCompilations() - before} router compilations for ${compared} apps`)
 })
 
 async function checkRuns (t, arbitrary, runs) {
@@ -61,4 +65,5 @@ async function checkRuns (t, arbitrary, runs) {
   t.assert.ok(stats.requests >= minRequests, `${stats.requests} requests compared, fewer than ${minRequests}`)
   const minChecks = Math.ceil((METHODS.length + MIN_ALLOWED_METHODS_CHECKS_PER_REQUEST) * stats.requests)
   t.assert.ok(stats.checks >= minChecks, `${stats.checks} checks made, fewer than ${minChecks}`)
+  return { compared }
 }
