@@ -64,6 +64,20 @@ test('registering it inside an encapsulated plugin fails: it would cover that pl
   }
 })
 
+test('telling the root from a plugin needs Fastify\'s kState: a clear error on a Fastify without it', async (t) => {
+  const { createRequire } = await import('node:module')
+  const { isRootInstance } = await import('../dist/fastify-internals.js')
+  const fromFastify = createRequire(createRequire(import.meta.url).resolve('fastify'))
+  const app = Fastify()
+  let child
+  app.register(async (instance) => { child = instance })
+  await app.ready()
+  t.assert.strictEqual(isRootInstance(fromFastify, app), true)
+  t.assert.strictEqual(isRootInstance(fromFastify, child), false)
+  t.assert.throws(() => isRootInstance(() => ({}), app),
+    /^Error: fastify-allowed-methods: this Fastify has no lib\/symbols.js `kState`.*not supported/)
+})
+
 test('registered by a plugin wrapped with fastify-plugin, it is at the root and serves every route', async (t) => {
   const fp = (await import('fastify-plugin')).default
   const app = Fastify()
