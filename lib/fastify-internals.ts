@@ -34,6 +34,17 @@ export function requireFromFastify (instance: FastifyInstance): NodeJS.Require {
 }
 
 /**
+ * Whether `instance` is the app's root rather than an encapsulated plugin's instance: Fastify creates those
+ * with `Object.create(parent)` (lib/plugin-override.js `override`), so they inherit the root's private
+ * `kState` (lib/symbols.js) where the root holds it as its own (fastify.js). No public API tells them apart.
+ */
+export function isRootInstance (fromFastify: NodeJS.Require, instance: FastifyInstance): boolean {
+  const { kState } = fromFastify('./lib/symbols.js') as { kState?: symbol }
+  if (typeof kState !== 'symbol') throw unsupported('lib/symbols.js `kState`')
+  return Object.hasOwn(instance, kState)
+}
+
+/**
  * Runs the app's guards of a not-found context before the plugin answers a request there itself, and calls
  * `next` if they let it through; a guard's error goes to the app's error handler, as Fastify sends it.
  */

@@ -42,7 +42,7 @@ export function createNotFoundHooks (
         if (types !== undefined) reply.header(field, types)
       }
     }
-    if (!describeOptions || !acceptsJson(request.headers.accept)) return sendOptions(reply, allow)
+    if (!describeOptions || !acceptsJson(request.headers.accept)) return sendOptions(reply, allow, options)
     sendDescription(reply, describeResource(methods, ready.matchingRoutes(url, methods, constraints)))
   }
 
@@ -102,7 +102,7 @@ export function createNotFoundHooks (
     if (url === '*') {
       if (method !== 'OPTIONS' || !autoOptions) return done()
       const server = ready.serverAnswer
-      return narrowed(request, reply, done, server, (methods) => answerEarly(request, reply, () => sendOptions(reply, allowOf(server, methods))),
+      return narrowed(request, reply, done, server, (methods) => answerEarly(request, reply, () => sendOptions(reply, allowOf(server, methods), options)),
         () => toNotFound(request, reply, done))
     }
     withConstraints(ready, request, done, (constraints) => decide(request, reply, done, constraints))

@@ -28,6 +28,7 @@ test('register() checks the options', () => {
   expect(app.register(fastifyAllowedMethods)).type.not.toRaiseError()
   expect(app.register(fastifyAllowedMethods, {
     autoOptions: false,
+    optionsStatus: 204,
     notImplemented: true,
     cacheControl: 'max-age=60',
     notFound: (request, reply) => reply.code(404).send('nope'),
@@ -42,6 +43,9 @@ test('register() checks the options', () => {
   expect(app.register(fastifyAllowedMethods, { replyDecorator: false })).type.not.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { replyDecorator: true })).type.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { autoOptions: 'yes' })).type.toRaiseError()
+  expect(app.register(fastifyAllowedMethods, { optionsStatus: 200 })).type.not.toRaiseError()
+  expect(app.register(fastifyAllowedMethods, { optionsStatus: 201 })).type.toRaiseError()
+  expect(app.register(fastifyAllowedMethods, { optionsStatus: '204' })).type.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { problemDetails: 'yes' })).type.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { requestMediaTypes: 'yes' })).type.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { cacheControl: 60 })).type.toRaiseError()
