@@ -146,6 +146,19 @@ export class MethodRegistry {
   }
 
   /**
+   * Fastify's route contexts of the routes it runs for `url` under each of `methods`, in their order, root
+   * catch-alls and routes kept out of the registry aside: the routes that make the URL known.
+   */
+  routesAt (url: string, methods: readonly string[], constraints: Constraints | undefined): object[] {
+    const routes: object[] = []
+    for (const method of methods) {
+      const hit = this.#router.find(method, url, constraints)
+      if (isRoute(hit) && !this.#roles.has(hit.store)) routes.push(hit.store)
+    }
+    return routes
+  }
+
+  /**
    * The media types the request content of the route Fastify runs for `method` at `url` may use, for one of
    * the methods `lookup()` answered for that URL; undefined when its route is not of the methods
    * `buildRegistry` was given.
