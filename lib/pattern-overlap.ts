@@ -222,7 +222,8 @@ function collectAll (node: TrieNode, found: Set<number>, limit: number): void {
  * the first segment where one is more specific decides, in the order find-my-way tries them at a node of its
  * tree (index.js `find`, lib/node.js `getNextNode`): a static segment, then a parameter with a regex or
  * static text beside it (lib/node.js sorts those parametric children first), then a plain parameter, then a
- * wildcard; a pattern that ends there comes first. Equally specific: the first given.
+ * wildcard. Equally specific (a pattern that ends where the other has an optional parameter, find-my-way's
+ * same pattern): the first given.
  */
 export function mostSpecific (patterns: readonly string[]): string | undefined {
   let best: string | undefined
@@ -242,7 +243,7 @@ function isMoreSpecific (a: readonly Segment[], b: readonly Segment[]): boolean 
     const difference = triedOrder(a[i] as Segment) - triedOrder(b[i] as Segment)
     if (difference !== 0) return difference < 0
   }
-  return a.length < b.length
+  return false
 }
 
 const triedOrder = (segment: Segment): number =>

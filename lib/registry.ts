@@ -145,15 +145,12 @@ export class MethodRegistry {
     return routes
   }
 
-  /**
-   * Fastify's route contexts of the routes it runs for `url` under each of `methods`, in their order, root
-   * catch-alls and routes kept out of the registry aside: the routes that make the URL known.
-   */
+  /** Fastify's route contexts of the routes it runs for `url` under each of `methods` that has one, in their order. */
   routesAt (url: string, methods: readonly string[], constraints: Constraints | undefined): object[] {
     const routes: object[] = []
     for (const method of methods) {
       const hit = this.#router.find(method, url, constraints)
-      if (isRoute(hit) && !this.#roles.has(hit.store)) routes.push(hit.store)
+      if (isRoute(hit)) routes.push(hit.store)
     }
     return routes
   }
