@@ -12,7 +12,10 @@ import { addRequestDecorator } from './request-decorator.js'
 import { addResourcePatternDecorator } from './resource-pattern.js'
 import { keepHookInNotFoundHandlers } from './fastify-wrappers.js'
 import { loadFastifysFindMyWay, type Constraints } from './find-my-way.js'
-import { createGuardRunner, createNotFoundHandlerRunner, fastifysRouter, requestContentTypes, requireFromFastify } from './fastify-internals.js'
+import {
+  createGuardRunner, createNotFoundHandlerRunner, fastifysRouter, loadHookRunner, requestContentTypes, requireFromFastify,
+  logControllerOf, rootNotFoundHandler, type Hook
+} from './fastify-internals.js'
 import { contentMethods, mediaTypesOf } from './media-types.js'
 
 export type { FastifyAllowedMethodsOptions } from './options.js'
@@ -130,14 +133,26 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
   })
 
   // The not-found path
+  const runHooks = loadHookRunner(fromFastify)
   const hooks = createNotFoundHooks(registry, options, narrow, varyAnswer, {
-    runGuards: createGuardRunner(fromFastify, options.autoOptions ? 1 : 0),
+    runGuards: createGuardRunner(fromFastify, runHooks),
     runNotFoundHandler: createNotFoundHandlerRunner(fromFastify)
   })
+  const root = rootNotFoundHandler(fastify)
+  logControllerOf(fastify) // the plugin's log lines need it: an unsupported Fastify fails here, not on a request
+  if (!root.settable) {
+    throw new Error('fastify-allowed-methods: a not-found handler was set before the plugin, so the plugin cannot ' +
+      'answer for unmatched requests. Register the plugin first, then call `setNotFoundHandler`, or pass the ' +
+      'handler as the `notFound` option.')
+  }
   // Any not-found handler set later, at the root or in a prefixed plugin, runs the hooks too.
-  const setNotFoundHandler = keepHookInNotFoundHandlers(fastify, hooks)
-  // Without a handler, Fastify keeps its own 404 and the app may still set one later.
-  setNotFoundHandler.call(fastify, {}, options.notFound)
+  const setNotFoundHandler = keepHookInNotFoundHandlers(fastify, hooks as unknown as Record<string, Hook>, runHooks)
+  if (options.notFound !== undefined) setNotFoundHandler.call(fastify, {}, options.notFound)
+  else {
+    // Fastify's own 404 with our hooks; the app may still set its handler later.
+    setNotFoundHandler.call(fastify, {}, root.current)
+    root.release()
+  }
   // RFC 9110 10.1.1: no `100 Continue` to a request that will be refused (expect-continue.ts). Requests come
   // once the app is ready (`listen()` waits for it), the registry built.
   answerExpectContinue(fastify, (req, done) => registry().deriveConstraintsAsync(req, done))

@@ -27,6 +27,8 @@ export function createNotFoundHooks (
   { runGuards, runNotFoundHandler }: { runGuards: RunGuards, runNotFoundHandler: RunNotFoundHandler }
 ): NotFoundHooks {
   const { autoOptions, notImplemented, describeOptions, notFoundWhenEmpty, problemDetails, requestMediaTypes } = options
+  /** Requests answered from onRequest: the guards run for them include our own preHandler, which passes them. */
+  const answeringEarly = new WeakSet<FastifyRequest>()
 
   /**
    * The automatic OPTIONS answer, for the methods the caller may use: with `Accept-Patch` (RFC 5789 3.1)
@@ -72,6 +74,7 @@ export function createNotFoundHooks (
    * on a connection that closes after it if a body is pending.
    */
   function answerEarly (request: FastifyRequest, reply: FastifyReply, send: () => void): void {
+    answeringEarly.add(request)
     runGuards(request, reply, () => {
       closeIfBodyUnread(request, reply)
       send()
@@ -112,10 +115,11 @@ export function createNotFoundHooks (
    * the not-found context's preHandler hooks but not its onRequest hooks. @fastify/cors with
    * `preflight: false` does that for every OPTIONS request, from its catch-all `OPTIONS *`: without this
    * hook, a URL whose 405 lists OPTIONS would answer OPTIONS with 404. Other methods were routed, and their
-   * route chose the 404. It is the context's last preHandler: the app's guards have run.
+   * route chose the 404. It is the context's last preHandler: the app's guards have run. It passes the requests
+ * the onRequest hook is answering, whose guards (this hook among them) run before that answer.
    */
   function preHandler (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
-    if (request.raw.method !== 'OPTIONS') return done()
+    if (request.raw.method !== 'OPTIONS' || answeringEarly.has(request)) return done()
     const ready = registry()
     withConstraints(ready, request, done, (constraints) => {
       const { url } = request
