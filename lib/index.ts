@@ -51,11 +51,12 @@ declare module 'fastify' {
      */
     allowedMethods: () => readonly string[] | Promise<readonly string[]>
     /**
-     * For a request the plugin answered 405 or OPTIONS (automatic or described), the route pattern of its
-     * URL, written as Fastify writes `routeOptions.url` (prefix included, e.g. `/users/:id`), which is
-     * undefined for such requests: a low-cardinality label for metrics and traces, read in onSend or
-     * onResponse hooks. Where the URL's methods route to different patterns, the most specific one (compared
-     * from the left: a static segment, then a parameter with a regex, a plain parameter, a wildcard).
+     * For a request the plugin answered 405 (unmatched, or `reply.methodNotAllowed()`) or OPTIONS (automatic
+     * or described), the route pattern of its URL, written as Fastify writes `routeOptions.url` (prefix
+     * included, e.g. `/users/:id`), which Fastify leaves undefined for unmatched requests: a label as few as
+     * the routes, for metrics and traces, read in onSend or onResponse hooks. Where the URL's methods route
+     * to different patterns, the most specific (compared from the left: a static segment, then a parameter
+     * with a regex or static text, a plain parameter, a wildcard; when equal, the method first in `Allow`).
      * Undefined for a 404, a 501, `OPTIONS *` and every request the plugin did not answer. For fastify-metrics:
      * `getRouteLabel: (request) => request.routeOptions.url ?? request.resourcePattern() ?? '__unknown__'`.
      */
