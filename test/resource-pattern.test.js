@@ -134,6 +134,35 @@ test('where the methods route to different patterns, the most specific one', asy
   }
 })
 
+test('the most specific is the route find-my-way runs where both patterns are under one method', async (t) => {
+  const pairs = [
+    ['/users/:id', '/users/me', ['/users/me', '/users/1']],
+    ['/a/:x/c', '/a/b/:y', ['/a/b/c', '/a/z/c', '/a/b/z']],
+    ['/a/:x/:y', '/a/:x/c', ['/a/b/c']],
+    ['/files/*', '/files/:id', ['/files/1', '/files/1/2', '/files/']],
+    ['/files/:id', '/files/:id(^\\d+$)', ['/files/1', '/files/x']],
+    ['/docs/:name', '/docs/:name.pdf', ['/docs/a.pdf', '/docs/a']],
+    ['/x/*', '/x/y/*', ['/x/y/z', '/x/z']],
+    ['/*', '/:a/:b', ['/p/q']],
+    ['/v/:a-:b', '/v/:c', ['/v/1-2', '/v/1']]
+  ]
+  for (const [first, second, urls] of pairs) {
+    for (const [get, post] of [[first, second], [second, first]]) {
+      const app = await labelled((app) => {
+        app.get(get, ok)
+        app.post(post, ok)
+      })
+      const oracle = Fastify()
+      oracle.get(first, ok)
+      oracle.get(second, ok)
+      for (const url of urls) {
+        const expected = await routeUrl(oracle, 'GET', url)
+        t.assert.strictEqual((await app.labelOf('DELETE', url)).pattern, expected, `GET ${get}, POST ${post}: ${url}`)
+      }
+    }
+  }
+})
+
 test('host-constrained routes count where the request\'s host satisfies them', async (t) => {
   const app = await labelled((app) => {
     app.get('/users/me', { constraints: { host: 'admin.example' } }, ok)
