@@ -86,6 +86,9 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
   }
   const varyAnswer = createVaryAnswer(registry, options)
 
+  const successHooks = options.allowOnSuccess
+    ? createAllowOnSuccessHooks(registry, narrow, options.filterAllowed !== undefined, options.notFoundWhenEmpty, varyAnswer)
+    : undefined
   fastify.addHook('onRoute', function recordRoute (route) {
     const methods = Array.isArray(route.method) ? route.method : [route.method]
     const choice = route.config?.allowedMethods
@@ -107,11 +110,11 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
       // only if Fastify's router holds it.
       if (isPrefixRoot && method !== 'HEAD') records.push({ ...record, url: record.url + '/' })
     }
-    if (included && options.allowOnSuccess) {
-      // Route-level hooks, added the way Fastify documents for onRoute: only the routes pay for them.
-      const hooks = createAllowOnSuccessHooks(registry, narrow, options.filterAllowed !== undefined, options.notFoundWhenEmpty, varyAnswer)
-      route.onRequest = route.onRequest === undefined ? [hooks.onRequest] : [route.onRequest, hooks.onRequest].flat()
-      route.onSend = route.onSend === undefined ? [hooks.onSend] : [route.onSend, hooks.onSend].flat()
+    if (included && successHooks !== undefined) {
+      // Route-level hooks, added the way Fastify documents for onRoute: only the routes pay for them. A route
+      // without hooks of its own gets a function, as it would be written, for the onRoute hooks that follow.
+      route.onRequest = route.onRequest === undefined ? successHooks.onRequest : [route.onRequest, successHooks.onRequest].flat()
+      route.onSend = route.onSend === undefined ? successHooks.onSend : [route.onSend, successHooks.onSend].flat()
     }
   })
 
