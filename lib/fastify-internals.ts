@@ -255,3 +255,13 @@ export function logControllerOf (server: FastifyInstance): LogController {
   }
   return controller
 }
+
+/**
+ * The pattern Fastify reports as `request.routeOptions.url` for the requests a route context serves: the
+ * context's `config.url` (lib/request.js `routeOptions`), prefix included, which lib/route.js sets (for the
+ * `/prefix/` copy of a prefixed `/` route, the prefix).
+ */
+export function routeUrlOf (context: object): string | undefined {
+  const url = (context as { config?: { url?: unknown } }).config?.url
+  return typeof url === 'string' ? url : undefined
+}

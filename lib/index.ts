@@ -9,6 +9,7 @@ import { createVaryAnswer } from './vary.js'
 import { answerExpectContinue } from './expect-continue.js'
 import { addReplyDecorator } from './reply-decorator.js'
 import { addRequestDecorator } from './request-decorator.js'
+import { addResourcePatternDecorator } from './resource-pattern.js'
 import { keepHookInNotFoundHandlers } from './fastify-wrappers.js'
 import { loadFastifysFindMyWay, type Constraints } from './find-my-way.js'
 import {
@@ -49,6 +50,17 @@ declare module 'fastify' {
      * @fastify/cors: `delegator: async (req) => ({ origin: true, methods: await req.allowedMethods() })`.
      */
     allowedMethods: () => readonly string[] | Promise<readonly string[]>
+    /**
+     * For a request the plugin answered 405 (unmatched, or `reply.methodNotAllowed()`) or OPTIONS (automatic
+     * or described), the route pattern of its URL, written as Fastify writes `routeOptions.url` (prefix
+     * included, e.g. `/users/:id`), which Fastify leaves undefined for unmatched requests: a label as few as
+     * the routes, for metrics and traces, read in onSend or onResponse hooks. Where the URL's methods route
+     * to different patterns, the most specific (compared from the left: a static segment, then a parameter
+     * with a regex or static text, a plain parameter, a wildcard; when equal, the method first in `Allow`).
+     * Undefined for a 404, a 501, `OPTIONS *` and every request the plugin did not answer. For fastify-metrics:
+     * `getRouteLabel: (request) => request.routeOptions.url ?? request.resourcePattern() ?? '__unknown__'`.
+     */
+    resourcePattern: () => string | undefined
   }
   interface FastifyContextConfig {
     /** `false` keeps this route out of the method registry; `true` keeps it in whatever `includeRoute` says. */
@@ -150,6 +162,7 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
   // once the app is ready (`listen()` waits for it), the registry built.
   answerExpectContinue(fastify, (req, done) => registry().deriveConstraintsAsync(req, done))
   addRequestDecorator(fastify, registry, options.filterAllowed)
+  addResourcePatternDecorator(fastify, registry)
   if (options.replyDecorator !== false) {
     addReplyDecorator(fastify, options.replyDecorator, registry, narrow, varyAnswer, options)
   }

@@ -10,6 +10,7 @@ import { closeIfBodyUnread, sendDescription, sendMethodNotAllowed, sendNotImplem
 import { acceptsJson, describeResource } from './describe.js'
 import type { VaryAnswer } from './vary.js'
 import { ACCEPT_FIELDS } from './media-types.js'
+import { noteAnswered } from './resource-pattern.js'
 
 export type RequestHook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void
 
@@ -86,6 +87,7 @@ export function createNotFoundHooks (
     const answer = ready.routesIgnoringConstraints(method, url) ? null : ready.lookup(url, constraints)
     if (answer === null) return toNotFound(request, reply, done)
     narrowed(request, reply, done, answer, (methods) => answerEarly(request, reply, () => {
+      noteAnswered(request, answer.methods, constraints)
       const allow = allowOf(answer, methods)
       if (method === 'OPTIONS' && autoOptions) answerOptions(request, reply, url, methods, allow, constraints)
       else sendMethodNotAllowed(reply, method, url, methods, allow, options, true)
@@ -124,7 +126,10 @@ export function createNotFoundHooks (
       const answer = ready.lookupDeclinedOptions(url, constraints)
       if (answer === null) return done()
       // The guards have run and the body was read: a hidden resource goes on to the 404 as is.
-      narrowed(request, reply, done, answer, (methods) => answerOptions(request, reply, url, methods, allowOf(answer, methods), constraints), done)
+      narrowed(request, reply, done, answer, (methods) => {
+        noteAnswered(request, answer.methods, constraints)
+        answerOptions(request, reply, url, methods, allowOf(answer, methods), constraints)
+      }, done)
     })
   }
 

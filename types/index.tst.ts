@@ -83,6 +83,21 @@ test('the request decorator: methods at once or a Promise, awaited either way', 
   })
 })
 
+test('the resource pattern is a string or undefined, at once, in the hooks where metrics and tracers label', () => {
+  const app = Fastify()
+  app.addHook('onResponse', async (request) => {
+    expect(request.resourcePattern()).type.toBe<string | undefined>()
+    expect(request.resourcePattern('/other')).type.toRaiseError()
+    // fastify-metrics' `getRouteLabel` returns a string at once.
+    const label: string = request.routeOptions.url ?? request.resourcePattern() ?? '__unknown__'
+    expect(label).type.toBe<string>()
+  })
+  app.addHook('onSend', async (request, reply, payload) => {
+    expect(request.resourcePattern()).type.not.toBeAssignableTo<Promise<unknown>>()
+    return payload
+  })
+})
+
 test('the reply decorator is typed only where the app declares it (see reply-decorator/)', () => {
   const app = Fastify()
   app.get('/', async (request, reply) => {
