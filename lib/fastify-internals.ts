@@ -7,6 +7,16 @@ import type { ContentTypes } from './media-types.js'
 // the running instance, its requests and its router, so that it runs with Fastify bundled into the app too.
 
 /**
+ * Whether `instance` is the app's root rather than an encapsulated plugin's instance: Fastify creates those
+ * with `Object.create(parent)` (lib/plugin-override.js `override`), so they inherit the root's private
+ * `kState` (lib/symbols.js `Symbol('fastify.state')`) where the root holds it as its own (fastify.js). No
+ * public API tells them apart.
+ */
+export function isRootInstance (instance: FastifyInstance): boolean {
+  return Object.hasOwn(instance, fastifySymbol(instance, 'fastify.state'))
+}
+
+/**
  * Runs the app's guards of a not-found context before the plugin answers a request there itself, and calls
  * `next` if they let it through; a guard's error goes to the app's error handler, as Fastify sends it.
  */
@@ -277,4 +287,14 @@ export function logControllerOf (server: FastifyInstance): LogController {
     logControllers.set(server, controller)
   }
   return controller
+}
+
+/**
+ * The pattern Fastify reports as `request.routeOptions.url` for the requests a route context serves: the
+ * context's `config.url` (lib/request.js `routeOptions`), prefix included, which lib/route.js sets (for the
+ * `/prefix/` copy of a prefixed `/` route, the prefix).
+ */
+export function routeUrlOf (context: object): string | undefined {
+  const url = (context as { config?: { url?: unknown } }).config?.url
+  return typeof url === 'string' ? url : undefined
 }

@@ -9,11 +9,12 @@ import { createVaryAnswer } from './vary.js'
 import { answerExpectContinue } from './expect-continue.js'
 import { addReplyDecorator } from './reply-decorator.js'
 import { addRequestDecorator } from './request-decorator.js'
+import { addResourcePatternDecorator } from './resource-pattern.js'
 import { keepHookInNotFoundHandlers } from './fastify-wrappers.js'
 import type { Constraints } from './find-my-way.js'
 import {
-  createGuardRunner, createNotFoundHandlerRunner, fastifysRouter, requestContentTypes, runHooks, logControllerOf,
-  rootNotFoundHandler, type Hook
+  createGuardRunner, createNotFoundHandlerRunner, fastifysRouter, isRootInstance, requestContentTypes, runHooks,
+  logControllerOf, rootNotFoundHandler, type Hook
 } from './fastify-internals.js'
 import { contentMethods, mediaTypesOf } from './media-types.js'
 
@@ -49,6 +50,17 @@ declare module 'fastify' {
      * @fastify/cors: `delegator: async (req) => ({ origin: true, methods: await req.allowedMethods() })`.
      */
     allowedMethods: () => readonly string[] | Promise<readonly string[]>
+    /**
+     * For a request the plugin answered 405 (unmatched, or `reply.methodNotAllowed()`) or OPTIONS (automatic
+     * or described), the route pattern of its URL, written as Fastify writes `routeOptions.url` (prefix
+     * included, e.g. `/users/:id`), which Fastify leaves undefined for unmatched requests: a label as few as
+     * the routes, for metrics and traces, read in onSend or onResponse hooks. Where the URL's methods route
+     * to different patterns, the most specific (compared from the left: a static segment, then a parameter
+     * with a regex or static text, a plain parameter, a wildcard; when equal, the method first in `Allow`).
+     * Undefined for a 404, a 501, `OPTIONS *` and every request the plugin did not answer. For fastify-metrics:
+     * `getRouteLabel: (request) => request.routeOptions.url ?? request.resourcePattern() ?? '__unknown__'`.
+     */
+    resourcePattern: () => string | undefined
   }
   interface FastifyContextConfig {
     /** `false` keeps this route out of the method registry; `true` keeps it in whatever `includeRoute` says. */
@@ -59,6 +71,7 @@ declare module 'fastify' {
 const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify, rawOptions) => {
   // Options
   const options = normaliseOptions(rawOptions)
+  assertRegisteredOnceAtRoot(fastify)
   assertNoRoutesYet(fastify)
   const narrow = createNarrow(options.filterAllowed)
 
@@ -146,21 +159,50 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
   // once the app is ready (`listen()` waits for it), the registry built.
   answerExpectContinue(fastify, (req, done) => registry().deriveConstraintsAsync(req, done))
   addRequestDecorator(fastify, registry, options.filterAllowed)
+  addResourcePatternDecorator(fastify, registry)
   if (options.replyDecorator !== false) {
     addReplyDecorator(fastify, options.replyDecorator, registry, narrow, varyAnswer, options)
+  }
+}
+
+const REGISTER_AT_ROOT = 'Register it once, at the root, before any route: `await app.register(fastifyAllowedMethods)`'
+
+/**
+ * The plugin serves the whole app: one registry, Fastify's one router, the not-found handler of every
+ * prefix. A second registration would fail on its decorators with a bare FST_ERR_DEC_ALREADY_PRESENT (or,
+ * in a child scope, on the reply decorator's name); one inside an encapsulated plugin would see that
+ * plugin's routes alone and set a not-found handler for its prefix, or, without a prefix, the root's. Say so.
+ */
+function assertRegisteredOnceAtRoot (fastify: FastifyInstance): void {
+  if (fastify.hasDecorator('allowedMethods')) {
+    throw new Error('fastify-allowed-methods: registered twice in this app (`fastify.allowedMethods` already ' +
+      `exists, or another plugin decorated that name). ${REGISTER_AT_ROOT}; a plugin that needs it declares ` +
+      "`dependencies: ['fastify-allowed-methods']` in its fastify-plugin options instead of registering it again.")
+  }
+  if (!isRootInstance(fastify)) {
+    throw new Error('fastify-allowed-methods: registered inside an encapsulated plugin, where it would see that ' +
+      "plugin's routes alone and set the not-found handler of its prefix (the whole app's, without one). " +
+      REGISTER_AT_ROOT +
+      ', or wrap the plugin that registers it with fastify-plugin (`fp()`), so that it registers at the root.')
   }
 }
 
 /**
  * onRoute sees only routes added after the hook: a route registered before the plugin would be silently
  * missing from every Allow header (fastify-allow's failure). Fail loudly instead, like @fastify/swagger.
+ * @fastify/cors registers `OPTIONS *`, shown as `* (OPTIONS)`: a user who registered it first would not
+ * recognise that as a route of theirs.
  */
 function assertNoRoutesYet (fastify: FastifyInstance): void {
   const routes = fastify.printRoutes({ commonPrefix: false })
   if (routes !== '(empty tree)') {
+    const cors = fastify.hasPlugin('@fastify/cors')
+      ? ' @fastify/cors was registered before it: `* (OPTIONS)` below is its preflight route. Register ' +
+        'fastify-allowed-methods first, then @fastify/cors.'
+      : ''
     throw new Error('fastify-allowed-methods: routes were registered before the plugin, so they would be ' +
       'missing from every Allow header. Register the plugin first: `await app.register(fastifyAllowedMethods)` ' +
-      `before any route. Routes found:\n${routes}`)
+      `before any route.${cors} Routes found:\n${routes}`)
   }
 }
 
