@@ -160,3 +160,18 @@ export function requestContentTypes (context: object): ContentTypes {
   }
   return { types, anyType: parsers.has('') }
 }
+
+/** What `request.routeOptions.config` gives for a request that a route serves: Fastify's type of it. */
+export type RouteConfig = FastifyRequest['routeOptions']['config']
+
+/**
+ * The `config` of a route, the very object `request.routeOptions.config` gives its requests (lib/request.js
+ * reads the route context's `config`, lib/context.js, which lib/route.js builds once every onRoute hook has
+ * run: the route's `config` with its `url` and `method`).
+ * @throws Error when the context has no such field: this Fastify version is not supported.
+ */
+export function routeConfigOf (context: object): RouteConfig {
+  const { config } = context as { config?: unknown }
+  if (typeof config !== 'object' || config === null) throw unsupported('lib/context.js `config`')
+  return config as RouteConfig
+}

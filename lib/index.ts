@@ -8,10 +8,11 @@ import { createAllowOnSuccessHooks } from './allow-on-success.js'
 import { createVaryAnswer } from './vary.js'
 import { answerExpectContinue } from './expect-continue.js'
 import { addReplyDecorator } from './reply-decorator.js'
-import { addRequestDecorator } from './request-decorator.js'
+import { addRequestDecorators } from './request-decorator.js'
 import { keepHookInNotFoundHandlers } from './fastify-wrappers.js'
 import { loadFastifysFindMyWay, type Constraints } from './find-my-way.js'
 import { createGuardRunner, createNotFoundHandlerRunner, fastifysRouter, requestContentTypes, requireFromFastify } from './fastify-internals.js'
+import type { RouteConfig } from './fastify-internals.js'
 import { contentMethods, mediaTypesOf } from './media-types.js'
 
 export type { FastifyAllowedMethodsOptions } from './options.js'
@@ -42,10 +43,16 @@ declare module 'fastify' {
     /**
      * The methods Fastify routes for this request's URL, with its constraint values, narrowed by
      * `filterAllowed`, sorted: the `Allow` value its 405 would carry. Empty for an unknown URL. A Promise when
-     * `filterAllowed` returns one or a custom constraint strategy is asynchronous: `await` it either way. For
-     * @fastify/cors: `delegator: async (req) => ({ origin: true, methods: await req.allowedMethods() })`.
+     * `filterAllowed` returns one or a custom constraint strategy is asynchronous: `await` it either way.
      */
     allowedMethods: () => readonly string[] | Promise<readonly string[]>
+    /**
+     * The `config` of the route Fastify would run for `method` at this request's URL, with its constraint
+     * values: what `request.routeOptions.config` would be there. Undefined when no route would, or the route
+     * is kept out of the registry. A Promise when a custom constraint strategy is asynchronous: `await` it
+     * either way. For @fastify/cors, whose preflights run its `OPTIONS *` route: the target route's `cors`.
+     */
+    routeConfigFor: (method: string) => RouteConfig | undefined | Promise<RouteConfig | undefined>
   }
   interface FastifyContextConfig {
     /** `false` keeps this route out of the method registry; `true` keeps it in whatever `includeRoute` says. */
@@ -130,7 +137,7 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
   // RFC 9110 10.1.1: no `100 Continue` to a request that will be refused (expect-continue.ts). Requests come
   // once the app is ready (`listen()` waits for it), the registry built.
   answerExpectContinue(fastify, (req, done) => registry().deriveConstraintsAsync(req, done))
-  addRequestDecorator(fastify, registry, options.filterAllowed)
+  addRequestDecorators(fastify, registry, options.filterAllowed)
   if (options.replyDecorator !== false) {
     addReplyDecorator(fastify, options.replyDecorator, registry, narrow, varyAnswer, options)
   }

@@ -120,7 +120,9 @@ export function createNotFoundHooks (
       const answer = ready.lookupDeclinedOptions(url, constraints)
       if (answer === null) return done()
       // The guards have run and the body was read: a hidden resource goes on to the 404 as is.
-      narrowed(request, reply, done, answer, (methods) => answerOptions(request, reply, url, methods, allowOf(answer, methods), constraints), done)
+      narrowed(request, reply, done, answer, (methods) => url === '*'
+        ? sendOptions(reply, allowOf(answer, methods)) // the server's answer, as onRequest gives it
+        : answerOptions(request, reply, url, methods, allowOf(answer, methods), constraints), done)
     })
   }
 
