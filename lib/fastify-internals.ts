@@ -34,29 +34,49 @@ export function requireFromFastify (instance: FastifyInstance): NodeJS.Require {
 }
 
 /**
+ * Whether `instance` is the app's root rather than an encapsulated plugin's instance: Fastify creates those
+ * with `Object.create(parent)` (lib/plugin-override.js `override`), so they inherit the root's private
+ * `kState` (lib/symbols.js) where the root holds it as its own (fastify.js). No public API tells them apart.
+ */
+export function isRootInstance (fromFastify: NodeJS.Require, instance: FastifyInstance): boolean {
+  const { kState } = fromFastify('./lib/symbols.js') as { kState?: symbol }
+  if (typeof kState !== 'symbol') throw unsupported('lib/symbols.js `kState`')
+  return Object.hasOwn(instance, kState)
+}
+
+/**
  * Runs the app's guards of a not-found context before the plugin answers a request there itself, and calls
  * `next` if they let it through; a guard's error goes to the app's error handler, as Fastify sends it.
  */
 export type RunGuards = (request: FastifyRequest, reply: FastifyReply, next: () => void) => void
 
-type Hook = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => unknown
+export type Hook = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => unknown
 /** What we read of a route context (fastify lib/context.js). */
 interface NotFoundContext { preValidation?: Hook[] | null, preHandler?: Hook[] | null, handler: Handler }
-type HookRunner = (hooks: Hook[], request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => void
+/** Runs `hooks` in order as Fastify runs a route's hooks, then `done` unless a hook replied. */
+export type HookRunner = (hooks: Hook[], request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => void
+
+/**
+ * Fastify's own hook runner (lib/hooks.js `preHandlerHookRunner`): sync and async hooks, an error ends the
+ * chain, a reply sent by a hook stops it.
+ */
+export function loadHookRunner (fromFastify: NodeJS.Require): HookRunner {
+  const { preHandlerHookRunner } = fromFastify('./lib/hooks.js') as { preHandlerHookRunner?: HookRunner }
+  if (typeof preHandlerHookRunner !== 'function') throw unsupported('lib/hooks.js `preHandlerHookRunner`')
+  return preHandlerHookRunner
+}
 
 /**
  * The plugin answers 405, 501 and automatic OPTIONS in the not-found context's onRequest, before the body
  * is parsed (a 405 must win over a 400 or 413 for its body); the app's preValidation and preHandler hooks of
  * that context (rate limits, auth: @fastify/rate-limit's README puts `fastify.rateLimit()` there) would run
- * only after parsing. So they are run first, with Fastify's own hook runner (lib/hooks.js
- * `preHandlerHookRunner`: sync and async hooks, a reply sent by a hook stops the chain), on the context's
- * hook lists (the request's `kRouteContext`, lib/symbols.js): the instance's hooks, then those given to
- * `setNotFoundHandler`, in Fastify's order (lib/four-oh-four.js `_setNotFoundHandler`). The plugin's own
- * preHandlers, given last, are left out: `ownPreHandlers` of them.
+ * only after parsing. So they are run first, on the context's hook lists (the request's `kRouteContext`,
+ * lib/symbols.js): the instance's hooks, then those given to `setNotFoundHandler`, in Fastify's order
+ * (lib/four-oh-four.js `_setNotFoundHandler`). The lists are run whole, the plugin's own preHandler included
+ * (it lets a request the plugin answers itself through): a tracer that wraps `setNotFoundHandler` may have
+ * wrapped that hook together with the app's, so no position in the list is known to be ours alone.
  */
-export function createGuardRunner (fromFastify: NodeJS.Require, ownPreHandlers: number): RunGuards {
-  const { preHandlerHookRunner } = fromFastify('./lib/hooks.js') as { preHandlerHookRunner?: HookRunner }
-  if (typeof preHandlerHookRunner !== 'function') throw unsupported('lib/hooks.js `preHandlerHookRunner`')
+export function createGuardRunner (fromFastify: NodeJS.Require, runHooks: HookRunner): RunGuards {
   const contextOf = routeContextReader(fromFastify)
   // The hook lists are final once the app is ready, when the first request arrives.
   const guardsOf = new WeakMap<NotFoundContext, Hook[] | null>()
@@ -64,13 +84,12 @@ export function createGuardRunner (fromFastify: NodeJS.Require, ownPreHandlers: 
     const context = contextOf(request)
     let guards = guardsOf.get(context)
     if (guards === undefined) {
-      const preHandler = context.preHandler ?? []
-      guards = [...(context.preValidation ?? []), ...preHandler.slice(0, preHandler.length - ownPreHandlers)]
+      guards = [...(context.preValidation ?? []), ...(context.preHandler ?? [])]
       if (guards.length === 0) guards = null
       guardsOf.set(context, guards)
     }
     if (guards === null) return next()
-    preHandlerHookRunner(guards, request, reply, (error) => {
+    runHooks(guards, request, reply, (error) => {
       if (error !== undefined && error !== null) reply.send(error)
       else if (!reply.sent) next()
     })
@@ -159,6 +178,92 @@ export function requestContentTypes (context: object): ContentTypes {
     throw unsupported("lib/context.js `contentTypeParser` with lib/content-type-parser.js's `parserList` and `customParsers`")
   }
   return { types, anyType: parsers.has('') }
+}
+
+/**
+ * One of Fastify's private symbols (lib/symbols.js), found by its description on an object that carries it
+ * (own or inherited): the same in every copy of Fastify, bundled or not.
+ */
+function fastifySymbol (carrier: object, description: string): symbol {
+  for (let object: object | null = carrier; object !== null; object = Object.getPrototypeOf(object) as object | null) {
+    const found = Object.getOwnPropertySymbols(object).find(symbol => symbol.description === description)
+    if (found !== undefined) return found
+  }
+  throw unsupported(`lib/symbols.js \`Symbol('${description}')\` on the instance`)
+}
+
+/** What the plugin needs of Fastify's not-found handler at the root. */
+export interface RootNotFoundHandler {
+  /** Whether the app may still set one (it has not set one before the plugin). */
+  readonly settable: boolean
+  /** The handler the root answers 404 with until the app sets one: Fastify's own (four-oh-four.js `basic404`). */
+  readonly current: Handler
+  /**
+   * After the plugin has given Fastify its default handler with its hooks, lets the app set its own: Fastify
+   * takes any handler given as the app's choice and refuses a second one at the same prefix
+   * (`kCanSetNotFoundHandler`), but replaces the root's context when the app sets one (four-oh-four.js
+   * `_setNotFoundHandler`: `Object.assign` onto the root context, hooks read at preReady).
+   */
+  readonly release: () => void
+}
+
+/**
+ * Fastify's not-found handler of the root instance `fastify`. The plugin must hand `setNotFoundHandler` a
+ * function: tracers that wrap it (@fastify/otel, @sentry/node) read and call the handler they are given.
+ */
+export function rootNotFoundHandler (fastify: FastifyInstance): RootNotFoundHandler {
+  const kCanSet = fastifySymbol(fastify, 'fastify.canSetNotFoundHandler')
+  const kLevel = fastifySymbol(fastify, 'fastify.404LogLevelInstance')
+  const kContext = fastifySymbol(fastify, 'fastify.404ContextKey')
+  const level = (fastify as unknown as Record<symbol, Record<symbol, unknown>>)[kLevel]
+  const context = (fastify as unknown as Record<symbol, { handler?: unknown } | null>)[kContext]
+  if (level === undefined || typeof level[kCanSet] !== 'boolean' || typeof context?.handler !== 'function') {
+    throw unsupported('lib/four-oh-four.js `kCanSetNotFoundHandler` and a root not-found context with a `handler`')
+  }
+  return {
+    settable: level[kCanSet] === true,
+    current: context.handler as Handler,
+    release: () => { level[kCanSet] = true }
+  }
+}
+
+/** What the plugin uses of Fastify's LogController (lib/log-controller.js, a documented `logController` option). */
+export interface LogController {
+  /** The line Fastify's default error handler writes for an error it sends (lib/error-handler.js). */
+  defaultErrorLog: (error: Error, request: FastifyRequest, reply: FastifyReply) => void
+  /** Whether `disableRequestLogging` (or the app's override) silences the request's lines. */
+  isLogDisabled: (request: FastifyRequest) => boolean
+}
+
+/** The LogController of each instance that answered a request, found once. */
+const logControllers = new WeakMap<FastifyInstance, LogController>()
+
+/**
+ * The LogController of the instance that answers a request (`kLogController`, lib/symbols.js): Fastify logs
+ * its own 404 and error lines through it, so the plugin's lines follow the same settings.
+ * @throws Error when the instance has none: this Fastify version is not supported.
+ */
+export function logControllerOf (server: FastifyInstance): LogController {
+  let controller = logControllers.get(server)
+  if (controller === undefined) {
+    const found = (server as unknown as Record<symbol, Partial<LogController> | undefined>)[fastifySymbol(server, 'fastify.logController')]
+    if (typeof found?.defaultErrorLog !== 'function' || typeof found.isLogDisabled !== 'function') {
+      throw unsupported('lib/log-controller.js `defaultErrorLog` and `isLogDisabled`')
+    }
+    controller = found as LogController
+    logControllers.set(server, controller)
+  }
+  return controller
+}
+
+/**
+ * The pattern Fastify reports as `request.routeOptions.url` for the requests a route context serves: the
+ * context's `config.url` (lib/request.js `routeOptions`), prefix included, which lib/route.js sets (for the
+ * `/prefix/` copy of a prefixed `/` route, the prefix).
+ */
+export function routeUrlOf (context: object): string | undefined {
+  const url = (context as { config?: { url?: unknown } }).config?.url
+  return typeof url === 'string' ? url : undefined
 }
 
 /** What `request.routeOptions.config` gives for a request that a route serves: Fastify's type of it. */

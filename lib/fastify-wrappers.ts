@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { noteNotFoundErrorHandler } from './fastify-internals.js'
+import { noteNotFoundErrorHandler, type Hook, type HookRunner } from './fastify-internals.js'
 
 type SetNotFoundHandler = (this: FastifyInstance, opts?: unknown, handler?: unknown) => FastifyInstance
 
@@ -10,24 +10,43 @@ type SetNotFoundHandler = (this: FastifyInstance, opts?: unknown, handler?: unkn
  * takes lifecycle hooks from the options of `setNotFoundHandler` and runs them after the instance's own
  * hooks (fastify lib/four-oh-four.js `_setNotFoundHandler`), so @fastify/cors preflights come first too, and
  * the hooks run for unmatched requests only: matched routes pay nothing.
+ *
+ * Each hook option keeps the shape the caller gave it, as documented for `setNotFoundHandler` (a function,
+ * or an array): other plugins that wrap `setNotFoundHandler` (@sentry/node's copy of the @fastify/otel
+ * instrumentation) call a hook option given as a function as one function, so ours joins a function as one
+ * function that runs both with Fastify's hook runner.
  */
-export function keepHookInNotFoundHandlers (fastify: FastifyInstance, hooks: object): SetNotFoundHandler {
+export function keepHookInNotFoundHandlers (
+  fastify: FastifyInstance, hooks: Readonly<Record<string, Hook>>, runHooks: HookRunner
+): SetNotFoundHandler {
   const original = fastify.setNotFoundHandler as unknown as SetNotFoundHandler
-  const wrapped: SetNotFoundHandler = function setNotFoundHandler (opts, handler) {
-    if (typeof opts === 'function') return original.call(this, withOurs({}), opts)
-    const given: Record<string, unknown> = { ...(opts as object | undefined) }
-    if (given.errorHandler !== undefined) noteNotFoundErrorHandler(this)
-    return original.call(this, withOurs(given), handler)
-  }
-  const withOurs = (given: Record<string, unknown>): Record<string, unknown> => {
+  const withOurs = (instance: FastifyInstance, given: Record<string, unknown>): Record<string, unknown> => {
     const merged = { ...given }
     for (const [name, hook] of Object.entries(hooks)) {
-      merged[name] = given[name] === undefined ? [hook] : [given[name], hook].flat()
+      const theirs = given[name] as Hook | Hook[] | null | undefined
+      if (theirs === undefined || theirs === null) merged[name] = hook
+      else if (Array.isArray(theirs)) merged[name] = [...theirs, hook]
+      // Fastify binds the hooks of a not-found context to the instance that set it.
+      else merged[name] = inSequence(theirs.bind(instance), hook, runHooks)
     }
     return merged
   }
+  const wrapped: SetNotFoundHandler = function setNotFoundHandler (opts, handler) {
+    if (typeof opts === 'function') return original.call(this, withOurs(this, {}), opts)
+    const given: Record<string, unknown> = { ...(opts as object | undefined) }
+    if (given.errorHandler !== undefined) noteNotFoundErrorHandler(this)
+    return original.call(this, withOurs(this, given), handler)
+  }
   fastify.setNotFoundHandler = wrapped as unknown as FastifyInstance['setNotFoundHandler']
   return wrapped
+}
+
+/** One hook that runs `first`, then `second`, as two hooks in a list would run; named after `first`, for tracers. */
+function inSequence (first: Hook, second: Hook, runHooks: HookRunner): Hook {
+  const both = [first, second]
+  const hook: Hook = (request, reply, done) => { runHooks(both, request, reply, done) }
+  Object.defineProperty(hook, 'name', { value: first.name })
+  return hook
 }
 
 type DecorateReply = (this: FastifyInstance, name: string, ...rest: unknown[]) => FastifyInstance

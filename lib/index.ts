@@ -9,9 +9,13 @@ import { createVaryAnswer } from './vary.js'
 import { answerExpectContinue } from './expect-continue.js'
 import { addReplyDecorator } from './reply-decorator.js'
 import { addRequestDecorators } from './request-decorator.js'
+import { addResourcePatternDecorator } from './resource-pattern.js'
 import { keepHookInNotFoundHandlers } from './fastify-wrappers.js'
 import { loadFastifysFindMyWay, type Constraints } from './find-my-way.js'
-import { createGuardRunner, createNotFoundHandlerRunner, fastifysRouter, requestContentTypes, requireFromFastify } from './fastify-internals.js'
+import {
+  createGuardRunner, createNotFoundHandlerRunner, fastifysRouter, isRootInstance, loadHookRunner, requestContentTypes,
+  requireFromFastify, logControllerOf, rootNotFoundHandler, type Hook
+} from './fastify-internals.js'
 import type { RouteConfig } from './fastify-internals.js'
 import { contentMethods, mediaTypesOf } from './media-types.js'
 
@@ -47,6 +51,17 @@ declare module 'fastify' {
      */
     allowedMethods: () => readonly string[] | Promise<readonly string[]>
     /**
+     * For a request the plugin answered 405 (unmatched, or `reply.methodNotAllowed()`) or OPTIONS (automatic
+     * or described), the route pattern of its URL, written as Fastify writes `routeOptions.url` (prefix
+     * included, e.g. `/users/:id`), which Fastify leaves undefined for unmatched requests: a label as few as
+     * the routes, for metrics and traces, read in onSend or onResponse hooks. Where the URL's methods route
+     * to different patterns, the most specific (compared from the left: a static segment, then a parameter
+     * with a regex or static text, a plain parameter, a wildcard; when equal, the method first in `Allow`).
+     * Undefined for a 404, a 501, `OPTIONS *` and every request the plugin did not answer. For fastify-metrics:
+     * `getRouteLabel: (request) => request.routeOptions.url ?? request.resourcePattern() ?? '__unknown__'`.
+     */
+    resourcePattern: () => string | undefined
+    /**
      * The `config` of the route Fastify would run for `method` at this request's URL, with its constraint
      * values: what `request.routeOptions.config` would be there. Undefined when no route would, or the route
      * is kept out of the registry. A Promise when a custom constraint strategy is asynchronous: `await` it
@@ -63,11 +78,12 @@ declare module 'fastify' {
 const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify, rawOptions) => {
   // Options
   const options = normaliseOptions(rawOptions)
+  const fromFastify = requireFromFastify(fastify)
+  assertRegisteredOnceAtRoot(fastify, fromFastify)
   assertNoRoutesYet(fastify)
   const narrow = createNarrow(options.filterAllowed)
 
   // The registry: every route as onRoute announces it, built with Fastify's own router once the app is ready.
-  const fromFastify = requireFromFastify(fastify)
   const findMyWay = loadFastifysFindMyWay(fromFastify)
   const router = fastifysRouter(fastify, findMyWay)
   const records: RouteRecord[] = []
@@ -78,6 +94,9 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
   }
   const varyAnswer = createVaryAnswer(registry, options)
 
+  const successHooks = options.allowOnSuccess
+    ? createAllowOnSuccessHooks(registry, narrow, options.filterAllowed !== undefined, options.notFoundWhenEmpty, varyAnswer)
+    : undefined
   fastify.addHook('onRoute', function recordRoute (route) {
     const methods = Array.isArray(route.method) ? route.method : [route.method]
     const choice = route.config?.allowedMethods
@@ -99,11 +118,11 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
       // only if Fastify's router holds it.
       if (isPrefixRoot && method !== 'HEAD') records.push({ ...record, url: record.url + '/' })
     }
-    if (included && options.allowOnSuccess) {
-      // Route-level hooks, added the way Fastify documents for onRoute: only the routes pay for them.
-      const hooks = createAllowOnSuccessHooks(registry, narrow, options.filterAllowed !== undefined, options.notFoundWhenEmpty, varyAnswer)
-      route.onRequest = route.onRequest === undefined ? [hooks.onRequest] : [route.onRequest, hooks.onRequest].flat()
-      route.onSend = route.onSend === undefined ? [hooks.onSend] : [route.onSend, hooks.onSend].flat()
+    if (included && successHooks !== undefined) {
+      // Route-level hooks, added the way Fastify documents for onRoute: only the routes pay for them. A route
+      // without hooks of its own gets a function, as it would be written, for the onRoute hooks that follow.
+      route.onRequest = route.onRequest === undefined ? successHooks.onRequest : [route.onRequest, successHooks.onRequest].flat()
+      route.onSend = route.onSend === undefined ? successHooks.onSend : [route.onSend, successHooks.onSend].flat()
     }
   })
 
@@ -126,33 +145,74 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
   })
 
   // The not-found path
+  const runHooks = loadHookRunner(fromFastify)
   const hooks = createNotFoundHooks(registry, options, narrow, varyAnswer, {
-    runGuards: createGuardRunner(fromFastify, options.autoOptions ? 1 : 0),
+    runGuards: createGuardRunner(fromFastify, runHooks),
     runNotFoundHandler: createNotFoundHandlerRunner(fromFastify)
   })
+  const root = rootNotFoundHandler(fastify)
+  logControllerOf(fastify) // the plugin's log lines need it: an unsupported Fastify fails here, not on a request
+  if (!root.settable) {
+    throw new Error('fastify-allowed-methods: a not-found handler was set before the plugin, so the plugin cannot ' +
+      'answer for unmatched requests. Register the plugin first, then call `setNotFoundHandler`, or pass the ' +
+      'handler as the `notFound` option.')
+  }
   // Any not-found handler set later, at the root or in a prefixed plugin, runs the hooks too.
-  const setNotFoundHandler = keepHookInNotFoundHandlers(fastify, hooks)
-  // Without a handler, Fastify keeps its own 404 and the app may still set one later.
-  setNotFoundHandler.call(fastify, {}, options.notFound)
+  const setNotFoundHandler = keepHookInNotFoundHandlers(fastify, hooks as unknown as Record<string, Hook>, runHooks)
+  if (options.notFound !== undefined) setNotFoundHandler.call(fastify, {}, options.notFound)
+  else {
+    // Fastify's own 404 with our hooks; the app may still set its handler later.
+    setNotFoundHandler.call(fastify, {}, root.current)
+    root.release()
+  }
   // RFC 9110 10.1.1: no `100 Continue` to a request that will be refused (expect-continue.ts). Requests come
   // once the app is ready (`listen()` waits for it), the registry built.
   answerExpectContinue(fastify, (req, done) => registry().deriveConstraintsAsync(req, done))
   addRequestDecorators(fastify, registry, options.filterAllowed)
+  addResourcePatternDecorator(fastify, registry)
   if (options.replyDecorator !== false) {
     addReplyDecorator(fastify, options.replyDecorator, registry, narrow, varyAnswer, options)
+  }
+}
+
+const REGISTER_AT_ROOT = 'Register it once, at the root, before any route: `await app.register(fastifyAllowedMethods)`'
+
+/**
+ * The plugin serves the whole app: one registry, Fastify's one router, the not-found handler of every
+ * prefix. A second registration would fail on its decorators with a bare FST_ERR_DEC_ALREADY_PRESENT (or,
+ * in a child scope, on the reply decorator's name); one inside an encapsulated plugin would see that
+ * plugin's routes alone and set a not-found handler for its prefix, or, without a prefix, the root's. Say so.
+ */
+function assertRegisteredOnceAtRoot (fastify: FastifyInstance, fromFastify: NodeJS.Require): void {
+  if (fastify.hasDecorator('allowedMethods')) {
+    throw new Error('fastify-allowed-methods: registered twice in this app (`fastify.allowedMethods` already ' +
+      `exists, or another plugin decorated that name). ${REGISTER_AT_ROOT}; a plugin that needs it declares ` +
+      "`dependencies: ['fastify-allowed-methods']` in its fastify-plugin options instead of registering it again.")
+  }
+  if (!isRootInstance(fromFastify, fastify)) {
+    throw new Error('fastify-allowed-methods: registered inside an encapsulated plugin, where it would see that ' +
+      "plugin's routes alone and set the not-found handler of its prefix (the whole app's, without one). " +
+      REGISTER_AT_ROOT +
+      ', or wrap the plugin that registers it with fastify-plugin (`fp()`), so that it registers at the root.')
   }
 }
 
 /**
  * onRoute sees only routes added after the hook: a route registered before the plugin would be silently
  * missing from every Allow header (fastify-allow's failure). Fail loudly instead, like @fastify/swagger.
+ * @fastify/cors registers `OPTIONS *`, shown as `* (OPTIONS)`: a user who registered it first would not
+ * recognise that as a route of theirs.
  */
 function assertNoRoutesYet (fastify: FastifyInstance): void {
   const routes = fastify.printRoutes({ commonPrefix: false })
   if (routes !== '(empty tree)') {
+    const cors = fastify.hasPlugin('@fastify/cors')
+      ? ' @fastify/cors was registered before it: `* (OPTIONS)` below is its preflight route. Register ' +
+        'fastify-allowed-methods first, then @fastify/cors.'
+      : ''
     throw new Error('fastify-allowed-methods: routes were registered before the plugin, so they would be ' +
       'missing from every Allow header. Register the plugin first: `await app.register(fastifyAllowedMethods)` ' +
-      `before any route. Routes found:\n${routes}`)
+      `before any route.${cors} Routes found:\n${routes}`)
   }
 }
 

@@ -10,6 +10,7 @@ import { closeIfBodyUnread, sendDescription, sendMethodNotAllowed, sendNotImplem
 import { acceptsJson, describeResource } from './describe.js'
 import type { VaryAnswer } from './vary.js'
 import { ACCEPT_FIELDS } from './media-types.js'
+import { noteAnswered } from './resource-pattern.js'
 
 export type RequestHook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void
 
@@ -26,6 +27,8 @@ export function createNotFoundHooks (
   { runGuards, runNotFoundHandler }: { runGuards: RunGuards, runNotFoundHandler: RunNotFoundHandler }
 ): NotFoundHooks {
   const { autoOptions, notImplemented, describeOptions, notFoundWhenEmpty, problemDetails, requestMediaTypes } = options
+  /** Requests answered from onRequest: the guards run for them include our own preHandler, which passes them. */
+  const answeringEarly = new WeakSet<FastifyRequest>()
 
   /**
    * The automatic OPTIONS answer, for the methods the caller may use: with `Accept-Patch` (RFC 5789 3.1)
@@ -40,7 +43,7 @@ export function createNotFoundHooks (
         if (types !== undefined) reply.header(field, types)
       }
     }
-    if (!describeOptions || !acceptsJson(request.headers.accept)) return sendOptions(reply, allow)
+    if (!describeOptions || !acceptsJson(request.headers.accept)) return sendOptions(reply, allow, options)
     sendDescription(reply, describeResource(methods, ready.matchingRoutes(url, methods, constraints)))
   }
 
@@ -71,6 +74,7 @@ export function createNotFoundHooks (
    * on a connection that closes after it if a body is pending.
    */
   function answerEarly (request: FastifyRequest, reply: FastifyReply, send: () => void): void {
+    answeringEarly.add(request)
     runGuards(request, reply, () => {
       closeIfBodyUnread(request, reply)
       send()
@@ -83,6 +87,7 @@ export function createNotFoundHooks (
     const answer = ready.routesIgnoringConstraints(method, url) ? null : ready.lookup(url, constraints)
     if (answer === null) return toNotFound(request, reply, done)
     narrowed(request, reply, done, answer, (methods) => answerEarly(request, reply, () => {
+      noteAnswered(request, answer.methods, constraints)
       const allow = allowOf(answer, methods)
       if (method === 'OPTIONS' && autoOptions) answerOptions(request, reply, url, methods, allow, constraints)
       else sendMethodNotAllowed(reply, method, url, methods, allow, options, true)
@@ -99,7 +104,7 @@ export function createNotFoundHooks (
     if (url === '*') {
       if (method !== 'OPTIONS' || !autoOptions) return done()
       const server = ready.serverAnswer
-      return narrowed(request, reply, done, server, (methods) => answerEarly(request, reply, () => sendOptions(reply, allowOf(server, methods))),
+      return narrowed(request, reply, done, server, (methods) => answerEarly(request, reply, () => sendOptions(reply, allowOf(server, methods), options)),
         () => toNotFound(request, reply, done))
     }
     withConstraints(ready, request, done, (constraints) => decide(request, reply, done, constraints))
@@ -110,19 +115,23 @@ export function createNotFoundHooks (
    * the not-found context's preHandler hooks but not its onRequest hooks. @fastify/cors with
    * `preflight: false` does that for every OPTIONS request, from its catch-all `OPTIONS *`: without this
    * hook, a URL whose 405 lists OPTIONS would answer OPTIONS with 404. Other methods were routed, and their
-   * route chose the 404. It is the context's last preHandler: the app's guards have run.
+   * route chose the 404. It is the context's last preHandler: the app's guards have run. It passes the requests
+ * the onRequest hook is answering, whose guards (this hook among them) run before that answer.
    */
   function preHandler (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
-    if (request.raw.method !== 'OPTIONS') return done()
+    if (request.raw.method !== 'OPTIONS' || answeringEarly.has(request)) return done()
     const ready = registry()
     withConstraints(ready, request, done, (constraints) => {
       const { url } = request
       const answer = ready.lookupDeclinedOptions(url, constraints)
       if (answer === null) return done()
       // The guards have run and the body was read: a hidden resource goes on to the 404 as is.
-      narrowed(request, reply, done, answer, (methods) => url === '*'
-        ? sendOptions(reply, allowOf(answer, methods)) // the server's answer, as onRequest gives it
-        : answerOptions(request, reply, url, methods, allowOf(answer, methods), constraints), done)
+      narrowed(request, reply, done, answer, (methods) => {
+        // `OPTIONS *`: the server's answer, as onRequest gives it.
+        if (url === '*') return sendOptions(reply, allowOf(answer, methods), options)
+        noteAnswered(request, answer.methods, constraints)
+        answerOptions(request, reply, url, methods, allowOf(answer, methods), constraints)
+      }, done)
     })
   }
 

@@ -154,6 +154,16 @@ export class MethodRegistry {
     return routes
   }
 
+  /** Fastify's route contexts of the routes it runs for `url` under each of `methods` that has one, in their order. */
+  routesAt (url: string, methods: readonly string[], constraints: Constraints | undefined): object[] {
+    const routes: object[] = []
+    for (const method of methods) {
+      const hit = this.#router.find(method, url, constraints)
+      if (isRoute(hit)) routes.push(hit.store)
+    }
+    return routes
+  }
+
   /**
    * The media types the request content of the route Fastify runs for `method` at `url` may use, for one of
    * the methods `lookup()` answered for that URL; undefined when its route is not of the methods

@@ -4,11 +4,11 @@ import {
   PROBLEM_JSON, MethodNotAllowedProblemSchema, NotImplementedProblemSchema, methodNotAllowedProblem, notImplementedProblem
 } from './problem-details.js'
 import type { NormalisedOptions } from './options.js'
-import { usesDefaultErrorHandler } from './fastify-internals.js'
+import { logControllerOf, usesDefaultErrorHandler } from './fastify-internals.js'
 import { formatAllow } from './allow-header.js'
 import { OptionsDescriptionSchema, type OptionsDescription } from './describe.js'
 
-const BODY_START = '{"statusCode":405,"code":"FST_ERR_METHOD_NOT_ALLOWED","error":"Method Not Allowed","message":'
+const JSON_TYPE = 'application/json; charset=utf-8'
 
 /**
  * 405 Method Not Allowed. RFC 9110 15.5.6: it MUST carry `Allow`. The header is set before the error is
@@ -20,7 +20,7 @@ const BODY_START = '{"statusCode":405,"code":"FST_ERR_METHOD_NOT_ALLOWED","error
  * serialised with its exported schema (a serialiser compiled from the schema writes it faster than
  * `JSON.stringify` does).
  * The same response, without the error path, the costliest part of an error response (bench/reply-cost.js
- * measures it). The default handler's info-level log line is kept. Apps with their own error handler
+ * measures it), and the same log line, through the app's LogController. Apps with their own error handler
  * receive the error, whatever `problemDetails` says: its body is theirs to format.
  */
 export function sendMethodNotAllowed (
@@ -29,23 +29,28 @@ export function sendMethodNotAllowed (
 ): void {
   reply.header('allow', allow)
   if (options.cacheControl !== undefined) reply.header('cache-control', options.cacheControl)
-  if (direct && usesDefaultErrorHandler(reply.server)) {
-    reply.code(405)
-    reply.log.info({ res: reply }, methodNotAllowedMessage(method, url))
-    if (options.problemDetails) {
-      sendBody(reply, method, PROBLEM_JSON, (refused) =>
-        reply.serializeInput(methodNotAllowedProblem(refused, url, methods), MethodNotAllowedProblemSchema), !methods.includes('GET'))
-    } else {
-      sendBody(reply, method, 'application/json; charset=utf-8', (refused) => methodNotAllowedBody(refused, url), !methods.includes('GET'))
-    }
+  const error = withoutStack(() => new MethodNotAllowedError(method, url, methods))
+  if (!direct || !usesDefaultErrorHandler(reply.server)) {
+    reply.send(error)
     return
   }
-  reply.send(withoutStack(() => new MethodNotAllowedError(method, url, methods)))
+  reply.code(405)
+  logControllerOf(reply.server).defaultErrorLog(error, reply.request, reply)
+  if (options.problemDetails) {
+    sendBody(reply, method, PROBLEM_JSON, (refused) =>
+      reply.serializeInput(methodNotAllowedProblem(refused, url, methods), MethodNotAllowedProblemSchema), !methods.includes('GET'))
+  } else {
+    sendBody(reply, method, JSON_TYPE, (refused) =>
+      defaultErrorBody(405, error.code, 'Method Not Allowed', methodNotAllowedMessage(refused, url)), !methods.includes('GET'))
+  }
 }
 
-/** The bytes Fastify's error serialiser writes for the 405 error (MethodNotAllowedBody), built directly. */
-const methodNotAllowedBody = (method: string, url: string): string =>
-  `${BODY_START}${JSON.stringify(methodNotAllowedMessage(method, url))}}`
+/**
+ * The bytes Fastify's default error handler writes for an error of ours (MethodNotAllowedBody,
+ * NotImplementedBody: lib/error-serializer.js, fields in that order), built directly.
+ */
+const defaultErrorBody = (statusCode: number, code: string, error: string, message: string): string =>
+  `{"statusCode":${statusCode},"code":"${code}","error":"${error}","message":${JSON.stringify(message)}}`
 
 /**
  * Sends the body `bodyFor(method)` of a refusal. RFC 9110 8.6: a HEAD response may carry Content-Length only
@@ -77,34 +82,45 @@ export function closeIfBodyUnread (request: FastifyRequest, reply: FastifyReply)
 }
 
 /**
- * 501 Not Implemented: RFC 9110 9.1, a method the server does not implement for any resource. Through the
- * error path, except with `problemDetails` where the not-found context would answer with Fastify's default
- * error handler: then the RFC 9457 body is sent directly, with the error-level log line that handler writes
- * for a 5xx. `getServed`: whether GET has a route, for a HEAD's Content-Length.
+ * 501 Not Implemented: RFC 9110 9.1, a method the server does not implement for any resource. Where the
+ * not-found context would answer with Fastify's default error handler, sent directly as that handler would
+ * send it (or with `problemDetails` the RFC 9457 body), with its log line at `info`: that handler writes 5xx
+ * lines at `error`, but this method is the client's choice alone (a scanner's made-up method), no fault of the
+ * server that should page anyone. Otherwise through the error path, to the app's error handler.
+ * `getServed`: whether GET has a route, for a HEAD's Content-Length.
  */
 export function sendNotImplemented (reply: FastifyReply, method: string, url: string, problemDetails: boolean, getServed: boolean): void {
-  if (problemDetails && usesDefaultErrorHandler(reply.server)) {
-    reply.code(501)
-    reply.log.error({ req: reply.request, res: reply }, notImplementedMessage(method))
-    sendBody(reply, method, PROBLEM_JSON, (refused) =>
-      reply.serializeInput(notImplementedProblem(refused, url), NotImplementedProblemSchema), !getServed)
+  const error = withoutStack(() => new NotImplementedError(method))
+  if (!usesDefaultErrorHandler(reply.server)) {
+    reply.send(error)
     return
   }
-  reply.send(withoutStack(() => new NotImplementedError(method)))
+  reply.code(501)
+  // The shape of lib/log-controller.js `defaultErrorLog`'s line for a 4xx, under the same settings.
+  if (!logControllerOf(reply.server).isLogDisabled(reply.request)) reply.log.info({ res: reply, err: error }, error.message)
+  if (problemDetails) {
+    sendBody(reply, method, PROBLEM_JSON, (refused) =>
+      reply.serializeInput(notImplementedProblem(refused, url), NotImplementedProblemSchema), !getServed)
+  } else {
+    sendBody(reply, method, JSON_TYPE, (refused) =>
+      defaultErrorBody(501, error.code, 'Not Implemented', notImplementedMessage(refused)), !getServed)
+  }
 }
 
 /**
- * The automatic answer to OPTIONS: 200 with `Allow` and no content. RFC 9110 9.3.7: a response without
- * content MUST send `Content-Length: 0` (a 204 could not carry it, RFC 9110 8.6, hence 200).
+ * The automatic answer to OPTIONS: `Allow` and no content, with the status `optionsStatus` says. RFC 9110
+ * 9.3.7: a 200 without content MUST send `Content-Length: 0`; 8.6: a 204 must not send Content-Length.
  */
-export function sendOptions (reply: FastifyReply, allow: string): void {
-  reply.code(200).header('allow', allow).header('content-length', '0').send()
+export function sendOptions (reply: FastifyReply, allow: string, { optionsStatus }: Pick<NormalisedOptions, 'optionsStatus'>): void {
+  reply.code(optionsStatus).header('allow', allow)
+  if (optionsStatus === 200) reply.header('content-length', '0')
+  reply.send()
 }
 
 /** The described OPTIONS answer (`describeOptions`), serialised with its exported schema. */
 export function sendDescription (reply: FastifyReply, description: OptionsDescription): void {
   reply.code(200)
     .header('allow', formatAllow(description.allow))
-    .type('application/json; charset=utf-8')
+    .type(JSON_TYPE)
     .send(reply.serializeInput(description, OptionsDescriptionSchema))
 }

@@ -1,7 +1,9 @@
 import { test } from 'node:test'
 import { createRequire } from 'node:module'
 import Fastify from 'fastify'
-import { createGuardRunner, createNotFoundHandlerRunner, fastifysRouter, requestContentTypes } from '../dist/fastify-internals.js'
+import {
+  createNotFoundHandlerRunner, fastifysRouter, loadHookRunner, logControllerOf, requestContentTypes, rootNotFoundHandler
+} from '../dist/fastify-internals.js'
 
 // Each reliance on Fastify's private behaviour fails at registration (or at ready(), for what Fastify
 // builds then), with a message naming what is missing, on a Fastify that does not behave so: stand-ins of its files and of its instance show it.
@@ -16,9 +18,9 @@ test("fastifysRouter: the router Fastify's findRoute() asks, or a clear error wh
   t.assert.throws(() => fastifysRouter({ findRoute: () => null }, FindMyWay), notSupported("lib/route.js `findRoute` calling its router's `find`"))
 })
 
-test("the guard runner needs Fastify's preHandlerHookRunner, the not-found handler runner its kRouteContext", (t) => {
+test("the guards need Fastify's preHandlerHookRunner, the not-found handler runner its kRouteContext", (t) => {
   const withoutFiles = () => ({})
-  t.assert.throws(() => createGuardRunner(withoutFiles, 0), notSupported('lib/hooks.js `preHandlerHookRunner`'))
+  t.assert.throws(() => loadHookRunner(withoutFiles), notSupported('lib/hooks.js `preHandlerHookRunner`'))
   t.assert.throws(() => createNotFoundHandlerRunner(withoutFiles), notSupported('lib/symbols.js `kRouteContext`'))
 })
 
@@ -35,4 +37,18 @@ test("requestContentTypes: a route context's parsers, or a clear error on a cont
   for (const standIn of [{}, { contentTypeParser: { parserList: [], customParsers: {} } }, { contentTypeParser: { parserList: [/a/], customParsers: new Map() } }]) {
     t.assert.throws(() => requestContentTypes(standIn), notSupported(what))
   }
+})
+
+test("the root's not-found handler and the LogController are found on the instance, or a clear error", async (t) => {
+  const app = Fastify()
+  await app.ready()
+  const root = rootNotFoundHandler(app)
+  t.assert.strictEqual(root.settable, true)
+  t.assert.strictEqual(root.current.name, 'basic404')
+  t.assert.strictEqual(typeof logControllerOf(app).defaultErrorLog, 'function')
+  const symbols = { 'fastify.canSetNotFoundHandler': 'yes', 'fastify.404LogLevelInstance': {}, 'fastify.404ContextKey': {} }
+  const standIn = Object.fromEntries(Object.entries(symbols).map(([description, value]) => [Symbol(description), value]))
+  t.assert.throws(() => rootNotFoundHandler({}), notSupported("lib/symbols.js `Symbol\\('fastify.canSetNotFoundHandler'\\)`"))
+  t.assert.throws(() => rootNotFoundHandler(standIn), notSupported('lib/four-oh-four.js `kCanSetNotFoundHandler`'))
+  t.assert.throws(() => logControllerOf({ [Symbol('fastify.logController')]: {} }), notSupported('lib/log-controller.js'))
 })
