@@ -256,17 +256,6 @@ export function logControllerOf (server: FastifyInstance): LogController {
   return controller
 }
 
-/**
- * The pattern Fastify reports as `request.routeOptions.url` for the requests a route context serves: the
- * context's `config.url` (lib/request.js `routeOptions`), prefix included, which lib/route.js sets (for the
- * `/prefix/` copy of a prefixed `/` route, the prefix).
- */
-export function routeUrlOf (context: object): string | undefined {
-  const url = (context as { config?: { url?: unknown } }).config?.url
-  return typeof url === 'string' ? url : undefined
-}
-
-/** What `request.routeOptions.config` gives for a request that a route serves: Fastify's type of it. */
 export type RouteConfig = FastifyRequest['routeOptions']['config']
 
 /**
@@ -280,3 +269,10 @@ export function routeConfigOf (context: object): RouteConfig {
   if (typeof config !== 'object' || config === null) throw unsupported('lib/context.js `config`')
   return config as RouteConfig
 }
+
+/**
+ * The pattern Fastify reports as `request.routeOptions.url` for the requests a route context serves: its
+ * `config.url` (lib/request.js `routeOptions`), prefix included, which lib/route.js sets (for the `/prefix/`
+ * copy of a prefixed `/` route, the prefix).
+ */
+export const routeUrlOf = (context: object): string => routeConfigOf(context).url as string
