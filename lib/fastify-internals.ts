@@ -289,12 +289,23 @@ export function logControllerOf (server: FastifyInstance): LogController {
   return controller
 }
 
+export type RouteConfig = FastifyRequest['routeOptions']['config']
+
 /**
- * The pattern Fastify reports as `request.routeOptions.url` for the requests a route context serves: the
- * context's `config.url` (lib/request.js `routeOptions`), prefix included, which lib/route.js sets (for the
- * `/prefix/` copy of a prefixed `/` route, the prefix).
+ * The `config` of a route, the very object `request.routeOptions.config` gives its requests (lib/request.js
+ * reads the route context's `config`, lib/context.js, which lib/route.js builds once every onRoute hook has
+ * run: the route's `config` with its `url` and `method`).
+ * @throws Error when the context has no such field: this Fastify version is not supported.
  */
-export function routeUrlOf (context: object): string | undefined {
-  const url = (context as { config?: { url?: unknown } }).config?.url
-  return typeof url === 'string' ? url : undefined
+export function routeConfigOf (context: object): RouteConfig {
+  const { config } = context as { config?: unknown }
+  if (typeof config !== 'object' || config === null) throw unsupported('lib/context.js `config`')
+  return config as RouteConfig
 }
+
+/**
+ * The pattern Fastify reports as `request.routeOptions.url` for the requests a route context serves: its
+ * `config.url` (lib/request.js `routeOptions`), prefix included, which lib/route.js sets (for the `/prefix/`
+ * copy of a prefixed `/` route, the prefix).
+ */
+export const routeUrlOf = (context: object): string => routeConfigOf(context).url as string

@@ -8,7 +8,7 @@ import { createAllowOnSuccessHooks } from './allow-on-success.js'
 import { createVaryAnswer } from './vary.js'
 import { answerExpectContinue } from './expect-continue.js'
 import { addReplyDecorator } from './reply-decorator.js'
-import { addRequestDecorator } from './request-decorator.js'
+import { addRequestDecorators } from './request-decorator.js'
 import { addResourcePatternDecorator } from './resource-pattern.js'
 import { keepHookInNotFoundHandlers } from './fastify-wrappers.js'
 import type { Constraints } from './find-my-way.js'
@@ -16,6 +16,7 @@ import {
   createGuardRunner, createNotFoundHandlerRunner, fastifysRouter, isRootInstance, requestContentTypes, runHooks,
   logControllerOf, rootNotFoundHandler, type Hook
 } from './fastify-internals.js'
+import type { RouteConfig } from './fastify-internals.js'
 import { contentMethods, mediaTypesOf } from './media-types.js'
 
 export type { FastifyAllowedMethodsOptions } from './options.js'
@@ -46,8 +47,7 @@ declare module 'fastify' {
     /**
      * The methods Fastify routes for this request's URL, with its constraint values, narrowed by
      * `filterAllowed`, sorted: the `Allow` value its 405 would carry. Empty for an unknown URL. A Promise when
-     * `filterAllowed` returns one or a custom constraint strategy is asynchronous: `await` it either way. For
-     * @fastify/cors: `delegator: async (req) => ({ origin: true, methods: await req.allowedMethods() })`.
+     * `filterAllowed` returns one or a custom constraint strategy is asynchronous: `await` it either way.
      */
     allowedMethods: () => readonly string[] | Promise<readonly string[]>
     /**
@@ -61,6 +61,13 @@ declare module 'fastify' {
      * `getRouteLabel: (request) => request.routeOptions.url ?? request.resourcePattern() ?? '__unknown__'`.
      */
     resourcePattern: () => string | undefined
+    /**
+     * The `config` of the route Fastify would run for `method` at this request's URL, with its constraint
+     * values: what `request.routeOptions.config` would be there. Undefined when no route would, or the route
+     * is kept out of the registry. A Promise when a custom constraint strategy is asynchronous: `await` it
+     * either way. For @fastify/cors, whose preflights run its `OPTIONS *` route: the target route's `cors`.
+     */
+    routeConfigFor: (method: string) => RouteConfig | undefined | Promise<RouteConfig | undefined>
   }
   interface FastifyContextConfig {
     /** `false` keeps this route out of the method registry; `true` keeps it in whatever `includeRoute` says. */
@@ -158,7 +165,7 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
   // RFC 9110 10.1.1: no `100 Continue` to a request that will be refused (expect-continue.ts). Requests come
   // once the app is ready (`listen()` waits for it), the registry built.
   answerExpectContinue(fastify, (req, done) => registry().deriveConstraintsAsync(req, done))
-  addRequestDecorator(fastify, registry, options.filterAllowed)
+  addRequestDecorators(fastify, registry, options.filterAllowed)
   addResourcePatternDecorator(fastify, registry)
   if (options.replyDecorator !== false) {
     addReplyDecorator(fastify, options.replyDecorator, registry, narrow, varyAnswer, options)

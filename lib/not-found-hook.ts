@@ -127,6 +127,8 @@ export function createNotFoundHooks (
       if (answer === null) return done()
       // The guards have run and the body was read: a hidden resource goes on to the 404 as is.
       narrowed(request, reply, done, answer, (methods) => {
+        // `OPTIONS *`: the server's answer, as onRequest gives it.
+        if (url === '*') return sendOptions(reply, allowOf(answer, methods), options)
         noteAnswered(request, answer.methods, constraints)
         answerOptions(request, reply, url, methods, allowOf(answer, methods), constraints)
       }, done)

@@ -29,7 +29,7 @@ export function addResourcePatternDecorator (fastify: FastifyInstance, registry:
     const noted = answered.get(this)
     if (noted === undefined || typeof noted === 'string') return noted
     const urls = registry().routesAt(this.url, noted.methods, noted.constraints).map(routeUrlOf)
-    const pattern = mostSpecific(urls.filter(url => url !== undefined))
+    const pattern = mostSpecific(urls)
     if (pattern !== undefined) answered.set(this, pattern)
     return pattern
   })

@@ -2,7 +2,8 @@ import { test } from 'node:test'
 import { createRequire } from 'node:module'
 import Fastify from 'fastify'
 import {
-  createNotFoundHandlerRunner, fastifysRouter, logControllerOf, requestContentTypes, rootNotFoundHandler
+  createNotFoundHandlerRunner, fastifysRouter, logControllerOf, requestContentTypes, rootNotFoundHandler, routeConfigOf,
+  routeUrlOf
 } from '../dist/fastify-internals.js'
 
 // Each reliance on Fastify's private behaviour fails at registration (or at ready(), for what Fastify
@@ -58,4 +59,11 @@ test("the root's not-found handler and the LogController are found on the instan
   t.assert.throws(() => rootNotFoundHandler({}), notSupported("lib/symbols.js `Symbol\\('fastify.canSetNotFoundHandler'\\)`"))
   t.assert.throws(() => rootNotFoundHandler(standIn), notSupported('lib/four-oh-four.js `kCanSetNotFoundHandler`'))
   t.assert.throws(() => logControllerOf({ [Symbol('fastify.logController')]: {} }), notSupported('lib/log-controller.js'))
+})
+
+test("a route context's config (the route's url in it), or a clear error on a context without one", (t) => {
+  const config = { url: '/users/:id', method: 'GET' }
+  t.assert.strictEqual(routeConfigOf({ config }), config)
+  t.assert.strictEqual(routeUrlOf({ config }), '/users/:id')
+  for (const standIn of [{}, { config: null }, { config: 'x' }]) t.assert.throws(() => routeConfigOf(standIn), notSupported('lib/context.js `config`'))
 })

@@ -83,6 +83,20 @@ test('the request decorator: methods at once or a Promise, awaited either way', 
   })
 })
 
+test('request.routeConfigFor(method): the config request.routeOptions.config would be, or undefined', () => {
+  const app = Fastify()
+  app.get('/a', async (request) => {
+    type Config = FastifyRequest['routeOptions']['config']
+    expect(request.routeConfigFor('PUT')).type.toBe<Config | undefined | Promise<Config | undefined>>()
+    const config = await request.routeConfigFor('PUT')
+    expect(config?.allowedMethods).type.toBe<boolean | undefined>()
+    expect(config?.url).type.toBe<string | undefined>()
+    expect(request.routeConfigFor()).type.toRaiseError()
+    expect(request.routeConfigFor(1)).type.toRaiseError()
+    return 'a'
+  })
+})
+
 test('the resource pattern is a string or undefined, at once, in the hooks where metrics and tracers label', () => {
   const app = Fastify()
   app.addHook('onResponse', async (request) => {
