@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify'
-import { catchPrettyPrinted, catchRouter, findMyWayOf, type FindMyWay, type Router } from './find-my-way.js'
+import { catchRouter, findMyWayOf, type FindMyWay, type Router } from './find-my-way.js'
 import type { ContentTypes } from './media-types.js'
 
 // Every reliance on Fastify's private behaviour. Checking a Fastify upgrade starts here (the wrappers of its
@@ -159,21 +159,20 @@ const unsupported = (what: string): Error => new Error(`fastify-allowed-methods:
 
 /**
  * The find-my-way router of the app's Fastify, which no public API exposes, and the find-my-way it is an
- * instance of (the copy that Fastify runs, installed or bundled into the app). `fastify.printRoutes()` is
- * the router's `prettyPrint()` (lib/route.js `printRoutes`), which `catchPrettyPrinted` catches;
- * `fastify.findRoute()` calls its `find()` (lib/route.js `findRoute`), which `catchRouter` catches: the plugin
- * asks the router that routes the app's requests. Asked at registration, before `ready()`, when Fastify may
- * replace `find` on the instance by a compiled one (`routerOptions.compile`), and before any route exists,
- * so that printing one tree prints nothing.
+ * instance of (the copy that Fastify runs, installed or bundled into the app). Fastify routes unmatched
+ * requests with a second router of the same find-my-way (lib/four-oh-four.js, under the instance's
+ * `kFourOhFour`), whose constructor `findMyWayOf` takes; `fastify.findRoute()` calls the main router's `find()`
+ * (lib/route.js `findRoute`), which `catchRouter` catches on that find-my-way's prototype: the plugin asks the
+ * router that routes the app's requests. Asked at registration, before `ready()`, when Fastify may replace
+ * `find` on the instance by a compiled one (`routerOptions.compile`).
  */
 export function fastifysRouter (fastify: FastifyInstance): { router: Router<object | null>, findMyWay: FindMyWay } {
-  const printed = catchPrettyPrinted(() => fastify.printRoutes({ method: 'GET' }))
-  const findMyWay = printed === undefined ? undefined : findMyWayOf(printed)
-  if (findMyWay === undefined) throw unsupported("lib/route.js `printRoutes` as its find-my-way router's `prettyPrint`")
+  const fourOhFour = (fastify as unknown as Record<symbol, { router?: unknown } | undefined>)[fastifySymbol(fastify, 'fastify.404')]
+  const notFoundRouter = fourOhFour?.router
+  const findMyWay = typeof notFoundRouter === 'object' && notFoundRouter !== null ? findMyWayOf(notFoundRouter) : undefined
+  if (findMyWay === undefined) throw unsupported("lib/four-oh-four.js's find-my-way `router`")
   const router = catchRouter(findMyWay, () => fastify.findRoute({ method: 'GET' as HTTPMethods, url: '/' }))
-  if (router === undefined || router !== printed) {
-    throw unsupported("lib/route.js `findRoute` calling its router's `find`")
-  }
+  if (router === undefined) throw unsupported("lib/route.js `findRoute` calling its router's `find`")
   return { router: router as Router<object | null>, findMyWay }
 }
 

@@ -56,31 +56,6 @@ export function matchingOptionsOf (router: MatchingOptions): MatchingOptions {
 }
 
 /**
- * The router `call` has print itself: find-my-way's `prettyPrint()` binds the router's `buildPrettyMeta` to
- * the router (index.js `prettyPrint`: `options.buildPrettyMeta = this.buildPrettyMeta.bind(this)`), which
- * is caught here. It needs no file of find-my-way: with Fastify bundled into the app there is none, and
- * with several copies installed it finds the router of whichever copy printed. `Function.prototype.bind` is
- * swapped for the duration of one synchronous call; nothing else runs meanwhile, and only the binding of an
- * object's own `buildPrettyMeta` to that object is taken.
- */
-export function catchPrettyPrinted (call: () => unknown): object | undefined {
-  const functions = Function.prototype
-  const bind = functions.bind
-  let caught: object | undefined
-  functions.bind = function catchBind (this: () => unknown, thisArg: unknown, ...args: unknown[]): unknown {
-    if (caught === undefined && typeof thisArg === 'object' && thisArg !== null &&
-      (thisArg as { buildPrettyMeta?: unknown }).buildPrettyMeta === this) caught = thisArg
-    return Reflect.apply(bind, this, [thisArg, ...args])
-  }
-  try {
-    call()
-  } finally {
-    functions.bind = bind
-  }
-  return caught
-}
-
-/**
  * The find-my-way a router is an instance of: its export is the `Router` function (index.js), callable
  * without `new`, which the routers' prototype holds as `constructor`. Checked by building a router with it:
  * one with the same prototype, whose `find` `catchRouter` swaps, is the very code of the router it mirrors.

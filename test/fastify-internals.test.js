@@ -14,17 +14,18 @@ const require = createRequire(import.meta.url)
 const FindMyWay = createRequire(require.resolve('fastify'))('find-my-way')
 const notSupported = (what) => ({ message: new RegExp(`^fastify-allowed-methods: this Fastify has no ${what}.*not supported`) })
 
-test("fastifysRouter: the router Fastify's printRoutes() prints and findRoute() asks, with its find-my-way", (t) => {
+test("fastifysRouter: the router Fastify's findRoute() asks, with the find-my-way of Fastify's 404 router", (t) => {
   const app = Fastify({ routerOptions: { maxParamLength: 7 } })
   const { router, findMyWay } = fastifysRouter(app)
   t.assert.strictEqual(router.maxParamLength, 7)
   t.assert.strictEqual(findMyWay, FindMyWay)
-  // A clear error when it prints with no router, or asks another router than it prints.
-  const printsNothing = notSupported("lib/route.js `printRoutes` as its find-my-way router's `prettyPrint`")
-  t.assert.throws(() => fastifysRouter({ printRoutes: () => '(empty tree)' }), printsNothing)
+  // A clear error without a 404 router, or when findRoute() asks no router of that find-my-way.
+  const kFourOhFour = Object.getOwnPropertySymbols(app).find(symbol => symbol.description === 'fastify.404')
+  const noRouter = notSupported("lib/four-oh-four.js's find-my-way `router`")
+  t.assert.throws(() => fastifysRouter({ [kFourOhFour]: {} }), noRouter)
+  t.assert.throws(() => fastifysRouter({ [kFourOhFour]: { router: {} } }), noRouter)
   const findsNothing = notSupported("lib/route.js `findRoute` calling its router's `find`")
-  t.assert.throws(() => fastifysRouter({ printRoutes: app.printRoutes, findRoute: () => null }), findsNothing)
-  t.assert.throws(() => fastifysRouter({ printRoutes: app.printRoutes, findRoute: Fastify().findRoute }), findsNothing)
+  t.assert.throws(() => fastifysRouter({ [kFourOhFour]: app[kFourOhFour], findRoute: () => null }), findsNothing)
 })
 
 test("the runners find Fastify's kRouteContext on the first request, or a clear error on one without it", (t) => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import { createRequire } from 'node:module'
-import { catchPrettyPrinted, findMyWayOf, findRoutePath, patternVariants } from '../dist/find-my-way.js'
+import { findMyWayOf, findRoutePath, patternVariants } from '../dist/find-my-way.js'
 
 const FindMyWay = createRequire(createRequire(import.meta.url).resolve('fastify'))('find-my-way')
 
@@ -26,20 +26,6 @@ test('findRoutePath: a find-my-way whose findRoute() normalises again is given p
   // And one that does not: the stored, normalised pattern.
   const comparesStored = () => ({ on () {}, findRoute: () => null })
   t.assert.strictEqual(findRoutePath(comparesStored)({ path: '/a//', normalised: '/a/' }), '/a/')
-})
-
-test('catchPrettyPrinted: the router whose prettyPrint() runs, from its binding of its own buildPrettyMeta', (t) => {
-  const router = FindMyWay()
-  const other = FindMyWay()
-  const printBoth = () => { other.prettyPrint.bind(router); router.prettyPrint({ method: 'GET' }); other.prettyPrint() }
-  t.assert.strictEqual(catchPrettyPrinted(printBoth), router)
-  // Other bindings made meanwhile are not taken, and bind is itself again afterwards.
-  const bind = Function.prototype.bind
-  const bindOthers = () => [router.find.bind(null), router.find.bind(1), router.find.bind(router)]
-  t.assert.strictEqual(catchPrettyPrinted(bindOthers), undefined)
-  t.assert.strictEqual(Function.prototype.bind, bind)
-  t.assert.throws(() => catchPrettyPrinted(() => { throw new Error('printing failed') }), { message: 'printing failed' })
-  t.assert.strictEqual(Function.prototype.bind, bind)
 })
 
 test('findMyWayOf: the router factory a router is made by, when it makes routers like it', (t) => {
