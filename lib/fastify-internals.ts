@@ -1,36 +1,19 @@
-import { createRequire } from 'node:module'
-import { dirname, join, sep } from 'node:path'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify'
-import { catchRouter, type FindMyWay, type Router } from './find-my-way.js'
+import { catchRouter, findMyWayOf, type FindMyWay, type Router } from './find-my-way.js'
 import type { ContentTypes } from './media-types.js'
 
-// Every reliance on Fastify's private files and behaviour. Checking a Fastify upgrade starts here (the
-// wrappers of its public methods are in fastify-wrappers.ts).
-
-const requireHere = createRequire(import.meta.url)
-const FASTIFY_MAIN = `${sep}fastify${sep}fastify.js`
+// Every reliance on Fastify's private behaviour. Checking a Fastify upgrade starts here (the wrappers of its
+// public methods are in fastify-wrappers.ts). None loads a file of Fastify: what the plugin needs is found on
+// the running instance, its requests and its router, so that it runs with Fastify bundled into the app too.
 
 /**
- * `require()` from the files of the Fastify that runs `instance`, to load what that Fastify itself loads
- * (its find-my-way). A process may hold several copies of Fastify (a plugin linked for development, a
- * nested install); the running one is the copy whose private `kState` symbol (lib/symbols.js, on every
- * instance) `instance` carries. Copies are found in Node's CommonJS module cache, where Fastify (a
- * CommonJS package) is however it was imported. Identity, not `fastify.version`: several releases report
- * in `version` another number than their package.json's.
- * @throws Error when no loaded copy runs `instance` (e.g. Fastify bundled into one file).
+ * Whether `instance` is the app's root rather than an encapsulated plugin's instance: Fastify creates those
+ * with `Object.create(parent)` (lib/plugin-override.js `override`), so they inherit the root's private
+ * `kState` (lib/symbols.js `Symbol('fastify.state')`) where the root holds it as its own (fastify.js). No
+ * public API tells them apart.
  */
-export function requireFromFastify (instance: FastifyInstance): NodeJS.Require {
-  const loaded = Object.keys(requireHere.cache).filter(file => file.endsWith(FASTIFY_MAIN))
-  const main = loaded.find(file => {
-    const symbols = requireHere.cache[join(dirname(file), 'lib', 'symbols.js')]?.exports as { kState?: symbol } | undefined
-    return symbols?.kState !== undefined && symbols.kState in instance
-  })
-  if (main === undefined) {
-    throw new Error(`fastify-allowed-methods: cannot find the files of the Fastify ${instance.version} that runs ` +
-      `this app (loaded copies: ${JSON.stringify(loaded.map(dirname))}). The plugin matches with Fastify's own ` +
-      "find-my-way and loads it from Fastify's package: run Fastify as an installed package, not bundled into the app.")
-  }
-  return createRequire(main)
+export function isRootInstance (instance: FastifyInstance): boolean {
+  return Object.hasOwn(instance, fastifySymbol(instance, 'fastify.state'))
 }
 
 /**
@@ -46,14 +29,41 @@ interface NotFoundContext { preValidation?: Hook[] | null, preHandler?: Hook[] |
 export type HookRunner = (hooks: Hook[], request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => void
 
 /**
- * Fastify's own hook runner (lib/hooks.js `preHandlerHookRunner`): sync and async hooks, an error ends the
- * chain, a reply sent by a hook stops it.
+ * Runs hooks as Fastify runs a route's preValidation and preHandler hooks (lib/hooks.js `hookRunnerGenerator`
+ * with `hookIterator`, the same in Fastify 5 and 6), step for step: each is called as
+ * `hook(request, reply, done)`; `done()` or the resolution of a returned promise runs the next one; a truthy
+ * error given to `done`, a throw or a rejection ends the chain with it (a rejection without one, with
+ * Fastify's `FST_ERR_SEND_UNDEFINED_ERR`); once the reply is sent or hijacked (`reply.sent`), no further
+ * hook runs and `done` is never called. The plugin's own rather than Fastify's `preHandlerHookRunner`, which
+ * is private to lib/hooks.js: no object of a running Fastify holds it, and no file of Fastify exists when it
+ * is bundled into the app. test/hook-runner.test.js runs both on the same hooks.
  */
-export function loadHookRunner (fromFastify: NodeJS.Require): HookRunner {
-  const { preHandlerHookRunner } = fromFastify('./lib/hooks.js') as { preHandlerHookRunner?: HookRunner }
-  if (typeof preHandlerHookRunner !== 'function') throw unsupported('lib/hooks.js `preHandlerHookRunner`')
-  return preHandlerHookRunner
+export const runHooks: HookRunner = function runHooks (hooks, request, reply, done) {
+  let i = 0
+  function next (error?: Error): void {
+    if (error || i === hooks.length) return done(error)
+    const hook = hooks[i++] as Hook
+    if (reply.sent === true) return
+    let result: unknown
+    try {
+      result = hook(request, reply, next)
+    } catch (thrown) {
+      return done(thrown as Error)
+    }
+    const thenable = result as PromiseLike<unknown> | undefined
+    if (typeof thenable?.then === 'function') {
+      thenable.then(() => next(), (rejection: unknown) => done((rejection || undefinedError()) as Error))
+    }
+  }
+  next()
 }
+
+/**
+ * Fastify's FST_ERR_SEND_UNDEFINED_ERR (lib/errors.js) as its error handlers read it: name, code, status and
+ * message (the class itself is Fastify's, in a file a bundle does not have).
+ */
+const undefinedError = (): Error => Object.assign(new Error('Undefined error has occurred'),
+  { name: 'FastifyError', code: 'FST_ERR_SEND_UNDEFINED_ERR', statusCode: 500 })
 
 /**
  * The plugin answers 405, 501 and automatic OPTIONS in the not-found context's onRequest, before the body
@@ -63,27 +73,30 @@ export function loadHookRunner (fromFastify: NodeJS.Require): HookRunner {
  * lib/symbols.js): the instance's hooks, then those given to `setNotFoundHandler`, in Fastify's order
  * (lib/four-oh-four.js `_setNotFoundHandler`). The lists are run whole, the plugin's own preHandler included
  * (it lets a request the plugin answers itself through): a tracer that wraps `setNotFoundHandler` may have
- * wrapped that hook together with the app's, so no position in the list is known to be ours alone.
+ * wrapped that hook together with the app's, so no position in the list is known to be ours alone. As in
+ * Fastify (lib/handle-request.js `preValidationCallback`, `preHandlerCallback`), each list is a chain of its
+ * own, whose end is checked before the next runs: nothing more once the reply is sent, else any error but
+ * `undefined` and `null` is sent as an error.
  */
-export function createGuardRunner (fromFastify: NodeJS.Require, runHooks: HookRunner): RunGuards {
-  const contextOf = routeContextReader(fromFastify)
-  // The hook lists are final once the app is ready, when the first request arrives.
-  const guardsOf = new WeakMap<NotFoundContext, Hook[] | null>()
+export function createGuardRunner (runHooks: HookRunner): RunGuards {
+  const contextOf = routeContextReader()
+  const sendError = errorSender()
   return function runGuards (request, reply, next) {
     const context = contextOf(request)
-    let guards = guardsOf.get(context)
-    if (guards === undefined) {
-      guards = [...(context.preValidation ?? []), ...(context.preHandler ?? [])]
-      if (guards.length === 0) guards = null
-      guardsOf.set(context, guards)
-    }
-    if (guards === null) return next()
-    runHooks(guards, request, reply, (error) => {
-      if (error !== undefined && error !== null) reply.send(error)
-      else if (!reply.sent) next()
+    runHooks(context.preValidation ?? NO_HOOKS, request, reply, (error) => {
+      if (reply.sent) return
+      if (error != null) return sendError(reply, error)
+      runHooks(context.preHandler ?? NO_HOOKS, request, reply, (error) => {
+        if (reply.sent) return
+        if (error != null) return sendError(reply, error)
+        next()
+      })
     })
   }
 }
+
+// A context's hook list is null when it has no hook (lib/route.js).
+const NO_HOOKS: Hook[] = []
 
 type Handler = (request: FastifyRequest, reply: FastifyReply) => unknown
 export type RunNotFoundHandler = (request: FastifyRequest, reply: FastifyReply) => void
@@ -94,8 +107,9 @@ export type RunNotFoundHandler = (request: FastifyRequest, reply: FastifyReply) 
  * sending one: the 404 needs no body. Its result is sent as Fastify sends a handler's (lib/handle-request.js
  * `preHandlerCallback`, lib/wrap-thenable.js): a value or the value of a Promise, unless the handler replied.
  */
-export function createNotFoundHandlerRunner (fromFastify: NodeJS.Require): RunNotFoundHandler {
-  const contextOf = routeContextReader(fromFastify)
+export function createNotFoundHandlerRunner (): RunNotFoundHandler {
+  const contextOf = routeContextReader()
+  const sendError = errorSender()
   return function runNotFoundHandler (request, reply) {
     const { handler } = contextOf(request)
     const send = (payload: unknown): void => { if (payload !== undefined && !reply.sent) reply.send(payload) }
@@ -103,34 +117,63 @@ export function createNotFoundHandlerRunner (fromFastify: NodeJS.Require): RunNo
     try {
       result = handler(request, reply)
     } catch (error) {
-      reply.send(error)
+      sendError(reply, error)
       return
     }
     if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
-      (result as PromiseLike<unknown>).then(send, (error: unknown) => { reply.send(error) })
+      (result as PromiseLike<unknown>).then(send, (error: unknown) => { sendError(reply, error) })
     } else send(result)
   }
 }
 
-/** The request's route context: Fastify keeps it under its private `kRouteContext` (lib/symbols.js). */
-function routeContextReader (fromFastify: NodeJS.Require): (request: FastifyRequest) => NotFoundContext {
-  const { kRouteContext } = fromFastify('./lib/symbols.js') as { kRouteContext?: symbol }
-  if (typeof kRouteContext !== 'symbol') throw unsupported('lib/symbols.js `kRouteContext`')
-  return (request) => (request as unknown as Record<symbol, NotFoundContext>)[kRouteContext] as NotFoundContext
+/**
+ * The request's route context: Fastify keeps it under its private `kRouteContext` (lib/symbols.js
+ * `Symbol('fastify.context')`), an own property of every request (lib/request.js), found on the first.
+ */
+function routeContextReader (): (request: FastifyRequest) => NotFoundContext {
+  let kRouteContext: symbol | undefined
+  return (request) => {
+    kRouteContext ??= fastifySymbol(request, 'fastify.context')
+    return (request as unknown as Record<symbol, NotFoundContext>)[kRouteContext] as NotFoundContext
+  }
+}
+
+/**
+ * Sends an error as Fastify sends a hook's or a handler's (lib/handle-request.js, lib/wrap-thenable.js): the
+ * reply marked with the private `kReplyIsError` (lib/symbols.js `Symbol('fastify.reply.isError')`, an own
+ * property of every reply, lib/reply.js), so that what was thrown goes to the error handler even when it is
+ * not an Error (a string, a plain object with a `statusCode`).
+ */
+function errorSender (): (reply: FastifyReply, error: unknown) => void {
+  let kReplyIsError: symbol | undefined
+  return (reply, error) => {
+    kReplyIsError ??= fastifySymbol(reply, 'fastify.reply.isError')
+    const flags = reply as unknown as Record<symbol, boolean>
+    flags[kReplyIsError] = true
+    reply.send(error)
+  }
 }
 
 const unsupported = (what: string): Error => new Error(`fastify-allowed-methods: this Fastify has no ${what}, which ` +
   'the plugin relies on: this Fastify version is not supported.')
 
 /**
- * The find-my-way router of the app's Fastify, which no public API exposes: `fastify.findRoute()` calls its
- * `find()` (lib/route.js `findRoute`), which `catchRouter` catches. Asked at registration, before
- * `ready()`, when Fastify may replace `find` on the instance by a compiled one (`routerOptions.compile`).
+ * The find-my-way router of the app's Fastify, which no public API exposes, and the find-my-way it is an
+ * instance of (the copy that Fastify runs, installed or bundled into the app). Fastify routes unmatched
+ * requests with a second router of the same find-my-way (lib/four-oh-four.js, under the instance's
+ * `kFourOhFour`), whose constructor `findMyWayOf` takes; `fastify.findRoute()` calls the main router's `find()`
+ * (lib/route.js `findRoute`), which `catchRouter` catches on that find-my-way's prototype: the plugin asks the
+ * router that routes the app's requests. Asked at registration, before `ready()`, when Fastify may replace
+ * `find` on the instance by a compiled one (`routerOptions.compile`).
  */
-export function fastifysRouter (fastify: FastifyInstance, findMyWay: FindMyWay): Router<object | null> {
+export function fastifysRouter (fastify: FastifyInstance): { router: Router<object | null>, findMyWay: FindMyWay } {
+  const fourOhFour = (fastify as unknown as Record<symbol, { router?: unknown } | undefined>)[fastifySymbol(fastify, 'fastify.404')]
+  const notFoundRouter = fourOhFour?.router
+  const findMyWay = typeof notFoundRouter === 'object' && notFoundRouter !== null ? findMyWayOf(notFoundRouter) : undefined
+  if (findMyWay === undefined) throw unsupported("lib/four-oh-four.js's find-my-way `router`")
   const router = catchRouter(findMyWay, () => fastify.findRoute({ method: 'GET' as HTTPMethods, url: '/' }))
   if (router === undefined) throw unsupported("lib/route.js `findRoute` calling its router's `find`")
-  return router as Router<object | null>
+  return { router: router as Router<object | null>, findMyWay }
 }
 
 /** Instances whose not-found handler was given an `errorHandler` of its own (a `setNotFoundHandler` option). */
@@ -178,7 +221,7 @@ function fastifySymbol (carrier: object, description: string): symbol {
     const found = Object.getOwnPropertySymbols(object).find(symbol => symbol.description === description)
     if (found !== undefined) return found
   }
-  throw unsupported(`lib/symbols.js \`Symbol('${description}')\` on the instance`)
+  throw unsupported(`lib/symbols.js \`Symbol('${description}')\``)
 }
 
 /** What the plugin needs of Fastify's not-found handler at the root. */
@@ -244,3 +287,24 @@ export function logControllerOf (server: FastifyInstance): LogController {
   }
   return controller
 }
+
+export type RouteConfig = FastifyRequest['routeOptions']['config']
+
+/**
+ * The `config` of a route, the very object `request.routeOptions.config` gives its requests (lib/request.js
+ * reads the route context's `config`, lib/context.js, which lib/route.js builds once every onRoute hook has
+ * run: the route's `config` with its `url` and `method`).
+ * @throws Error when the context has no such field: this Fastify version is not supported.
+ */
+export function routeConfigOf (context: object): RouteConfig {
+  const { config } = context as { config?: unknown }
+  if (typeof config !== 'object' || config === null) throw unsupported('lib/context.js `config`')
+  return config as RouteConfig
+}
+
+/**
+ * The pattern Fastify reports as `request.routeOptions.url` for the requests a route context serves: its
+ * `config.url` (lib/request.js `routeOptions`), prefix included, which lib/route.js sets (for the `/prefix/`
+ * copy of a prefixed `/` route, the prefix).
+ */
+export const routeUrlOf = (context: object): string => routeConfigOf(context).url as string

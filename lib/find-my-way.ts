@@ -1,7 +1,7 @@
-// Every reliance on find-my-way beyond its documented API: its instance fields and prototype, the
-// normalisation `on()` applies to a pattern, the result `find()` gives for a malformed URL, the methods it
-// accepts. Checking a find-my-way upgrade starts here (and with the matching order pattern-overlap.ts
-// reasons about).
+// Every reliance on find-my-way beyond its documented API: its instance fields and prototype (how a router
+// is caught, and its export found from it), the normalisation `on()` applies to a pattern, the result
+// `find()` gives for a malformed URL, the methods it accepts. Checking a find-my-way upgrade starts here
+// (and with the matching order pattern-overlap.ts reasons about).
 
 /** A route constraint strategy as find-my-way takes it (host, version, or one of the app's own). */
 export interface ConstraintStrategy {
@@ -56,12 +56,20 @@ export function matchingOptionsOf (router: MatchingOptions): MatchingOptions {
 }
 
 /**
- * The find-my-way that the app's Fastify loads (fastify lib/route.js `require('find-my-way')`): its
- * prototype is the one of Fastify's router, and a router of ours made with it matches with the very code
- * of the router it mirrors.
+ * The find-my-way a router is an instance of: its export is the `Router` function (index.js), callable
+ * without `new`, which the routers' prototype holds as `constructor`. Checked by building a router with it:
+ * one with the same prototype, whose `find` `catchRouter` swaps, is the very code of the router it mirrors.
  */
-export function loadFastifysFindMyWay (requireFromFastify: NodeJS.Require): FindMyWay {
-  return requireFromFastify('find-my-way') as FindMyWay
+export function findMyWayOf (router: object): FindMyWay | undefined {
+  const prototype = Object.getPrototypeOf(router) as { constructor?: unknown, find?: unknown } | null
+  const findMyWay = prototype?.constructor
+  if (typeof findMyWay !== 'function' || typeof prototype?.find !== 'function') return undefined
+  try {
+    return Object.getPrototypeOf((findMyWay as FindMyWay)({})) === prototype ? findMyWay as FindMyWay : undefined
+  } catch {
+    // Not callable without `new`, or not with options alone: not find-my-way's export.
+    return undefined
+  }
 }
 
 /**

@@ -8,13 +8,15 @@ import { createAllowOnSuccessHooks } from './allow-on-success.js'
 import { createVaryAnswer } from './vary.js'
 import { answerExpectContinue } from './expect-continue.js'
 import { addReplyDecorator } from './reply-decorator.js'
-import { addRequestDecorator } from './request-decorator.js'
+import { addRequestDecorators } from './request-decorator.js'
+import { addResourcePatternDecorator } from './resource-pattern.js'
 import { keepHookInNotFoundHandlers } from './fastify-wrappers.js'
-import { loadFastifysFindMyWay, type Constraints } from './find-my-way.js'
+import type { Constraints } from './find-my-way.js'
 import {
-  createGuardRunner, createNotFoundHandlerRunner, fastifysRouter, loadHookRunner, requestContentTypes, requireFromFastify,
+  createGuardRunner, createNotFoundHandlerRunner, fastifysRouter, isRootInstance, requestContentTypes, runHooks,
   logControllerOf, rootNotFoundHandler, type Hook
 } from './fastify-internals.js'
+import type { RouteConfig } from './fastify-internals.js'
 import { contentMethods, mediaTypesOf } from './media-types.js'
 
 export type { FastifyAllowedMethodsOptions } from './options.js'
@@ -45,10 +47,27 @@ declare module 'fastify' {
     /**
      * The methods Fastify routes for this request's URL, with its constraint values, narrowed by
      * `filterAllowed`, sorted: the `Allow` value its 405 would carry. Empty for an unknown URL. A Promise when
-     * `filterAllowed` returns one or a custom constraint strategy is asynchronous: `await` it either way. For
-     * @fastify/cors: `delegator: async (req) => ({ origin: true, methods: await req.allowedMethods() })`.
+     * `filterAllowed` returns one or a custom constraint strategy is asynchronous: `await` it either way.
      */
     allowedMethods: () => readonly string[] | Promise<readonly string[]>
+    /**
+     * For a request the plugin answered 405 (unmatched, or `reply.methodNotAllowed()`) or OPTIONS (automatic
+     * or described), the route pattern of its URL, written as Fastify writes `routeOptions.url` (prefix
+     * included, e.g. `/users/:id`), which Fastify leaves undefined for unmatched requests: a label as few as
+     * the routes, for metrics and traces, read in onSend or onResponse hooks. Where the URL's methods route
+     * to different patterns, the most specific (compared from the left: a static segment, then a parameter
+     * with a regex or static text, a plain parameter, a wildcard; when equal, the method first in `Allow`).
+     * Undefined for a 404, a 501, `OPTIONS *` and every request the plugin did not answer. For fastify-metrics:
+     * `getRouteLabel: (request) => request.routeOptions.url ?? request.resourcePattern() ?? '__unknown__'`.
+     */
+    resourcePattern: () => string | undefined
+    /**
+     * The `config` of the route Fastify would run for `method` at this request's URL, with its constraint
+     * values: what `request.routeOptions.config` would be there. Undefined when no route would, or the route
+     * is kept out of the registry. A Promise when a custom constraint strategy is asynchronous: `await` it
+     * either way. For @fastify/cors, whose preflights run its `OPTIONS *` route: the target route's `cors`.
+     */
+    routeConfigFor: (method: string) => RouteConfig | undefined | Promise<RouteConfig | undefined>
   }
   interface FastifyContextConfig {
     /** `false` keeps this route out of the method registry; `true` keeps it in whatever `includeRoute` says. */
@@ -59,13 +78,12 @@ declare module 'fastify' {
 const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify, rawOptions) => {
   // Options
   const options = normaliseOptions(rawOptions)
+  assertRegisteredOnceAtRoot(fastify)
   assertNoRoutesYet(fastify)
   const narrow = createNarrow(options.filterAllowed)
 
   // The registry: every route as onRoute announces it, built with Fastify's own router once the app is ready.
-  const fromFastify = requireFromFastify(fastify)
-  const findMyWay = loadFastifysFindMyWay(fromFastify)
-  const router = fastifysRouter(fastify, findMyWay)
+  const { router, findMyWay } = fastifysRouter(fastify)
   const records: RouteRecord[] = []
   let built: MethodRegistry | undefined
   const registry = (): MethodRegistry => {
@@ -74,6 +92,9 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
   }
   const varyAnswer = createVaryAnswer(registry, options)
 
+  const successHooks = options.allowOnSuccess
+    ? createAllowOnSuccessHooks(registry, narrow, options.filterAllowed !== undefined, options.notFoundWhenEmpty, varyAnswer)
+    : undefined
   fastify.addHook('onRoute', function recordRoute (route) {
     const methods = Array.isArray(route.method) ? route.method : [route.method]
     const choice = route.config?.allowedMethods
@@ -95,11 +116,11 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
       // only if Fastify's router holds it.
       if (isPrefixRoot && method !== 'HEAD') records.push({ ...record, url: record.url + '/' })
     }
-    if (included && options.allowOnSuccess) {
-      // Route-level hooks, added the way Fastify documents for onRoute: only the routes pay for them.
-      const hooks = createAllowOnSuccessHooks(registry, narrow, options.filterAllowed !== undefined, options.notFoundWhenEmpty, varyAnswer)
-      route.onRequest = route.onRequest === undefined ? [hooks.onRequest] : [route.onRequest, hooks.onRequest].flat()
-      route.onSend = route.onSend === undefined ? [hooks.onSend] : [route.onSend, hooks.onSend].flat()
+    if (included && successHooks !== undefined) {
+      // Route-level hooks, added the way Fastify documents for onRoute: only the routes pay for them. A route
+      // without hooks of its own gets a function, as it would be written, for the onRoute hooks that follow.
+      route.onRequest = route.onRequest === undefined ? successHooks.onRequest : [route.onRequest, successHooks.onRequest].flat()
+      route.onSend = route.onSend === undefined ? successHooks.onSend : [route.onSend, successHooks.onSend].flat()
     }
   })
 
@@ -122,10 +143,9 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
   })
 
   // The not-found path
-  const runHooks = loadHookRunner(fromFastify)
   const hooks = createNotFoundHooks(registry, options, narrow, varyAnswer, {
-    runGuards: createGuardRunner(fromFastify, runHooks),
-    runNotFoundHandler: createNotFoundHandlerRunner(fromFastify)
+    runGuards: createGuardRunner(runHooks),
+    runNotFoundHandler: createNotFoundHandlerRunner()
   })
   const root = rootNotFoundHandler(fastify)
   logControllerOf(fastify) // the plugin's log lines need it: an unsupported Fastify fails here, not on a request
@@ -145,22 +165,51 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
   // RFC 9110 10.1.1: no `100 Continue` to a request that will be refused (expect-continue.ts). Requests come
   // once the app is ready (`listen()` waits for it), the registry built.
   answerExpectContinue(fastify, (req, done) => registry().deriveConstraintsAsync(req, done))
-  addRequestDecorator(fastify, registry, options.filterAllowed)
+  addRequestDecorators(fastify, registry, options.filterAllowed)
+  addResourcePatternDecorator(fastify, registry)
   if (options.replyDecorator !== false) {
     addReplyDecorator(fastify, options.replyDecorator, registry, narrow, varyAnswer, options)
+  }
+}
+
+const REGISTER_AT_ROOT = 'Register it once, at the root, before any route: `await app.register(fastifyAllowedMethods)`'
+
+/**
+ * The plugin serves the whole app: one registry, Fastify's one router, the not-found handler of every
+ * prefix. A second registration would fail on its decorators with a bare FST_ERR_DEC_ALREADY_PRESENT (or,
+ * in a child scope, on the reply decorator's name); one inside an encapsulated plugin would see that
+ * plugin's routes alone and set a not-found handler for its prefix, or, without a prefix, the root's. Say so.
+ */
+function assertRegisteredOnceAtRoot (fastify: FastifyInstance): void {
+  if (fastify.hasDecorator('allowedMethods')) {
+    throw new Error('fastify-allowed-methods: registered twice in this app (`fastify.allowedMethods` already ' +
+      `exists, or another plugin decorated that name). ${REGISTER_AT_ROOT}; a plugin that needs it declares ` +
+      "`dependencies: ['fastify-allowed-methods']` in its fastify-plugin options instead of registering it again.")
+  }
+  if (!isRootInstance(fastify)) {
+    throw new Error('fastify-allowed-methods: registered inside an encapsulated plugin, where it would see that ' +
+      "plugin's routes alone and set the not-found handler of its prefix (the whole app's, without one). " +
+      REGISTER_AT_ROOT +
+      ', or wrap the plugin that registers it with fastify-plugin (`fp()`), so that it registers at the root.')
   }
 }
 
 /**
  * onRoute sees only routes added after the hook: a route registered before the plugin would be silently
  * missing from every Allow header (fastify-allow's failure). Fail loudly instead, like @fastify/swagger.
+ * @fastify/cors registers `OPTIONS *`, shown as `* (OPTIONS)`: a user who registered it first would not
+ * recognise that as a route of theirs.
  */
 function assertNoRoutesYet (fastify: FastifyInstance): void {
   const routes = fastify.printRoutes({ commonPrefix: false })
   if (routes !== '(empty tree)') {
+    const cors = fastify.hasPlugin('@fastify/cors')
+      ? ' @fastify/cors was registered before it: `* (OPTIONS)` below is its preflight route. Register ' +
+        'fastify-allowed-methods first, then @fastify/cors.'
+      : ''
     throw new Error('fastify-allowed-methods: routes were registered before the plugin, so they would be ' +
       'missing from every Allow header. Register the plugin first: `await app.register(fastifyAllowedMethods)` ' +
-      `before any route. Routes found:\n${routes}`)
+      `before any route.${cors} Routes found:\n${routes}`)
   }
 }
 

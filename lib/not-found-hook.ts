@@ -10,6 +10,7 @@ import { closeIfBodyUnread, sendDescription, sendMethodNotAllowed, sendNotImplem
 import { acceptsJson, describeResource } from './describe.js'
 import type { VaryAnswer } from './vary.js'
 import { ACCEPT_FIELDS } from './media-types.js'
+import { noteAnswered } from './resource-pattern.js'
 
 export type RequestHook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void
 
@@ -42,7 +43,7 @@ export function createNotFoundHooks (
         if (types !== undefined) reply.header(field, types)
       }
     }
-    if (!describeOptions || !acceptsJson(request.headers.accept)) return sendOptions(reply, allow)
+    if (!describeOptions || !acceptsJson(request.headers.accept)) return sendOptions(reply, allow, options)
     sendDescription(reply, describeResource(methods, ready.matchingRoutes(url, methods, constraints)))
   }
 
@@ -86,6 +87,7 @@ export function createNotFoundHooks (
     const answer = ready.routesIgnoringConstraints(method, url) ? null : ready.lookup(url, constraints)
     if (answer === null) return toNotFound(request, reply, done)
     narrowed(request, reply, done, answer, (methods) => answerEarly(request, reply, () => {
+      noteAnswered(request, answer.methods, constraints)
       const allow = allowOf(answer, methods)
       if (method === 'OPTIONS' && autoOptions) answerOptions(request, reply, url, methods, allow, constraints)
       else sendMethodNotAllowed(reply, method, url, methods, allow, options, true)
@@ -102,7 +104,7 @@ export function createNotFoundHooks (
     if (url === '*') {
       if (method !== 'OPTIONS' || !autoOptions) return done()
       const server = ready.serverAnswer
-      return narrowed(request, reply, done, server, (methods) => answerEarly(request, reply, () => sendOptions(reply, allowOf(server, methods))),
+      return narrowed(request, reply, done, server, (methods) => answerEarly(request, reply, () => sendOptions(reply, allowOf(server, methods), options)),
         () => toNotFound(request, reply, done))
     }
     withConstraints(ready, request, done, (constraints) => decide(request, reply, done, constraints))
@@ -124,7 +126,12 @@ export function createNotFoundHooks (
       const answer = ready.lookupDeclinedOptions(url, constraints)
       if (answer === null) return done()
       // The guards have run and the body was read: a hidden resource goes on to the 404 as is.
-      narrowed(request, reply, done, answer, (methods) => answerOptions(request, reply, url, methods, allowOf(answer, methods), constraints), done)
+      narrowed(request, reply, done, answer, (methods) => {
+        // `OPTIONS *`: the server's answer, as onRequest gives it.
+        if (url === '*') return sendOptions(reply, allowOf(answer, methods), options)
+        noteAnswered(request, answer.methods, constraints)
+        answerOptions(request, reply, url, methods, allowOf(answer, methods), constraints)
+      }, done)
     })
   }
 

@@ -6,11 +6,18 @@ import { firstInvalidProperty } from './schema-check.js'
 /** Options of fastify-allowed-methods. */
 export interface FastifyAllowedMethodsOptions {
   /**
-   * Answer OPTIONS for every known URL that has no OPTIONS route of its own: 200, `Allow`,
-   * `Content-Length: 0`, no body (RFC 9110 9.3.7). `OPTIONS *` gets the union of the app's methods.
+   * Answer OPTIONS for every known URL that has no OPTIONS route of its own: `Allow`, no body, with the
+   * status `optionsStatus` says. `OPTIONS *` gets the union of the app's methods.
    * @default true
    */
   autoOptions?: boolean
+  /**
+   * The status of the automatic OPTIONS answer (and of `OPTIONS *`'s): 200 with `Content-Length: 0`
+   * (RFC 9110 9.3.7), or 204 No Content, which carries no Content-Length (RFC 9110 8.6). A described answer
+   * (`describeOptions`) has content: it stays 200.
+   * @default 200
+   */
+  optionsStatus?: 200 | 204
   /**
    * Answer 501 Not Implemented to a method that no route of the app serves, whatever the URL (RFC 9110 9.1).
    * @default false
@@ -88,6 +95,7 @@ export interface FastifyAllowedMethodsOptions {
 /** The options after validation and defaults: never the caller's object. */
 export interface NormalisedOptions {
   readonly autoOptions: boolean
+  readonly optionsStatus: 200 | 204
   readonly notImplemented: boolean
   readonly cacheControl: string | undefined
   readonly notFound: FastifyAllowedMethodsOptions['notFound']
@@ -108,6 +116,7 @@ const callback = (): TSchema => Type.Function([], Type.Unknown())
 /** The registration options, as a schema: the source of the validation below. */
 export const OptionsSchema = Type.Object({
   autoOptions: Type.Optional(Type.Boolean()),
+  optionsStatus: Type.Optional(Type.Union([Type.Literal(200), Type.Literal(204)])),
   notImplemented: Type.Optional(Type.Boolean()),
   // A header value: visible ASCII and spaces only, so that setting it can never throw per request.
   cacheControl: Type.Optional(Type.String({ pattern: '^[\\x20-\\x7e]+$' })),
@@ -145,6 +154,7 @@ export function normaliseOptions (options: unknown): NormalisedOptions {
   const valid = own as FastifyAllowedMethodsOptions
   return Object.freeze({
     autoOptions: valid.autoOptions ?? true,
+    optionsStatus: valid.optionsStatus ?? 200,
     notImplemented: valid.notImplemented ?? false,
     cacheControl: valid.cacheControl,
     notFound: valid.notFound,
@@ -167,6 +177,7 @@ const FASTIFY_KEYS = new Set(['prefix', 'logLevel', 'logSerializers'])
 function describe (name: string): string {
   if (name === 'cacheControl') return 'must be a non-empty header value (printable ASCII)'
   if (name === 'replyDecorator') return 'must be a method name or false'
+  if (name === 'optionsStatus') return 'must be 200 or 204'
   if (name === 'vary') return 'must be a non-empty list of distinct request header names'
   const schema = OptionsSchema.properties[name as keyof typeof OptionsSchema.properties] as TSchema
   return schema.type === 'boolean' ? 'must be a boolean' : 'must be a function'

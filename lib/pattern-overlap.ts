@@ -216,3 +216,35 @@ function collectAll (node: TrieNode, found: Set<number>, limit: number): void {
   if (node.dynamic !== null) collectAll(node.dynamic, found, limit)
   for (const next of node.statics.values()) collectAll(next, found, limit)
 }
+
+/**
+ * Of route patterns that all match one path, the most specific: compared segment by segment from the left,
+ * the first segment where one is more specific decides, in the order find-my-way tries them at a node of its
+ * tree (index.js `find`, lib/node.js `getNextNode`): a static segment, then a parameter with a regex or
+ * static text beside it (lib/node.js sorts those parametric children first), then a plain parameter, then a
+ * wildcard. Equally specific (a pattern that ends where the other has an optional parameter, find-my-way's
+ * same pattern): the first given.
+ */
+export function mostSpecific (patterns: readonly string[]): string | undefined {
+  let best: string | undefined
+  let bestSegments: readonly Segment[] = []
+  for (const pattern of patterns) {
+    const segments = parsePattern(pattern, true)
+    if (best === undefined || isMoreSpecific(segments, bestSegments)) {
+      best = pattern
+      bestSegments = segments
+    }
+  }
+  return best
+}
+
+function isMoreSpecific (a: readonly Segment[], b: readonly Segment[]): boolean {
+  for (let i = 0; i < a.length && i < b.length; i++) {
+    const difference = triedOrder(a[i] as Segment) - triedOrder(b[i] as Segment)
+    if (difference !== 0) return difference < 0
+  }
+  return false
+}
+
+const triedOrder = (segment: Segment): number =>
+  segment.kind === Kind.Static ? 0 : segment.kind === Kind.Dynamic ? (segment.plain ? 2 : 1) : 3

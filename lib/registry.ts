@@ -121,13 +121,22 @@ export class MethodRegistry {
 
   /**
    * For an OPTIONS request that a root catch-all OPTIONS route handed to the not-found handler (@fastify/cors
-   * with `preflight: false` calls `reply.callNotFound()`): the URL's answer, or null when another OPTIONS
-   * route matches (it chose 404 itself), or none does, or the URL is unknown.
+   * with `preflight: false` calls `reply.callNotFound()`): the URL's answer (for `*`, the server's: RFC 9110
+   * 9.3.7), or null when another OPTIONS route matches (it chose 404 itself), or none does, or the URL is unknown.
    */
   lookupDeclinedOptions (url: string, constraints: Constraints | undefined): Answer | null {
     const hit = this.#router.find('OPTIONS', url, constraints)
     if (!isRoute(hit) || this.#roles.get(hit.store) !== Role.CatchAll) return null
-    return this.lookup(url, constraints)
+    return url === '*' ? this.serverAnswer : this.lookup(url, constraints)
+  }
+
+  /**
+   * Fastify's context of the route it runs for `method` at `url` under `constraints`; undefined when no route
+   * does, or when that route is kept out of the registry (it is never advertised).
+   */
+  routeRun (method: string, url: string, constraints: Constraints | undefined): object | undefined {
+    const hit = this.#router.find(method, url, constraints)
+    return isRoute(hit) && this.#roles.get(hit.store) !== Role.Excluded ? hit.store : undefined
   }
 
   /**
@@ -141,6 +150,16 @@ export class MethodRegistry {
       if (!isRoute(hit)) continue
       const route = this.#routes.get(hit.store)
       if (route !== undefined) routes.push({ route, mediaTypes: this.#mediaTypes.byContext.get(hit.store) })
+    }
+    return routes
+  }
+
+  /** Fastify's route contexts of the routes it runs for `url` under each of `methods` that has one, in their order. */
+  routesAt (url: string, methods: readonly string[], constraints: Constraints | undefined): object[] {
+    const routes: object[] = []
+    for (const method of methods) {
+      const hit = this.#router.find(method, url, constraints)
+      if (isRoute(hit)) routes.push(hit.store)
     }
     return routes
   }

@@ -7,6 +7,7 @@ import type { VaryAnswer } from './vary.js'
 import { sendMethodNotAllowed } from './responses.js'
 import { formatAllow } from './allow-header.js'
 import { interceptReplyDecorator } from './fastify-wrappers.js'
+import { noteAnswered } from './resource-pattern.js'
 
 /**
  * The reply decorator, under the name given as the `replyDecorator` option. The plugin does not add it to
@@ -53,6 +54,7 @@ export function addReplyDecorator (
       const known = ready.lookup(url, constraints)?.methods ?? []
       narrow(request, known.filter(other => !refused.includes(other)), (methods) => {
         if (methods.length === 0 && options.notFoundWhenEmpty) return reply.callNotFound()
+        noteAnswered(request, known, constraints)
         sendMethodNotAllowed(reply, method, url, methods, formatAllow(methods), options, false)
       }, fail)
     })

@@ -1,30 +1,60 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { GetRegistry } from './registry.js'
+import type { GetRegistry, MethodRegistry } from './registry.js'
 import type { Constraints } from './find-my-way.js'
 import type { NormalisedOptions } from './options.js'
 import { narrowed } from './narrow.js'
+import { withConstraints } from './request-constraints.js'
+import { routeConfigOf, type RouteConfig } from './fastify-internals.js'
 
 /**
- * `request.allowedMethods()`: the sorted methods of the request's own URL, as its 405 would list them (the
- * request's constraint values, `filterAllowed`); empty for a URL no route makes known. A Promise when a
- * custom constraint strategy derives its value asynchronously or `filterAllowed` returns one. Made for
- * @fastify/cors's `delegator`, so that a preflight's `Access-Control-Allow-Methods` lists the methods the
- * URL really has. A decorator on Fastify's request prototype: requests that do not call it pay nothing.
+ * The request decorators, made for @fastify/cors's `delegator`: a preflight is routed to cors's `OPTIONS *`,
+ * and only the registry knows the route the actual request would run. Both answer with the request's
+ * constraint values, at once, or as a Promise when a custom constraint strategy derives its value
+ * asynchronously. Decorators on Fastify's request prototype: requests that do not call them pay nothing.
+ *
+ * `request.allowedMethods()`: the sorted methods of the request's own URL, as its 405 would list them
+ * (`filterAllowed` too, and then a Promise if it returns one); empty for a URL no route makes known.
+ *
+ * `request.routeConfigFor(method)`: the `config` of the route Fastify would run for `method` at the
+ * request's URL (what `request.routeOptions.config` would be there, e.g. its `cors`); undefined when none
+ * would, or the route is kept out of the registry.
  */
-export function addRequestDecorator (fastify: FastifyInstance, registry: GetRegistry, filterAllowed: NormalisedOptions['filterAllowed']): void {
-  fastify.decorateRequest('allowedMethods', function allowedMethods (this: FastifyRequest): readonly string[] | Promise<readonly string[]> {
-    const ready = registry()
+export function addRequestDecorators (
+  fastify: FastifyInstance, registry: GetRegistry, filterAllowed: NormalisedOptions['filterAllowed']
+): void {
+  fastify.decorateRequest('allowedMethods', function allowedMethods (
+    this: FastifyRequest
+  ): readonly string[] | Promise<readonly string[]> {
     const request = this
-    const methodsWith = (constraints: Constraints | undefined): readonly string[] | Promise<readonly string[]> => {
+    const ready = registry()
+    return withRequestConstraints(ready, request, (constraints) => {
       const methods = [...ready.lookup(request.url, constraints)?.methods ?? []]
       return filterAllowed === undefined ? methods : narrowed(filterAllowed, request, methods)
-    }
-    if (!ready.hasAsyncConstraints) return methodsWith(ready.constraintsOf(request.raw))
-    return new Promise((resolve, reject) => {
-      ready.deriveConstraintsAsync(request.raw, (err, constraints) => {
-        if (err !== null) reject(err)
-        else resolve(methodsWith(constraints))
-      })
     })
   })
+
+  fastify.decorateRequest('routeConfigFor', function routeConfigFor (
+    this: FastifyRequest, method: string
+  ): RouteConfig | undefined | Promise<RouteConfig | undefined> {
+    if (typeof method !== 'string') {
+      throw new TypeError('fastify-allowed-methods: request.routeConfigFor(method) needs a method name (a string)')
+    }
+    const { url } = this
+    const ready = registry()
+    return withRequestConstraints(ready, this, (constraints) => {
+      const context = ready.routeRun(method, url, constraints)
+      return context === undefined ? undefined : routeConfigOf(context)
+    })
+  })
+}
+
+/** `answer` for the request's constraint values: its value, or a Promise of it when deriving them is asynchronous. */
+function withRequestConstraints<T> (
+  ready: MethodRegistry, request: FastifyRequest, answer: (constraints: Constraints | undefined) => T | Promise<T>
+): T | Promise<T> {
+  if (!ready.hasAsyncConstraints) return answer(ready.constraintsOf(request.raw))
+  const constraints = new Promise<Constraints | undefined>((resolve, reject) => {
+    withConstraints(ready, request, reject, resolve)
+  })
+  return constraints.then(answer)
 }

@@ -108,11 +108,13 @@ export function sendNotImplemented (reply: FastifyReply, method: string, url: st
 }
 
 /**
- * The automatic answer to OPTIONS: 200 with `Allow` and no content. RFC 9110 9.3.7: a response without
- * content MUST send `Content-Length: 0` (a 204 could not carry it, RFC 9110 8.6, hence 200).
+ * The automatic answer to OPTIONS: `Allow` and no content, with the status `optionsStatus` says. RFC 9110
+ * 9.3.7: a 200 without content MUST send `Content-Length: 0`; 8.6: a 204 must not send Content-Length.
  */
-export function sendOptions (reply: FastifyReply, allow: string): void {
-  reply.code(200).header('allow', allow).header('content-length', '0').send()
+export function sendOptions (reply: FastifyReply, allow: string, { optionsStatus }: Pick<NormalisedOptions, 'optionsStatus'>): void {
+  reply.code(optionsStatus).header('allow', allow)
+  if (optionsStatus === 200) reply.header('content-length', '0')
+  reply.send()
 }
 
 /** The described OPTIONS answer (`describeOptions`), serialised with its exported schema. */

@@ -3,15 +3,19 @@
 // router options at the top level or in `routerOptions`) are built twice, with and without the plugin,
 // and random requests are sent to both with every method: see test/fuzz/check-app.js for the rules. This
 // file runs a bounded number of cases with a fixed seed; `npm run fuzz` runs many more with a random one.
+// The random apps compile their router (`routerOptions.compile`) now and then; a second, smaller run has
+// every app compile it, Fastify's router then matching with code generated per method tree.
 
 import { test } from 'node:test'
 import fc from 'fast-check'
 import { METHODS } from './fuzz/app-arbitraries.js'
 import { caseArb, checkCase } from './fuzz/case.js'
+import { routerCompilations } from './fuzz/build-app.js'
 import { describeMismatch } from './fuzz/report.js'
 
 const SEED = 20261125
 const RUNS = 300
+const COMPILED_RUNS = 100
 
 // Floors on what the run compared, so that it cannot pass by discarding apps or requests. Each sits a fair
 // margin below what the seed gives, so that a change to the arbitraries does not trip it:
@@ -20,20 +24,32 @@ const RUNS = 300
 // - requests: each app gets 1 to 8, well over 3 on average;
 // - checks: each request is checked under every method, and most also with allowedMethods() (all but
 //   those Fastify answers itself, with a 400 or a 414).
-const MIN_APPS = Math.floor(RUNS * 0.9)
+const MIN_APPS_SHARE = 0.9
 const MIN_REQUESTS_PER_APP = 3
 const MIN_ALLOWED_METHODS_CHECKS_PER_REQUEST = 0.5
 
 test(`the plugin answers as Fastify routes (differential, seed ${SEED}, ${RUNS} apps)`, async (t) => {
+  await checkRuns(t, caseArb, RUNS)
+})
+
+test(`the plugin answers as Fastify routes with routerOptions.compile (seed ${SEED}, ${COMPILED_RUNS} apps)`, async (t) => {
+  const compiled = caseArb.map(({ app, requests }) => ({ app: { ...app, router: { ...app.router, compile: { value: true, where: 'router' } } }, requests }))
+  const before = routerCompilations()
+  const { compared } = await checkRuns(t, compiled, COMPILED_RUNS)
+  // Each app compared started twice (with the plugin and without), each time compiling two routers.
+  t.assert.ok(routerCompilations() - before >= 4 * compared, `${routerCompilations() - before} router compilations for ${compared} apps`)
+})
+
+async function checkRuns (t, arbitrary, runs) {
   const stats = { apps: 0, discarded: 0, requests: 0, checks: 0 }
-  const property = fc.asyncProperty(caseArb, async (testCase) => {
+  const property = fc.asyncProperty(arbitrary, async (testCase) => {
     const result = await checkCase(testCase)
     stats.apps++
     if (result.skipped !== null) stats.discarded++
     stats.requests += result.requests
     stats.checks += result.checks
   })
-  const details = await fc.check(property, { seed: SEED, numRuns: RUNS })
+  const details = await fc.check(property, { seed: SEED, numRuns: runs })
   if (details.failed) {
     const [testCase] = details.counterexample ?? []
     const error = testCase === undefined
@@ -43,9 +59,11 @@ test(`the plugin answers as Fastify routes (differential, seed ${SEED}, ${RUNS} 
   }
   const compared = stats.apps - stats.discarded
   t.diagnostic(`${stats.apps} apps (${stats.discarded} discarded), ${stats.requests} requests, ${stats.checks} checks`)
-  t.assert.ok(compared >= MIN_APPS, `${compared} apps compared, fewer than ${MIN_APPS}`)
+  const minApps = Math.floor(runs * MIN_APPS_SHARE)
+  t.assert.ok(compared >= minApps, `${compared} apps compared, fewer than ${minApps}`)
   const minRequests = MIN_REQUESTS_PER_APP * compared
   t.assert.ok(stats.requests >= minRequests, `${stats.requests} requests compared, fewer than ${minRequests}`)
   const minChecks = Math.ceil((METHODS.length + MIN_ALLOWED_METHODS_CHECKS_PER_REQUEST) * stats.requests)
   t.assert.ok(stats.checks >= minChecks, `${stats.checks} checks made, fewer than ${minChecks}`)
-})
+  return { compared }
+}

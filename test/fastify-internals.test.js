@@ -2,26 +2,35 @@ import { test } from 'node:test'
 import { createRequire } from 'node:module'
 import Fastify from 'fastify'
 import {
-  createNotFoundHandlerRunner, fastifysRouter, loadHookRunner, logControllerOf, requestContentTypes, rootNotFoundHandler
+  createNotFoundHandlerRunner, fastifysRouter, logControllerOf, requestContentTypes, rootNotFoundHandler, routeConfigOf,
+  routeUrlOf
 } from '../dist/fastify-internals.js'
 
 // Each reliance on Fastify's private behaviour fails at registration (or at ready(), for what Fastify
-// builds then), with a message naming what is missing, on a Fastify that does not behave so: stand-ins of its files and of its instance show it.
+// builds then, or on the first request, for what only requests carry), with a message naming what is missing,
+// on a Fastify that does not behave so: stand-ins of its instance, router and requests show it.
 
 const require = createRequire(import.meta.url)
 const FindMyWay = createRequire(require.resolve('fastify'))('find-my-way')
 const notSupported = (what) => ({ message: new RegExp(`^fastify-allowed-methods: this Fastify has no ${what}.*not supported`) })
 
-test("fastifysRouter: the router Fastify's findRoute() asks, or a clear error when it asks none", (t) => {
+test("fastifysRouter: the router Fastify's findRoute() asks, with the find-my-way of Fastify's 404 router", (t) => {
   const app = Fastify({ routerOptions: { maxParamLength: 7 } })
-  t.assert.strictEqual(fastifysRouter(app, FindMyWay).maxParamLength, 7)
-  t.assert.throws(() => fastifysRouter({ findRoute: () => null }, FindMyWay), notSupported("lib/route.js `findRoute` calling its router's `find`"))
+  const { router, findMyWay } = fastifysRouter(app)
+  t.assert.strictEqual(router.maxParamLength, 7)
+  t.assert.strictEqual(findMyWay, FindMyWay)
+  // A clear error without a 404 router, or when findRoute() asks no router of that find-my-way.
+  const kFourOhFour = Object.getOwnPropertySymbols(app).find(symbol => symbol.description === 'fastify.404')
+  const noRouter = notSupported("lib/four-oh-four.js's find-my-way `router`")
+  t.assert.throws(() => fastifysRouter({ [kFourOhFour]: {} }), noRouter)
+  t.assert.throws(() => fastifysRouter({ [kFourOhFour]: { router: {} } }), noRouter)
+  const findsNothing = notSupported("lib/route.js `findRoute` calling its router's `find`")
+  t.assert.throws(() => fastifysRouter({ [kFourOhFour]: app[kFourOhFour], findRoute: () => null }), findsNothing)
 })
 
-test("the guards need Fastify's preHandlerHookRunner, the not-found handler runner its kRouteContext", (t) => {
-  const withoutFiles = () => ({})
-  t.assert.throws(() => loadHookRunner(withoutFiles), notSupported('lib/hooks.js `preHandlerHookRunner`'))
-  t.assert.throws(() => createNotFoundHandlerRunner(withoutFiles), notSupported('lib/symbols.js `kRouteContext`'))
+test("the runners find Fastify's kRouteContext on the first request, or a clear error on one without it", (t) => {
+  const runNotFoundHandler = createNotFoundHandlerRunner()
+  t.assert.throws(() => runNotFoundHandler({}, {}), notSupported("lib/symbols.js `Symbol\\('fastify.context'\\)`"))
 })
 
 test("requestContentTypes: a route context's parsers, or a clear error on a context without Fastify's fields", async (t) => {
@@ -51,4 +60,11 @@ test("the root's not-found handler and the LogController are found on the instan
   t.assert.throws(() => rootNotFoundHandler({}), notSupported("lib/symbols.js `Symbol\\('fastify.canSetNotFoundHandler'\\)`"))
   t.assert.throws(() => rootNotFoundHandler(standIn), notSupported('lib/four-oh-four.js `kCanSetNotFoundHandler`'))
   t.assert.throws(() => logControllerOf({ [Symbol('fastify.logController')]: {} }), notSupported('lib/log-controller.js'))
+})
+
+test("a route context's config (the route's url in it), or a clear error on a context without one", (t) => {
+  const config = { url: '/users/:id', method: 'GET' }
+  t.assert.strictEqual(routeConfigOf({ config }), config)
+  t.assert.strictEqual(routeUrlOf({ config }), '/users/:id')
+  for (const standIn of [{}, { config: null }, { config: 'x' }]) t.assert.throws(() => routeConfigOf(standIn), notSupported('lib/context.js `config`'))
 })

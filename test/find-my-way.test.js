@@ -1,5 +1,8 @@
 import { test } from 'node:test'
-import { findRoutePath, patternVariants } from '../dist/find-my-way.js'
+import { createRequire } from 'node:module'
+import { findMyWayOf, findRoutePath, patternVariants } from '../dist/find-my-way.js'
+
+const FindMyWay = createRequire(createRequire(import.meta.url).resolve('fastify'))('find-my-way')
 
 const matching = { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 100, useSemicolonDelimiter: false, allowUnsafeRegex: false }
 
@@ -23,4 +26,15 @@ test('findRoutePath: a find-my-way whose findRoute() normalises again is given p
   // And one that does not: the stored, normalised pattern.
   const comparesStored = () => ({ on () {}, findRoute: () => null })
   t.assert.strictEqual(findRoutePath(comparesStored)({ path: '/a//', normalised: '/a/' }), '/a/')
+})
+
+test('findMyWayOf: the router factory a router is made by, when it makes routers like it', (t) => {
+  t.assert.strictEqual(findMyWayOf(FindMyWay()), FindMyWay)
+  class NeedsNew { find () {} }
+  function MakesOthers () { return {} }
+  MakesOthers.prototype.find = () => null
+  const notRouters = [{}, Object.create(null), Object.create({ constructor: 1, find () {} }), new NeedsNew(), Object.create(MakesOthers.prototype)]
+  for (const notARouter of notRouters) {
+    t.assert.strictEqual(findMyWayOf(notARouter), undefined)
+  }
 })

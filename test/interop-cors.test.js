@@ -123,6 +123,14 @@ for (const variant of variants) {
         }
       })
     } else {
+      test('a preflight gets the automatic answer, with Access-Control-Allow-Origin only', async (t) => {
+        const response = await withPlugin.inject({ method: 'OPTIONS', url: '/users/1', headers: PREFLIGHT })
+        t.assert.strictEqual(response.statusCode, 200)
+        t.assert.strictEqual(response.headers.allow, 'DELETE, GET, HEAD, OPTIONS')
+        t.assert.strictEqual(response.headers['access-control-allow-origin'], '*')
+        t.assert.strictEqual(response.headers['access-control-allow-methods'], undefined)
+      })
+
       test('OPTIONS on an unknown URL stays 404 (cors hands it to the not-found handler)', async (t) => {
         const response = await withPlugin.inject({ method: 'OPTIONS', url: '/nope', headers: PREFLIGHT })
         t.assert.strictEqual(response.statusCode, 404)
@@ -156,6 +164,21 @@ for (const variant of variants) {
     }
   })
 }
+
+test('strictPreflight: false: an OPTIONS that is no preflight gets cors\'s 204, as without the plugin', async (t) => {
+  const corsOptions = { strictPreflight: false }
+  const plain = await build({ plugin: false, corsOptions })
+  const withPlugin = await build({ plugin: true, corsOptions })
+  t.after(() => Promise.all([plain.close(), withPlugin.close()]))
+  for (const url of ['/users', '/nope']) {
+    const expected = await plain.inject({ method: 'OPTIONS', url })
+    const response = await withPlugin.inject({ method: 'OPTIONS', url })
+    t.assert.strictEqual(response.statusCode, 204, url)
+    t.assert.strictEqual(response.headers['access-control-allow-methods'], 'GET,HEAD,POST')
+    t.assert.strictEqual(response.headers.allow, undefined)
+    t.assert.deepStrictEqual(stableHeaders(response.headers), stableHeaders(expected.headers))
+  }
+})
 
 describe('autoOptions: false next to cors', () => {
   test('Allow lists OPTIONS only where cors routes it', async (t) => {
@@ -198,6 +221,22 @@ describe('OPTIONS * next to cors (raw socket)', () => {
       t.assert.strictEqual(response.body, expected.body)
       t.assert.deepStrictEqual(stableHeaders(response.headers), stableHeaders(expected.headers))
     }
+  })
+
+  // cors's `OPTIONS *` route matches the asterisk-form target too, and with `preflight: false` hands it to the
+  // not-found handler: the plugin answers it as it answers `OPTIONS *` without cors (RFC 9110 9.3.7), which
+  // `describeOptions` does not describe.
+  test('cors at the root with preflight: false: `OPTIONS *` gets 200 with every method of the app', async (t) => {
+    const corsOptions = { preflight: false }
+    const app = await build({ plugin: true, corsOptions, pluginOptions: { describeOptions: true }, listen: true })
+    t.after(() => app.close())
+    const request = rawRequestText('OPTIONS', '*', { Accept: 'application/json' })
+    const response = await rawRequest(app.server.address().port, request)
+    t.assert.strictEqual(response.status, 200)
+    t.assert.strictEqual(response.headers.allow, 'DELETE, GET, HEAD, OPTIONS, POST')
+    t.assert.strictEqual(response.headers['access-control-allow-origin'], '*')
+    t.assert.strictEqual(response.headers['content-length'], '0')
+    t.assert.strictEqual(response.body, '')
   })
 
   test('cors in a prefixed plugin: `OPTIONS *` gets 200 with every method of the app', async (t) => {

@@ -96,3 +96,49 @@ test("a guard's error goes to the app's error handler; a guard's reply stops the
   t.assert.strictEqual((await app.inject({ method: 'GET', url: '/a' })).statusCode, 405)
   t.assert.strictEqual(later, 1)
 })
+
+// Differential: the same guards on Fastify's own not-found path (an unknown URL, whose guards Fastify runs
+// before its 404) and on the plugin's (a known URL, a method it lacks). A guard that ends the request must
+// end both alike; one that lets it through leaves the 404 and the 405. The edge cases are Fastify's: each
+// hook list is a chain of its own whose end counts any error but undefined and null (`done('')` ends
+// preValidation's chain with a 500, where in preHandler's, with the plugin's own hook after it, it passes),
+// a thrown value that is not an Error still goes to the error handler, a hook that replies and then fails
+// sends nothing more.
+const guards = {
+  'throws a string': () => { throw 'nope' }, // eslint-disable-line no-throw-literal
+  // eslint-disable-next-line prefer-promise-reject-errors
+  'rejects with a plain object': () => Promise.reject({ statusCode: 418, message: 'teapot' }),
+  // eslint-disable-next-line prefer-promise-reject-errors
+  'rejects with nothing': () => Promise.reject(),
+  'passes an empty string': (request, reply, done) => { done('') },
+  'passes zero': (request, reply, done) => { done(0) },
+  'throws nothing': () => { throw undefined }, // eslint-disable-line no-throw-literal
+  'replies, then fails': (request, reply, done) => { reply.code(401).send('no'); done(new Error('late')) },
+  'replies, then throws': async (request, reply) => { reply.code(401).send('no'); throw new Error('late') },
+  hijacks: (request, reply, done) => { reply.hijack(); reply.raw.end('raw'); done() }
+}
+// Where Fastify's chain ends without an error, so the request goes on: to the 404, or to the plugin's 405.
+const passes = new Set([
+  'preHandler: passes an empty string', 'preHandler: passes zero', 'preValidation: throws nothing', 'preHandler: throws nothing'
+])
+
+test("a guard ends the plugin's answers as it ends Fastify's 404, in every way a hook can end", async (t) => {
+  for (const [name, guard] of Object.entries(guards)) {
+    for (const hook of ['preValidation', 'preHandler']) {
+      const app = Fastify()
+      await app.register(fastifyAllowedMethods)
+      app.setNotFoundHandler({ [hook]: guard }, (request, reply) => reply.code(404).send('nope'))
+      app.get('/a', ok)
+      await app.ready()
+      const [fastifys, ours] = [await app.inject('/missing'), await app.inject({ method: 'DELETE', url: '/a' })]
+      const seen = (response) => [response.statusCode, response.headers['content-type'], response.body]
+      if (passes.has(`${hook}: ${name}`)) {
+        t.assert.deepStrictEqual([fastifys.statusCode, ours.statusCode], [404, 405], `${hook}: ${name}`)
+      } else {
+        t.assert.notStrictEqual(fastifys.statusCode, 404, `${hook}: ${name}`)
+        t.assert.deepStrictEqual(seen(ours), seen(fastifys), `${hook}: ${name}`)
+      }
+      await app.close()
+    }
+  }
+})

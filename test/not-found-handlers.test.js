@@ -76,3 +76,12 @@ test('@fastify/cors-style root onRequest hooks run before the decision', async (
   t.assert.strictEqual(preflight.statusCode, 204)
   t.assert.strictEqual(preflight.headers['x-preflight'], 'yes')
 })
+
+test('a root not-found handler set before the plugin fails its registration, with a message saying what to do', async (t) => {
+  const app = Fastify()
+  app.setNotFoundHandler((request, reply) => reply.code(404).send('early'))
+  app.register(fastifyAllowedMethods)
+  await t.assert.rejects(app.ready(), {
+    message: /^fastify-allowed-methods: a not-found handler was set before the plugin.*Register the plugin first/
+  })
+})

@@ -63,3 +63,57 @@ test('GET * is left to Fastify (404)', async (t) => {
   const response = await rawRequest(app, 'GET', '*')
   t.assert.strictEqual(response.status, 404)
 })
+
+test('optionsStatus: 204 answers OPTIONS with 204, Allow and no Content-Length (RFC 9110 8.6)', async (t) => {
+  const app = await appWith(app => {
+    app.get('/items/:id', ok)
+    app.patch('/items/:id', ok)
+  }, { pluginOptions: { optionsStatus: 204 } })
+  const response = await app.inject({ method: 'OPTIONS', url: '/items/3' })
+  t.assert.strictEqual(response.statusCode, 204)
+  t.assert.strictEqual(response.headers.allow, 'GET, HEAD, OPTIONS, PATCH')
+  t.assert.strictEqual(response.headers['content-length'], undefined)
+  t.assert.strictEqual(response.headers['accept-patch'], 'application/json, text/plain')
+  t.assert.strictEqual(response.body, '')
+  // Over HTTP: no Content-Length on the wire either, and the 405 and 404 are as before.
+  const raw = await rawRequest(app, 'OPTIONS', '/items/3')
+  t.assert.strictEqual(raw.status, 204)
+  t.assert.strictEqual(raw.headers['content-length'], undefined)
+  t.assert.strictEqual(raw.headers.allow, 'GET, HEAD, OPTIONS, PATCH')
+})
+
+test('optionsStatus: 204 leaves the 405 and the 404 alone', async (t) => {
+  const app = await appWith(app => { app.get('/a', ok) }, { pluginOptions: { optionsStatus: 204 } })
+  t.assert.strictEqual((await app.inject({ method: 'PUT', url: '/a' })).statusCode, 405)
+  t.assert.strictEqual((await app.inject({ method: 'OPTIONS', url: '/b' })).statusCode, 404)
+})
+
+test('optionsStatus: 204 answers OPTIONS * with 204 too', async (t) => {
+  const app = await appWith(app => { app.get('/a', ok) }, { pluginOptions: { optionsStatus: 204 } })
+  const response = await rawRequest(app, 'OPTIONS', '*')
+  t.assert.strictEqual(response.status, 204)
+  t.assert.strictEqual(response.headers.allow, 'GET, HEAD, OPTIONS')
+  t.assert.strictEqual(response.headers['content-length'], undefined)
+})
+
+test('optionsStatus: 204 keeps the described OPTIONS answer at 200: it has content', async (t) => {
+  const app = await appWith(app => { app.get('/a', ok) }, { pluginOptions: { optionsStatus: 204, describeOptions: true } })
+  const described = await app.inject({ method: 'OPTIONS', url: '/a', headers: { accept: 'application/json' } })
+  t.assert.strictEqual(described.statusCode, 200)
+  t.assert.strictEqual(described.headers['content-type'], 'application/json; charset=utf-8')
+  t.assert.deepStrictEqual(described.json().allow, ['GET', 'HEAD', 'OPTIONS'])
+  // A client that does not ask for JSON gets the content-less answer, 204.
+  t.assert.strictEqual((await app.inject({ method: 'OPTIONS', url: '/a' })).statusCode, 204)
+})
+
+test('optionsStatus: 204 is the status of the OPTIONS answer @fastify/cors hands on with preflight: false', async (t) => {
+  const cors = (await import('@fastify/cors')).default
+  const app = await appWith(async app => {
+    await app.register(cors, { preflight: false })
+    app.get('/a', ok)
+  }, { pluginOptions: { optionsStatus: 204 } })
+  const response = await app.inject({ method: 'OPTIONS', url: '/a' })
+  t.assert.strictEqual(response.statusCode, 204)
+  t.assert.strictEqual(response.headers.allow, 'GET, HEAD, OPTIONS')
+  t.assert.strictEqual(response.headers['content-length'], undefined)
+})

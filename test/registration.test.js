@@ -28,6 +28,90 @@ test('routes of a plugin registered before it are caught too', async (t) => {
   await t.assert.rejects(app.ready(), /routes were registered before the plugin/)
 })
 
+test('registering the plugin twice fails with a message saying so and what to do', async (t) => {
+  const app = Fastify()
+  await app.register(fastifyAllowedMethods)
+  app.register(fastifyAllowedMethods)
+  await t.assert.rejects(app.ready(), (error) => {
+    t.assert.match(error.message, /^fastify-allowed-methods: registered twice in this app/)
+    t.assert.match(error.message, /Register it once, at the root, before any route/)
+    t.assert.match(error.message, /dependencies: \['fastify-allowed-methods'\]/)
+    return true
+  })
+})
+
+test('registering it again in a plugin is the same mistake, not a clash of reply decorators', async (t) => {
+  const app = Fastify()
+  await app.register(fastifyAllowedMethods)
+  app.register(async (child) => { await child.register(fastifyAllowedMethods) })
+  await t.assert.rejects(app.ready(), /^Error: fastify-allowed-methods: registered twice in this app/)
+})
+
+test('registering it inside an encapsulated plugin fails: it would cover that plugin alone', async (t) => {
+  for (const prefix of [undefined, '/api']) {
+    const app = Fastify()
+    app.get('/root', ok)
+    app.register(async (child) => {
+      await child.register(fastifyAllowedMethods)
+      child.get('/x', ok)
+    }, { prefix })
+    await t.assert.rejects(app.ready(), (error) => {
+      t.assert.match(error.message, /^fastify-allowed-methods: registered inside an encapsulated plugin/)
+      t.assert.match(error.message, /Register it once, at the root/)
+      t.assert.match(error.message, /fastify-plugin/)
+      return true
+    }, `prefix ${prefix}`)
+  }
+})
+
+test('telling the root from a plugin needs Fastify\'s kState: a clear error on a Fastify without it', async (t) => {
+  const { isRootInstance } = await import('../dist/fastify-internals.js')
+  const app = Fastify()
+  let child
+  app.register(async (instance) => { child = instance })
+  await app.ready()
+  t.assert.strictEqual(isRootInstance(app), true)
+  t.assert.strictEqual(isRootInstance(child), false)
+  t.assert.throws(() => isRootInstance({}),
+    /^Error: fastify-allowed-methods: this Fastify has no lib\/symbols.js `Symbol\('fastify.state'\)`.*not supported/)
+})
+
+test('registered by a plugin wrapped with fastify-plugin, it is at the root and serves every route', async (t) => {
+  const fp = (await import('fastify-plugin')).default
+  const app = Fastify()
+  await app.register(fp(async (instance) => { await instance.register(fastifyAllowedMethods) }))
+  app.get('/x', ok)
+  app.register(async (child) => { child.put('/y', ok) }, { prefix: '/api' })
+  await app.ready()
+  t.assert.strictEqual((await app.inject({ method: 'DELETE', url: '/x' })).headers.allow, 'GET, HEAD, OPTIONS')
+  t.assert.strictEqual((await app.inject({ method: 'DELETE', url: '/api/y' })).headers.allow, 'OPTIONS, PUT')
+})
+
+test('registered after @fastify/cors: the message names cors and says to register this plugin first', async (t) => {
+  const cors = (await import('@fastify/cors')).default
+  const app = Fastify()
+  await app.register(cors)
+  app.register(fastifyAllowedMethods)
+  await t.assert.rejects(app.ready(), (error) => {
+    t.assert.match(error.message, /routes were registered before the plugin/)
+    t.assert.match(error.message, /@fastify\/cors was registered before it: `\* \(OPTIONS\)` below is its preflight route/)
+    t.assert.match(error.message, /Register fastify-allowed-methods first, then @fastify\/cors/)
+    t.assert.match(error.message, /\* \(OPTIONS\)/)
+    return true
+  })
+})
+
+test('without @fastify/cors, the message does not mention it', async (t) => {
+  const app = Fastify()
+  app.options('*', ok)
+  app.register(fastifyAllowedMethods)
+  await t.assert.rejects(app.ready(), (error) => {
+    t.assert.match(error.message, /routes were registered before the plugin/)
+    t.assert.doesNotMatch(error.message, /cors/)
+    return true
+  })
+})
+
 test('plugin metadata: Fastify 5 and 6, named for dependency checks', async (t) => {
   t.assert.strictEqual(fastifyAllowedMethods[Symbol.for('fastify.display-name')], 'fastify-allowed-methods')
   t.assert.strictEqual(fastifyAllowedMethods[Symbol.for('plugin-meta')].fastify, '^5.12.1 || 6.x')
@@ -40,6 +124,8 @@ test('plugin metadata: Fastify 5 and 6, named for dependency checks', async (t) 
 
 const invalid = [
   [{ autoOptions: 'yes' }, 'option "autoOptions" must be a boolean, got "yes"'],
+  [{ optionsStatus: 201 }, 'option "optionsStatus" must be 200 or 204, got 201'],
+  [{ optionsStatus: '204' }, 'option "optionsStatus" must be 200 or 204, got "204"'],
   [{ notImplemented: 1 }, 'option "notImplemented" must be a boolean, got 1'],
   [{ cacheControl: '' }, 'option "cacheControl" must be a non-empty header value (printable ASCII), got ""'],
   [{ cacheControl: 'max-age=1\r\nx: y' }, 'option "cacheControl" must be a non-empty header value'],

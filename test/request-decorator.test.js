@@ -1,5 +1,4 @@
 import { test } from 'node:test'
-import cors from '@fastify/cors'
 import { appWith, ok } from './support/with-plugin.js'
 
 const routes = (app) => {
@@ -43,85 +42,29 @@ test('request.allowedMethods() is narrowed by filterAllowed, and a Promise when 
   }
 })
 
-/** A CORS preflight for `url`, as a browser sends it before a cross-origin `method` request. */
-async function preflight (app, url, method, headers = {}) {
-  const response = await app.inject({
-    method: 'OPTIONS', url, headers: { origin: 'https://app.example', 'access-control-request-method': method, ...headers }
-  })
-  return { status: response.statusCode, methods: response.headers['access-control-allow-methods'] }
-}
-
-test('@fastify/cors with the delegator recipe: each preflight lists the URL\'s own methods', async (t) => {
-  const app = await appWith(async (app) => {
-    await app.register(cors, { delegator: async (req) => ({ origin: true, methods: await req.allowedMethods() }) })
-    routes(app)
-  })
-  t.assert.deepStrictEqual(await preflight(app, '/users/7', 'DELETE'), { status: 204, methods: 'DELETE, GET, HEAD, OPTIONS, PUT' })
-  t.assert.deepStrictEqual(await preflight(app, '/users', 'POST'), { status: 204, methods: 'GET, HEAD, OPTIONS, POST' })
-  // The actual request gets cors' headers too, and routes as before.
-  const actual = await app.inject({ method: 'DELETE', url: '/users/7', headers: { origin: 'https://app.example' } })
-  t.assert.deepStrictEqual([actual.statusCode, actual.headers['access-control-allow-origin']], [200, 'https://app.example'])
-})
-
-test('@fastify/cors with the delegator recipe and filterAllowed: a preflight lists what this caller may do', async (t) => {
-  const app = await appWith(async (app) => {
-    await app.register(cors, { delegator: async (req) => ({ origin: true, methods: await req.allowedMethods() }) })
-    routes(app)
-  }, { pluginOptions: { filterAllowed: readOnly } })
-  t.assert.deepStrictEqual(await preflight(app, '/users/7', 'DELETE'), { status: 204, methods: 'GET, HEAD, OPTIONS' })
-  t.assert.deepStrictEqual(await preflight(app, '/users/7', 'DELETE', { 'x-role': 'admin' }), { status: 204, methods: 'DELETE, GET, HEAD, OPTIONS, PUT' })
-})
-
-/** README's cheaper recipe: a fixed list for cors, rewritten on the responses of cors' preflight route only. */
-function listUrlMethodsOnPreflights (app) {
-  app.addHook('onRoute', (route) => {
-    if (route.method !== 'OPTIONS' || route.url !== '*') return // @fastify/cors's preflight route
-    route.onSend = [route.onSend ?? []].flat().concat(async function listUrlMethods (req, reply, payload) {
-      // cors sets Access-Control-Allow-Methods on preflight answers only.
-      if (reply.hasHeader('access-control-allow-methods')) reply.header('access-control-allow-methods', (await req.allowedMethods()).join(', '))
-      return payload
-    })
-  })
-}
-
-test('the cheaper recipe: a fixed list for cors, the URL\'s own methods on preflights, no lookup for any other request', async (t) => {
-  let lookups = 0
-  const counted = async (request, methods) => { lookups++; return readOnly(request, methods) }
-  const app = await appWith(async (app) => {
-    listUrlMethodsOnPreflights(app)
-    await app.register(cors, { origin: true, methods: ['DELETE', 'GET', 'HEAD', 'POST', 'PUT'] })
-    routes(app)
-  }, { pluginOptions: { filterAllowed: counted } })
-  t.assert.deepStrictEqual(await preflight(app, '/users/7', 'PUT', { 'x-role': 'admin' }), { status: 204, methods: 'DELETE, GET, HEAD, OPTIONS, PUT' })
-  t.assert.deepStrictEqual(await preflight(app, '/users/7', 'PUT'), { status: 204, methods: 'GET, HEAD, OPTIONS' })
-  t.assert.deepStrictEqual(await preflight(app, '/users', 'POST', { 'x-role': 'admin' }), { status: 204, methods: 'GET, HEAD, OPTIONS, POST' })
-  t.assert.strictEqual(lookups, 3)
-  // Matched requests, cross-origin or not, and OPTIONS that are no preflights, never look anything up.
-  for (const headers of [{ origin: 'https://app.example' }, {}]) {
-    const actual = await app.inject({ method: 'PUT', url: '/users/7', headers })
-    t.assert.strictEqual(actual.statusCode, 200)
-    t.assert.strictEqual(actual.headers['access-control-allow-methods'], undefined)
-  }
-  t.assert.strictEqual((await app.inject({ method: 'OPTIONS', url: '/users/7' })).statusCode, 400) // cors' strictPreflight
-  t.assert.strictEqual(lookups, 3)
-})
-
-test('with an asynchronous constraint strategy, request.allowedMethods() is a Promise, rejected when deriving fails', async (t) => {
+/**
+ * A custom strategy whose value is derived asynchronously from `x-tenant`, failing from the `failFrom`th call
+ * for a request (Fastify's routing makes the first).
+ */
+function tenantStrategy (failFrom) {
   const calls = new WeakMap()
-  const tenant = {
+  return {
     name: 'tenant',
     storage () {
       const values = new Map()
       return { get: (value) => values.get(value) ?? null, set: (value, store) => { values.set(value, store) } }
     },
-    // Fails the third time for a request: Fastify's routing and the handler's first call succeed.
     deriveConstraint: (req, _ctx, done) => {
       const call = (calls.get(req) ?? 0) + 1
       calls.set(req, call)
-      setImmediate(() => call < 3 ? done(null, req.headers['x-tenant']) : done(new Error('tenant lookup failed')))
+      const fail = call >= failFrom
+      setImmediate(() => fail ? done(new Error('tenant lookup failed')) : done(null, req.headers['x-tenant']))
     },
     validate () {}
   }
+}
+
+test('with an asynchronous strategy, request.allowedMethods() is a Promise, rejected if deriving fails', async (t) => {
   const app = await appWith(async (app) => {
     app.get('/t', { constraints: { tenant: 'acme' } }, ok)
     app.patch('/t', async (request) => {
@@ -129,7 +72,7 @@ test('with an asynchronous constraint strategy, request.allowedMethods() is a Pr
       const first = { promise: answer instanceof Promise, methods: await answer }
       return { first, again: await request.allowedMethods().catch(error => error.message) }
     })
-  }, { fastifyOptions: { routerOptions: { constraints: { tenant } } } })
+  }, { fastifyOptions: { routerOptions: { constraints: { tenant: tenantStrategy(3) } } } })
   const response = await app.inject({ method: 'PATCH', url: '/t', headers: { 'x-tenant': 'acme' } })
   t.assert.deepStrictEqual(response.json(), {
     first: { promise: true, methods: ['GET', 'HEAD', 'OPTIONS', 'PATCH'] },
@@ -137,11 +80,102 @@ test('with an asynchronous constraint strategy, request.allowedMethods() is a Pr
   })
 })
 
-test('the README\'s unnarrowed variant: a preflight without credentials lists every method of the URL', async (t) => {
+/**
+ * An app whose routes keep the `request.routeOptions.config` their requests see (by `tag`), with a PROPFIND
+ * route at every URL that calls `request.routeConfigFor(method)` for each of `methods` (as many as asked).
+ */
+async function configApp (methods, { fastifyOptions, routes = () => {} } = {}) {
+  const seen = new Map()
+  const asked = []
+  const keep = async (request) => {
+    seen.set(request.routeOptions.config.tag, request.routeOptions.config)
+    return 'ok'
+  }
   const app = await appWith(async (app) => {
-    await app.register(cors, { delegator: async (req) => ({ origin: true, methods: req.server.allowedMethods(req.url, { host: req.headers.host }) }) })
-    routes(app)
-  }, { pluginOptions: { filterAllowed: readOnly } })
-  t.assert.deepStrictEqual(await preflight(app, '/users/7', 'DELETE'), { status: 204, methods: 'DELETE, GET, HEAD, OPTIONS, PUT' })
-  t.assert.deepStrictEqual(await preflight(app, '/hosted', 'PUT', { host: 'a.example' }), { status: 204, methods: 'GET, HEAD, OPTIONS, PUT' })
+    app.get('/users/:id', { config: { tag: 'get user' } }, keep)
+    app.put('/users/:id', { config: { tag: 'put user' } }, keep)
+    app.delete('/users/:id', keep)
+    app.patch('/users/:id', { config: { tag: 'kept out', allowedMethods: false } }, keep)
+    routes(app, keep)
+    app.addHttpMethod('PROPFIND')
+    app.route({
+      method: 'PROPFIND',
+      url: '/*',
+      handler: async (request) => {
+        const answers = methods.map(method => request.routeConfigFor(method))
+        asked.push({ answers, settled: await Promise.all(answers) })
+        return 'asked'
+      }
+    })
+  }, { fastifyOptions })
+  return { app, seen, asked }
+}
+
+test('request.routeConfigFor(method): the very config of the route Fastify would run for the method', async (t) => {
+  const { app, seen, asked } = await configApp(['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'POST'])
+  for (const method of ['GET', 'PUT', 'DELETE', 'PATCH']) await app.inject({ method, url: '/users/7' })
+  await app.inject({ method: 'PROPFIND', url: '/users/7?q=1' })
+  const [get, head, put, del, patch, post] = asked[0].answers
+  t.assert.strictEqual(get, seen.get('get user'))
+  t.assert.strictEqual(put, seen.get('put user'))
+  t.assert.strictEqual(del, seen.get(undefined))
+  t.assert.deepStrictEqual({ ...del }, { url: '/users/:id', method: 'DELETE' })
+  // Fastify's automatic HEAD route has a config of its own, copied from the GET route's.
+  t.assert.deepStrictEqual({ ...head }, { tag: 'get user', url: '/users/:id', method: 'HEAD' })
+  t.assert.strictEqual(patch, undefined, 'a route kept out of the registry is never advertised')
+  t.assert.strictEqual(post, undefined, 'no POST route matches')
+})
+
+test('request.routeConfigFor() sees what onRoute hooks after the plugin did to a route\'s config', async (t) => {
+  const { app, asked } = await configApp(['GET'], {
+    routes: (app, keep) => {
+      app.addHook('onRoute', (route) => { if (route.url === '/late') route.config = { ...route.config, late: true } })
+      app.get('/late', { config: { tag: 'late' } }, keep)
+    }
+  })
+  await app.inject({ method: 'PROPFIND', url: '/late' })
+  t.assert.deepStrictEqual({ ...asked[0].answers[0] }, { tag: 'late', late: true, url: '/late', method: 'GET' })
+})
+
+test('request.routeConfigFor() finds the route for the request\'s constraint values', async (t) => {
+  const { app, asked } = await configApp(['GET'], {
+    routes: (app, keep) => {
+      app.get('/hosted', { constraints: { host: 'a.example' }, config: { tag: 'a' } }, keep)
+      app.get('/hosted', { config: { tag: 'any host' } }, keep)
+    }
+  })
+  await app.inject({ method: 'PROPFIND', url: '/hosted', headers: { host: 'a.example' } })
+  await app.inject({ method: 'PROPFIND', url: '/hosted', headers: { host: 'b.example' } })
+  t.assert.deepStrictEqual(asked.map(({ answers }) => answers[0].tag), ['a', 'any host'])
+})
+
+test('with an asynchronous strategy, request.routeConfigFor() is a Promise, rejected if deriving fails', async (t) => {
+  const tenantRoute = (app, keep) => {
+    app.get('/t', { constraints: { tenant: 'acme' }, config: { tag: 'acme' } }, keep)
+  }
+  const { app, asked } = await configApp(['GET'], {
+    fastifyOptions: { routerOptions: { constraints: { tenant: tenantStrategy(3) } } }, routes: tenantRoute
+  })
+  await app.inject({ method: 'PROPFIND', url: '/t', headers: { 'x-tenant': 'acme' } })
+  t.assert.ok(asked[0].answers[0] instanceof Promise)
+  t.assert.strictEqual(asked[0].settled[0].tag, 'acme')
+  const failing = await configApp(['GET'], {
+    fastifyOptions: { routerOptions: { constraints: { tenant: tenantStrategy(2) } } }, routes: tenantRoute
+  })
+  const response = await failing.app.inject({ method: 'PROPFIND', url: '/t', headers: { 'x-tenant': 'acme' } })
+  t.assert.strictEqual(response.statusCode, 500)
+  t.assert.strictEqual(response.json().message, 'tenant lookup failed')
+})
+
+test('request.routeConfigFor(): a method name no route has is undefined, a non-string a TypeError', async (t) => {
+  const names = ['', 'get', 'GET, PUT', '__proto__', 'constructor', 'toString', 'G\u00c9T', '*']
+  const { app, asked } = await configApp(names)
+  const response = await app.inject({ method: 'PROPFIND', url: '/users/7' })
+  t.assert.strictEqual(response.statusCode, 200)
+  t.assert.deepStrictEqual(asked[0].answers, names.map(() => undefined))
+  const probe = await appWith(async (app) => {
+    app.post('/p', async (request) => { try { request.routeConfigFor(1) } catch (error) { return error.message } })
+  })
+  t.assert.strictEqual((await probe.inject({ method: 'POST', url: '/p' })).body,
+    'fastify-allowed-methods: request.routeConfigFor(method) needs a method name (a string)')
 })

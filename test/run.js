@@ -1,6 +1,7 @@
 // Runs every `*.test.js` under test/ with node:test, found here rather than by a shell glob so that
 // `npm test` works in every shell (Windows' cmd does not expand globs, and Node 20's `--test` does not
-// either). Exits non-zero when a test fails.
+// either). Arguments, when given, name the files to run instead (paths under test/, e.g. `matching.test.js`).
+// Exits non-zero when a test fails.
 import { readdirSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
@@ -8,8 +9,8 @@ import { run } from 'node:test'
 import { spec } from 'node:test/reporters'
 
 const here = import.meta.dirname
-const files = readdirSync(here, { recursive: true })
-  .filter(file => file.endsWith('.test.js'))
+const chosen = process.argv.slice(2)
+const files = (chosen.length > 0 ? chosen : readdirSync(here, { recursive: true }).filter(file => file.endsWith('.test.js')))
   .sort()
   .map(file => join(here, file))
 

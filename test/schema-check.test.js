@@ -24,7 +24,7 @@ const text = fc.string({ unit: fc.constantFrom('a', 'Z', '_', '$', '1', '-', ' '
 const anyValue = fc.oneof(
   fc.boolean(), fc.constant(undefined), fc.constant(null), fc.integer(), text,
   fc.constant(() => {}), fc.constant({}), fc.array(fc.constantFrom('accept', 'x-role', 'a b', 1), { maxLength: 3 }),
-  fc.constantFrom(405, 'FST_ERR_METHOD_NOT_ALLOWED', 'Method Not Allowed')
+  fc.constantFrom(405, 'FST_ERR_METHOD_NOT_ALLOWED', 'Method Not Allowed', 200, 204, '204')
 )
 // Mostly declared properties, so that an error is often the only one and decides the verdict alone.
 const objectFor = (schema) => fc.array(

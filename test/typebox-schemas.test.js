@@ -27,6 +27,7 @@ const MethodDescriptionSchema = Type.Object({
 const expected = {
   OptionsSchema: Type.Object({
     autoOptions: Type.Optional(Type.Boolean()),
+    optionsStatus: Type.Optional(Type.Union([Type.Literal(200), Type.Literal(204)])),
     notImplemented: Type.Optional(Type.Boolean()),
     cacheControl: Type.Optional(Type.String({ pattern: '^[\\x20-\\x7e]+$' })),
     notFound: Type.Optional(callback()),

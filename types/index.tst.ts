@@ -28,6 +28,7 @@ test('register() checks the options', () => {
   expect(app.register(fastifyAllowedMethods)).type.not.toRaiseError()
   expect(app.register(fastifyAllowedMethods, {
     autoOptions: false,
+    optionsStatus: 204,
     notImplemented: true,
     cacheControl: 'max-age=60',
     notFound: (request, reply) => reply.code(404).send('nope'),
@@ -42,6 +43,9 @@ test('register() checks the options', () => {
   expect(app.register(fastifyAllowedMethods, { replyDecorator: false })).type.not.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { replyDecorator: true })).type.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { autoOptions: 'yes' })).type.toRaiseError()
+  expect(app.register(fastifyAllowedMethods, { optionsStatus: 200 })).type.not.toRaiseError()
+  expect(app.register(fastifyAllowedMethods, { optionsStatus: 201 })).type.toRaiseError()
+  expect(app.register(fastifyAllowedMethods, { optionsStatus: '204' })).type.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { problemDetails: 'yes' })).type.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { requestMediaTypes: 'yes' })).type.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { cacheControl: 60 })).type.toRaiseError()
@@ -76,6 +80,35 @@ test('the request decorator: methods at once or a Promise, awaited either way', 
     expect(await request.allowedMethods()).type.toBe<readonly string[]>()
     expect(request.allowedMethods('/other')).type.toRaiseError()
     return 'a'
+  })
+})
+
+test('request.routeConfigFor(method): the config request.routeOptions.config would be, or undefined', () => {
+  const app = Fastify()
+  app.get('/a', async (request) => {
+    type Config = FastifyRequest['routeOptions']['config']
+    expect(request.routeConfigFor('PUT')).type.toBe<Config | undefined | Promise<Config | undefined>>()
+    const config = await request.routeConfigFor('PUT')
+    expect(config?.allowedMethods).type.toBe<boolean | undefined>()
+    expect(config?.url).type.toBe<string | undefined>()
+    expect(request.routeConfigFor()).type.toRaiseError()
+    expect(request.routeConfigFor(1)).type.toRaiseError()
+    return 'a'
+  })
+})
+
+test('the resource pattern is a string or undefined, at once, in the hooks where metrics and tracers label', () => {
+  const app = Fastify()
+  app.addHook('onResponse', async (request) => {
+    expect(request.resourcePattern()).type.toBe<string | undefined>()
+    expect(request.resourcePattern('/other')).type.toRaiseError()
+    // fastify-metrics' `getRouteLabel` returns a string at once.
+    const label: string = request.routeOptions.url ?? request.resourcePattern() ?? '__unknown__'
+    expect(label).type.toBe<string>()
+  })
+  app.addHook('onSend', async (request, reply, payload) => {
+    expect(request.resourcePattern()).type.not.toBeAssignableTo<Promise<unknown>>()
+    return payload
   })
 })
 

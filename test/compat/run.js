@@ -2,6 +2,7 @@
 // major in use and on the Fastify versions the peer range allows. The lockfile pins one Fastify and one
 // find-my-way, so `npm test` alone never sees an upstream release break an internal the plugin relies on:
 // here the lowest allowed and the newest published Fastify 5 and 6 each run in a fresh install of their own.
+// One more run has the router-dependent tests run with `routerOptions.compile` on in every app they build.
 // Runs go one after the other (CI has 2 cores and the suite uses them), each step under a time limit; a
 // table sums them up, and the exit code is non-zero when any run failed or could not be set up.
 import { spawn } from 'node:child_process'
@@ -26,7 +27,17 @@ const MATRIX = [
   { name: 'lowest 5', fresh: true, fastify: () => lowestAllowed(5), nodes: [20] },
   { name: 'newest 5', fresh: true, fastify: () => newestPublished(5), nodes: [20, 26] },
   // Fastify 6 targets Node >= 24; on Node 20 its ready() fails (it calls Promise.withResolvers).
-  { name: 'newest 6', fresh: true, fastify: () => newestPublished(6), nodes: [24, 26] }
+  { name: 'newest 6', fresh: true, fastify: () => newestPublished(6), nodes: [24, 26] },
+  // find-my-way's compiler replaces the router's `find` (Fastify >= 5.12.8): the tests of matching, not of
+  // options or interop, run again with it, through test/support/router-compile.js.
+  { name: 'compile', fresh: false, fastify: lockfileFastify, nodes: [20], compile: true }
+]
+
+/** The tests whose answers depend on how Fastify's router matches, for the `compile` run (under test/). */
+const ROUTER_TESTS = [
+  'allow-header.test.js', 'bad-input.test.js', 'catch-all.test.js', 'constraints.test.js', 'differential.test.js',
+  'fastifys-find-my-way.test.js', 'interop-cors.test.js', 'interop-static.test.js', 'matching.test.js',
+  'not-implemented.test.js', 'options-request.test.js', 'router-options.test.js', 'zero-cost.test.js'
 ]
 
 /** Child processes still running: a time-out, or the end of this run, ends their process groups. */
@@ -53,7 +64,7 @@ async function main () {
       const node = nodes.get(major)
       const row = { variant: variant.name, node: node.version ?? `${major}`, fastify: fastify instanceof Error ? '?' : fastify }
       const unready = [node, fastify, root].some(value => value instanceof Error)
-      rows.push(unready ? { ...row, result: 'SETUP FAILED' } : await runSuite(row, root, node.bin))
+      rows.push(unready ? { ...row, result: 'SETUP FAILED' } : await runSuite(row, root, node.bin, variant.compile === true))
     }
   }
   printTable(rows)
@@ -204,43 +215,56 @@ async function freshInstall (name, fastify) {
 const PROBE = `
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
-const fastifyUrl = import.meta.resolve('fastify')
-const require = createRequire(fastifyUrl)
+const { default: imported } = await import('fastify')
+// Under test/support/router-compile.js, 'fastify' is its wrapper, which names the file it loads.
+const routerCompile = imported.routerCompile === true
+const fastifyFile = routerCompile ? imported.fastifyFile : fileURLToPath(import.meta.resolve('fastify'))
+const require = createRequire(fastifyFile)
 console.log(JSON.stringify({
-  fastifyFile: fileURLToPath(fastifyUrl),
+  fastifyFile,
   // The package's version: some releases (5.12.2 among them) report another one in fastify.version.
   fastify: require('./package.json').version,
   findMyWay: require('find-my-way/package.json').version,
-  pluginFile: fileURLToPath(import.meta.resolve('fastify-allowed-methods'))
+  pluginFile: fileURLToPath(import.meta.resolve('fastify-allowed-methods')),
+  routerCompile
 }))
 `
 
-/** Checks that the tests under `root` load its own Fastify, in the wanted version, and its own build. */
-async function probe (row, root, bin) {
-  const { code, stdout, stderr } = await run(bin, ['--input-type=module', '-e', PROBE], { cwd: join(root, 'test'), limit: LIMITS.probe })
+/**
+ * Checks that the tests under `root` load its own Fastify, in the wanted version, and its own build, and
+ * with `env` asking for it, the Fastify that compiles its router.
+ */
+async function probe (row, root, bin, env, compile) {
+  const { code, stdout, stderr } = await run(bin, ['--input-type=module', '-e', PROBE], { cwd: join(root, 'test'), env, limit: LIMITS.probe })
   if (code !== 0) throw new Error(`the probe failed: ${stderr.trim().split('\n')[0]}`)
   const loaded = JSON.parse(stdout)
   if (!loaded.fastifyFile.startsWith(join(root, 'node_modules', 'fastify') + sep)) throw new Error(`the tests would load Fastify from ${loaded.fastifyFile}`)
   if (loaded.fastify !== row.fastify) throw new Error(`the tests would load Fastify ${loaded.fastify}, not ${row.fastify}`)
   if (loaded.pluginFile !== join(root, 'dist', 'index.js')) throw new Error(`the tests would load the plugin from ${loaded.pluginFile}`)
+  if (loaded.routerCompile !== compile) throw new Error(`the tests would ${compile ? 'not ' : ''}compile Fastify's router`)
   return loaded
 }
 
-/** Runs the unit tests under `root` with the given Node binary; the row of the summary table. */
-async function runSuite (row, root, bin) {
+/**
+ * Runs the unit tests under `root` with the given Node binary, with `compile` the router-dependent ones in
+ * router compile mode; the row of the summary table.
+ */
+async function runSuite (row, root, bin, compile) {
   const title = `${row.variant} on Node ${row.node}`
+  // The binary's directory first in PATH: what the tests start by name (npm, for `npm pack`) runs on it too.
+  const env = { ...process.env, PATH: `${dirname(bin)}${delimiter}${process.env.PATH}` }
+  // NODE_OPTIONS reaches the processes node:test starts for each test file.
+  if (compile) env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --import ${join(root, 'test', 'support', 'router-compile.js')}`.trim()
   let loaded
   try {
-    loaded = await probe(row, root, bin)
+    loaded = await probe(row, root, bin, env, compile)
   } catch (error) {
     step(`${title}: ${error.message}`)
     return { ...row, result: 'SETUP FAILED' }
   }
   step(`${title}: unit tests with Fastify ${loaded.fastify} (find-my-way ${loaded.findMyWay}) from ${relative(project, loaded.fastifyFile)}`)
   const started = Date.now()
-  // The binary's directory first in PATH: what the tests start by name (npm, for `npm pack`) runs on it too.
-  const env = { ...process.env, PATH: `${dirname(bin)}${delimiter}${process.env.PATH}` }
-  const { code, timedOut, stdout, stderr } = await run(bin, ['test/run.js'], { cwd: root, env, limit: LIMITS.suite })
+  const { code, timedOut, stdout, stderr } = await run(bin, ['test/run.js', ...(compile ? ROUTER_TESTS : [])], { cwd: root, env, limit: LIMITS.suite })
   const report = stripVTControlCharacters(stdout)
   const count = (name) => Number(new RegExp(`^ℹ ${name} (\\d+)$`, 'm').exec(report)?.[1] ?? Number.NaN)
   const [tests, pass, fail] = [count('tests'), count('pass'), count('fail') + count('cancelled')]

@@ -62,10 +62,11 @@ const itemArb = fc.oneof(
   { weight: 1, arbitrary: fc.record({ prefix: fc.constantFrom(...PREFIXES), routes: fc.array(routeArb, { minLength: 1, maxLength: 4 }) }) }
 )
 
-const placedArb = (valueArb) => fc.oneof(
+/** A router option's value and where it is given: the top level (deprecated), `routerOptions`, or both. */
+const placedArb = (valueArb, places = ['top', 'router', 'both']) => fc.oneof(
   { withCrossShrink: true },
   { weight: 3, arbitrary: fc.constant(undefined) },
-  { weight: 2, arbitrary: fc.record({ value: valueArb, where: fc.constantFrom('top', 'router', 'both') }) }
+  { weight: 2, arbitrary: fc.record({ value: valueArb, where: fc.constantFrom(...places) }) }
 )
 
 const routerOptionsArb = fc.record({
@@ -73,7 +74,9 @@ const routerOptionsArb = fc.record({
   ignoreDuplicateSlashes: placedArb(fc.boolean()),
   caseSensitive: placedArb(fc.boolean()),
   useSemicolonDelimiter: placedArb(fc.boolean()),
-  maxParamLength: placedArb(fc.constantFrom(5, 8, 100))
+  maxParamLength: placedArb(fc.constantFrom(5, 8, 100)),
+  // find-my-way 9.10's compiler (Fastify >= 5.12.8), run at preReady: Fastify accepts it in routerOptions only.
+  compile: placedArb(fc.boolean(), ['router'])
 })
 
 export const appArb = fc.record({

@@ -1,6 +1,7 @@
 // Building a concrete app (concretise.js), with the plugin or without it (the oracle), and sending it
 // requests: every route's handler says which route ran, and `inject()` reads it.
 
+import { createRequire } from 'node:module'
 import Fastify from 'fastify'
 import fastifyAllowedMethods from '../../dist/index.js'
 
@@ -12,6 +13,18 @@ process.emitWarning = function (warning, ...rest) {
   if (code === 'FSTDEP022') return
   return emitWarning.call(this, warning, ...rest)
 }
+
+// With `routerOptions.compile`, Fastify calls `compile()` on its two find-my-way routers (the routes' and
+// the 404's) at preReady. Counted, so that a run asking for compile mode can check that it ran in it.
+const { prototype: router } = createRequire(createRequire(import.meta.url).resolve('fastify'))('find-my-way')
+const compile = router.compile
+let compilations = 0
+router.compile = function countedCompile (...args) {
+  compilations++
+  return compile.apply(this, args)
+}
+/** How many times a find-my-way router of Fastify's was compiled in this process. */
+export const routerCompilations = () => compilations
 
 const ORACLE_ROUTE = 'x-oracle-route'
 const ORACLE_METHOD = 'x-oracle-method'

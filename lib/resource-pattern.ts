@@ -1,0 +1,36 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { GetRegistry } from './registry.js'
+import type { Constraints } from './find-my-way.js'
+import { routeUrlOf } from './fastify-internals.js'
+import { mostSpecific } from './pattern-overlap.js'
+
+/** What the plugin answered for: the URL's methods (before `filterAllowed`) and the request's constraint values. */
+interface Answered { readonly methods: readonly string[], readonly constraints: Constraints | undefined }
+
+// Per request, while it lives; its entry the pattern once asked for. Nothing is kept by URL.
+const answered = new WeakMap<FastifyRequest, Answered | string>()
+
+/**
+ * Notes that the plugin answers `request` for a known URL (405, automatic OPTIONS): called before the answer
+ * is sent, so that its onSend and onResponse hooks (where metrics and tracers label a request) can name it.
+ */
+export function noteAnswered (request: FastifyRequest, methods: readonly string[], constraints: Constraints | undefined): void {
+  answered.set(request, { methods, constraints })
+}
+
+/**
+ * `request.resourcePattern()`: the route pattern of the URL the plugin answered 405 or OPTIONS for, written
+ * as Fastify writes `routeOptions.url`, for the requests that have none. The pattern is looked up when first
+ * asked for, so that requests nobody asks about pay one WeakMap entry; a decorator on Fastify's request
+ * prototype, so that the others pay nothing.
+ */
+export function addResourcePatternDecorator (fastify: FastifyInstance, registry: GetRegistry): void {
+  fastify.decorateRequest('resourcePattern', function resourcePattern (this: FastifyRequest): string | undefined {
+    const noted = answered.get(this)
+    if (noted === undefined || typeof noted === 'string') return noted
+    const urls = registry().routesAt(this.url, noted.methods, noted.constraints).map(routeUrlOf)
+    const pattern = mostSpecific(urls)
+    if (pattern !== undefined) answered.set(this, pattern)
+    return pattern
+  })
+}
