@@ -199,10 +199,12 @@ async function freshInstall (name, fastify) {
   const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8'))
   pkg.devDependencies.fastify = fastify
   writeFileSync(join(root, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`)
-  // No --legacy-peer-deps: no devDependency declares a peer dependency on Fastify. The @fastify/* plugins
-  // say `fastify: '5.x'` at run time, which a Fastify 6 -alpha/-rc/-pre version lets pass (fastify
+  // fastify-metrics (a devDependency) declares `fastify: '>=5'` as a peer, which npm's semver does not meet
+  // with a prerelease (6.0.0-alpha): such an install needs --legacy-peer-deps, as a user's would. The @fastify/*
+  // plugins say `fastify: '5.x'` at run time, which a Fastify 6 -alpha/-rc/-pre version lets pass (fastify
   // lib/plugin-utils.js `checkVersion`); its final release will refuse them until they declare 6.x.
-  await npm(['install', '--no-audit', '--no-fund', '--prefix', root], LIMITS.install)
+  const prerelease = fastify.includes('-') ? ['--legacy-peer-deps'] : []
+  await npm(['install', '--no-audit', '--no-fund', ...prerelease, '--prefix', root], LIMITS.install)
   return root
 }
 
