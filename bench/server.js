@@ -23,7 +23,7 @@ import { createRequire } from 'node:module'
 import Fastify from 'fastify'
 import cors from '@fastify/cors'
 import plugin from '../dist/index.js'
-import { MethodNotAllowedError, withoutStack } from '../dist/errors.js'
+import { MethodNotAllowedError } from '../dist/errors.js'
 import { routeTable } from './routes.js'
 
 const require = createRequire(import.meta.url)
@@ -75,7 +75,7 @@ function fixed405 (kind) {
     return function methodNotAllowed (request, reply) {
       const { method, url } = request.raw
       reply.header('allow', allow.join(', '))
-      reply.send(withoutStack(() => new MethodNotAllowedError(method, url, allow)))
+      reply.send(new MethodNotAllowedError(method, url, allow))
     }
   }
   return function methodNotAllowed (request, reply) {
