@@ -64,6 +64,7 @@ function errorType<T extends Error, Args extends unknown[]> (
   return ErrorType as unknown as new (...args: Args) => T
 }
 
+// eslint-disable-next-line @typescript-eslint/no-redeclare -- the type and its constructor share a name, as a class's do
 export const MethodNotAllowedError = errorType<MethodNotAllowedError, [method: string, url: string, allowedMethods: readonly string[]]>(
   'MethodNotAllowedError', (error, method, url, allowedMethods) => {
     error.statusCode = 405
@@ -72,6 +73,7 @@ export const MethodNotAllowedError = errorType<MethodNotAllowedError, [method: s
     error.allowedMethods = [...allowedMethods]
   })
 
+// eslint-disable-next-line @typescript-eslint/no-redeclare -- the type and its constructor share a name, as a class's do
 export const NotImplementedError = errorType<NotImplementedError, [method: string]>(
   'NotImplementedError', (error, method) => {
     error.statusCode = 501
