@@ -9,8 +9,10 @@
 // median over rounds of A's time per request over B's (below 1: B costs more). Pairs:
 // - problem-details: ours vs ours-problem, on wrong-method requests (the 405);
 // - media-types: ours-no-media vs ours, OPTIONS on URLs with a PATCH route (Accept-Patch);
-// - preflight-delegator / preflight-hook: cors-fixed vs each CORS recipe of README.md, on preflights;
-// - cors-matched / cors-matched-hook: the same, on matched requests with an Origin.
+// - cors-preflight: cors-fixed vs README.md's CORS recipe (cors-recipe), on preflights;
+// - cors-matched: the same, on matched requests with an Origin;
+// - cors-options: ours vs cors-recipe, OPTIONS without an Origin (the automatic answer, through cors's
+//   `OPTIONS *` under the recipe; cors-fixed would answer 400).
 // And the work Accept-Patch adds, apart: `registry.mediaTypesFor('PATCH', url)` in ns, next to
 // `registry.lookup(url)`, the lookup every OPTIONS answer makes.
 
@@ -19,7 +21,7 @@ import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { measure, do_not_optimize as doNotOptimize } from 'mitata'
 import { registryOf } from '../dist/registry.js'
-import { buildApp } from './server.js'
+import { buildApp, CORS_METHODS } from './server.js'
 import { routeTable } from './routes.js'
 import { plainApp, patternRequests } from './requests.js'
 import { median } from './stats.js'
@@ -30,10 +32,9 @@ const PER_SET = 48
 export const PAIRS = [
   { id: 'problem-details', a: 'ours', b: 'ours-problem', requests: 'wrong' },
   { id: 'media-types', a: 'ours-no-media', b: 'ours', requests: 'optionsPatch' },
-  { id: 'preflight-delegator', a: 'cors-fixed', b: 'cors-delegator', requests: 'preflight' },
-  { id: 'preflight-hook', a: 'cors-fixed', b: 'cors-preflight-hook', requests: 'preflight' },
-  { id: 'cors-matched', a: 'cors-fixed', b: 'cors-delegator', requests: 'crossOrigin' },
-  { id: 'cors-matched-hook', a: 'cors-fixed', b: 'cors-preflight-hook', requests: 'crossOrigin' }
+  { id: 'cors-preflight', a: 'cors-fixed', b: 'cors-recipe', requests: 'preflight' },
+  { id: 'cors-matched', a: 'cors-fixed', b: 'cors-recipe', requests: 'crossOrigin' },
+  { id: 'cors-options', a: 'ours', b: 'cors-recipe', requests: 'options' }
 ]
 
 /** The request sets, from one concrete URL per pattern that Fastify's router reaches (requests.js). */
@@ -49,18 +50,28 @@ async function requestSets (table) {
     preflight: some(requests.map(({ url, methods }) => ({
       method: 'OPTIONS', url, headers: { origin: ORIGIN, 'access-control-request-method': methods[0] }
     }))),
-    crossOrigin: some(requests.map(({ url, methods }) => ({ method: methods[0], url, headers: { origin: ORIGIN } })))
+    crossOrigin: some(requests.map(({ url, methods }) => ({ method: methods[0], url, headers: { origin: ORIGIN } }))),
+    options: some(requests.map(({ url }) => ({ method: 'OPTIONS', url })))
   }
 }
 
-/** What a set's responses are, to show the pair measures what it says (status, and the headers at stake). */
+/**
+ * What a set's responses are, to show the pair measures what it says (status, and the headers at stake):
+ * `+ACAM(fixed)` is cors-fixed's list, `+ACAM(requested)` the preflight's Access-Control-Request-Method alone.
+ */
 async function probe (app, requests) {
   const seen = new Map()
   for (const request of requests) {
     const { statusCode, headers } = await app.inject(request)
-    const key = [statusCode, headers['accept-patch'] !== undefined && '+Accept-Patch',
+    const methods = headers['access-control-allow-methods']
+    const list = methods === CORS_METHODS.join(', ')
+      ? 'fixed'
+      : methods === request.headers?.['access-control-request-method'] ? 'requested' : methods
+    const key = [statusCode, headers.allow !== undefined && '+Allow',
+      headers['accept-patch'] !== undefined && '+Accept-Patch',
       String(headers['content-type']).startsWith('application/problem+json') && 'problem+json',
-      headers['access-control-allow-methods'] !== undefined && '+ACAM'].filter(Boolean).join(' ')
+      headers['access-control-allow-origin'] !== undefined && '+ACAO',
+      methods !== undefined && `+ACAM(${list})`].filter(Boolean).join(' ')
     seen.set(key, (seen.get(key) ?? 0) + 1)
   }
   return [...seen].map(([key, count]) => `${count}x ${key}`).join(', ')

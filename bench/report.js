@@ -114,7 +114,8 @@ export function printHttp (result) {
   ])
   console.log(table(['case', 'A vs B', 'A req/s', 'B req/s', 'ratio B/A', 'goal', 'CPU µs/req A / B', 'CPU ratio', 'responses A / B'], rows))
   if (result.rows.some(row => /ACA[MO]/.test(row.probes.a + row.probes.b))) {
-    console.log('\n+ACAO: Access-Control-Allow-Origin; +ACAM(...): Access-Control-Allow-Methods, cors-fixed\'s fixed list or the URL\'s own methods.')
+    console.log('\n+ACAO: Access-Control-Allow-Origin; +ACAM(...): Access-Control-Allow-Methods, cors-fixed\'s fixed ' +
+      'list or the preflight\'s requested method alone.')
   }
   const problems = result.rows.reduce((sum, row) => sum + row.problems, 0)
   if (problems > 0) console.log(`\nWARNING: ${problems} errors or timeouts during the HTTP runs`)

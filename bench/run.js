@@ -14,7 +14,7 @@
 //                            (whole seconds: autocannon stops on its once-a-second tick)
 //   BENCH_HTTP_WARMUP=1      HTTP: seconds of warm-up per side (0: none)
 //   BENCH_CASES=matched,unknown,wrong,vs-allow,options,allow-on-success,problem-details,options-media-types   the HTTP cases (default: all);
-//                            the CORS cases: preflight-delegator,preflight-hook,cors-matched,cors-matched-hook
+//                            the CORS cases: cors-preflight,cors-matched,cors-options
 //   BENCH_ANSWER_TABLES=1000,github   answers (answer-cost.js): the tables; BENCH_ANSWER_ROUNDS=9 A/B rounds per pair
 //
 // Each lookup table, each worst-case table, each memory measurement and each answers pair runs in its own

@@ -8,11 +8,11 @@
 //   kind 405-error      (reply-cost.js) no plugin; every unmatched request gets a fixed 405 sent the way
 //                       lib/responses.js sends it to apps with their own error handler: a MethodNotAllowedError through the error path
 //   kind 405-object     (reply-cost.js) the same 405 sent as a plain object body
-//   kind cors-fixed           ours, then @fastify/cors with a fixed `methods` (CORS_METHODS, every method of the
-//                             table): what an app lists without the plugin's help
-//   kind cors-delegator       ours, then @fastify/cors with README.md's delegator recipe: a lookup per request
-//   kind cors-preflight-hook  ours, README.md's cheaper recipe (a route-level onSend on cors's preflight route),
-//                             then cors-fixed's @fastify/cors: a lookup per preflight, nothing on other requests
+//   kind cors-fixed     ours, then @fastify/cors with a fixed `methods` (CORS_METHODS, every method of the
+//                       table): what an app lists without the plugin's help
+//   kind cors-recipe    ours, then @fastify/cors with README.md's recipe: a delegator that answers each preflight
+//                       as its target route (request.routeConfigFor) and sends other OPTIONS requests on to the
+//                       plugin's automatic answer (`preflight: false`)
 //   kind ours-no-media  ours with `requestMediaTypes: false` (no Accept-Patch / Accept-Query on OPTIONS)
 //
 // It listens on 127.0.0.1 (an ephemeral port), sends `{ port }` to the parent, answers 'cpu' with its CPU
@@ -23,7 +23,7 @@ import { createRequire } from 'node:module'
 import Fastify from 'fastify'
 import cors from '@fastify/cors'
 import plugin from '../dist/index.js'
-import { MethodNotAllowedError, withoutStack } from '../dist/errors.js'
+import { MethodNotAllowedError } from '../dist/errors.js'
 import { routeTable } from './routes.js'
 
 const require = createRequire(import.meta.url)
@@ -35,36 +35,34 @@ export const OPTIONS_ALLOW = 'DELETE, GET, HEAD, OPTIONS, PATCH, PUT'
 /** cors-fixed's Access-Control-Allow-Methods: every method the route table uses, for every URL. */
 export const CORS_METHODS = ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT']
 
-// @fastify/cors's options per kind, the recipes as README.md ("CORS preflights that tell the truth") writes
-// them. cors's `preflight` (default true) adds an `OPTIONS *` route and no route of the table has OPTIONS, so
-// a preflight is a matched route: cors's onRequest hook answers it 204 before the route's handler runs, and
+// cors's `preflight` (default true) adds an `OPTIONS *` route and no route of the table has OPTIONS, so a
+// preflight is a matched route: cors's onRequest hook answers it 204 before the route's handler runs, and
 // the plugin's not-found path never sees it (the plugin counts `OPTIONS *` among every URL's methods). That
-// hook runs on every request of every route, Origin or not, and calls the delegator each time.
-const CORS = {
-  'cors-fixed': { origin: true, methods: CORS_METHODS },
-  'cors-delegator': {
-    delegator: async (req) => ({ origin: true, methods: await req.allowedMethods() })
-  },
-  'cors-preflight-hook': { origin: true, methods: CORS_METHODS }
-}
+// hook runs on every request of every route, Origin or not, and calls a delegator each time.
 
-/** README.md's cheaper recipe: the URL's own methods on the answers of cors's preflight route only. */
-function listUrlMethodsOnPreflights (app) {
-  app.addHook('onRoute', (route) => {
-    if (route.method !== 'OPTIONS' || route.url !== '*') return // @fastify/cors's preflight route
-    route.onSend = [route.onSend ?? []].flat().concat(async function listUrlMethods (req, reply, payload) {
-      if (reply.hasHeader('access-control-allow-methods')) {
-        reply.header('access-control-allow-methods', (await req.allowedMethods()).join(', '))
-      }
-      return payload
-    })
-  })
+/** cors-fixed's options, and the recipe's `corsOptions`: the two sides differ by the recipe alone. */
+const corsOptions = { origin: true, methods: CORS_METHODS }
+
+// README.md's recipe ("CORS preflights that tell the truth") as written there, its types aside.
+// Every request but a preflight: an OPTIONS request goes on to the plugin's automatic answer.
+const notPreflight = { ...corsOptions, preflight: false }
+
+const CORS = {
+  'cors-fixed': corsOptions,
+  'cors-recipe': {
+    delegator: async (req) => {
+      const method = req.headers['access-control-request-method']
+      if (req.method !== 'OPTIONS' || method === undefined || req.headers.origin === undefined) return notPreflight
+      const target = await req.routeConfigFor(method) // the route the call will run, or undefined
+      if (target === undefined || target.cors === false) return { origin: false }
+      return { ...corsOptions, methods: [method], ...target.cors }
+    }
+  }
 }
 
 /** The plugin first, as README.md says, then @fastify/cors. */
 async function registerCors (app, kind) {
   await app.register(plugin)
-  if (kind === 'cors-preflight-hook') listUrlMethodsOnPreflights(app)
   await app.register(cors, CORS[kind])
 }
 
@@ -75,7 +73,7 @@ function fixed405 (kind) {
     return function methodNotAllowed (request, reply) {
       const { method, url } = request.raw
       reply.header('allow', allow.join(', '))
-      reply.send(withoutStack(() => new MethodNotAllowedError(method, url, allow)))
+      reply.send(new MethodNotAllowedError(method, url, allow))
     }
   }
   return function methodNotAllowed (request, reply) {

@@ -14,9 +14,8 @@ import { keepHookInNotFoundHandlers } from './fastify-wrappers.js'
 import type { Constraints } from './find-my-way.js'
 import {
   createGuardRunner, createNotFoundHandlerRunner, fastifysRouter, isRootInstance, requestContentTypes, runHooks,
-  logControllerOf, rootNotFoundHandler, type Hook
+  logControllerOf, rootNotFoundHandler, type Hook, type RouteConfig
 } from './fastify-internals.js'
-import type { RouteConfig } from './fastify-internals.js'
 import { contentMethods, mediaTypesOf } from './media-types.js'
 
 export type { FastifyAllowedMethodsOptions } from './options.js'

@@ -27,7 +27,10 @@ export function createNotFoundHooks (
   { runGuards, runNotFoundHandler }: { runGuards: RunGuards, runNotFoundHandler: RunNotFoundHandler }
 ): NotFoundHooks {
   const { autoOptions, notImplemented, describeOptions, notFoundWhenEmpty, problemDetails, requestMediaTypes } = options
-  /** Requests answered from onRequest: the guards run for them include our own preHandler, which passes them. */
+  /**
+   * OPTIONS requests answered from onRequest: the guards run for them include our own preHandler, which
+   * passes them (it passes every other method anyway).
+   */
   const answeringEarly = new WeakSet<FastifyRequest>()
 
   /**
@@ -74,7 +77,7 @@ export function createNotFoundHooks (
    * on a connection that closes after it if a body is pending.
    */
   function answerEarly (request: FastifyRequest, reply: FastifyReply, send: () => void): void {
-    answeringEarly.add(request)
+    if (request.raw.method === 'OPTIONS') answeringEarly.add(request)
     runGuards(request, reply, () => {
       closeIfBodyUnread(request, reply)
       send()
@@ -116,7 +119,7 @@ export function createNotFoundHooks (
    * `preflight: false` does that for every OPTIONS request, from its catch-all `OPTIONS *`: without this
    * hook, a URL whose 405 lists OPTIONS would answer OPTIONS with 404. Other methods were routed, and their
    * route chose the 404. It is the context's last preHandler: the app's guards have run. It passes the requests
- * the onRequest hook is answering, whose guards (this hook among them) run before that answer.
+   * the onRequest hook is answering, whose guards (this hook among them) run before that answer.
    */
   function preHandler (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
     if (request.raw.method !== 'OPTIONS' || answeringEarly.has(request)) return done()

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { MethodNotAllowedError, NotImplementedError, methodNotAllowedMessage, notImplementedMessage, withoutStack } from './errors.js'
+import { MethodNotAllowedError, NotImplementedError, methodNotAllowedMessage, notImplementedMessage } from './errors.js'
 import {
   PROBLEM_JSON, MethodNotAllowedProblemSchema, NotImplementedProblemSchema, methodNotAllowedProblem, notImplementedProblem
 } from './problem-details.js'
@@ -29,7 +29,7 @@ export function sendMethodNotAllowed (
 ): void {
   reply.header('allow', allow)
   if (options.cacheControl !== undefined) reply.header('cache-control', options.cacheControl)
-  const error = withoutStack(() => new MethodNotAllowedError(method, url, methods))
+  const error = new MethodNotAllowedError(method, url, methods)
   if (!direct || !usesDefaultErrorHandler(reply.server)) {
     reply.send(error)
     return
@@ -90,7 +90,7 @@ export function closeIfBodyUnread (request: FastifyRequest, reply: FastifyReply)
  * `getServed`: whether GET has a route, for a HEAD's Content-Length.
  */
 export function sendNotImplemented (reply: FastifyReply, method: string, url: string, problemDetails: boolean, getServed: boolean): void {
-  const error = withoutStack(() => new NotImplementedError(method))
+  const error = new NotImplementedError(method)
   if (!usesDefaultErrorHandler(reply.server)) {
     reply.send(error)
     return
