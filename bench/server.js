@@ -25,6 +25,7 @@ import cors from '@fastify/cors'
 import plugin from '../dist/index.js'
 import { MethodNotAllowedError } from '../dist/errors.js'
 import { routeTable } from './routes.js'
+import { corsRecipe } from '../test/support/cors-recipe.js'
 
 const require = createRequire(import.meta.url)
 
@@ -43,21 +44,9 @@ export const CORS_METHODS = ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT']
 /** cors-fixed's options, and the recipe's `corsOptions`: the two sides differ by the recipe alone. */
 const corsOptions = { origin: true, methods: CORS_METHODS }
 
-// README.md's recipe ("CORS preflights that tell the truth") as written there, its types aside.
-// Every request but a preflight: an OPTIONS request goes on to the plugin's automatic answer.
-const notPreflight = { ...corsOptions, preflight: false }
-
 const CORS = {
   'cors-fixed': corsOptions,
-  'cors-recipe': {
-    delegator: async (req) => {
-      const method = req.headers['access-control-request-method']
-      if (req.method !== 'OPTIONS' || method === undefined || req.headers.origin === undefined) return notPreflight
-      const target = await req.routeConfigFor(method) // the route the call will run, or undefined
-      if (target === undefined || target.cors === false) return { origin: false }
-      return { ...corsOptions, methods: [method], ...target.cors }
-    }
-  }
+  'cors-recipe': corsRecipe(corsOptions)
 }
 
 /** The plugin first, as README.md says, then @fastify/cors. */

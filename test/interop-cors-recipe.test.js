@@ -9,22 +9,11 @@ import fastifyAllowedMethods from '../dist/index.js'
 import { appWith, ok } from './support/with-plugin.js'
 import { methodNotAllowedBody, notFoundBody } from './support/expected.js'
 import { rawRequest, rawRequestText } from './support/raw-http.js'
+import { corsRecipe } from './support/cors-recipe.js'
 
-/** README.md's recipe, as written there (its types aside, which types/cors-recipe.tst.ts compiles). */
+/** README.md's recipe, with the README's `corsOptions`. */
 async function registerRecipe (app) {
-  const corsOptions = { origin: 'https://app.example' }
-  // Every request but a preflight: an OPTIONS request goes on to the plugin's automatic answer.
-  const notPreflight = { ...corsOptions, preflight: false }
-
-  await app.register(cors, {
-    delegator: async (req) => {
-      const method = req.headers['access-control-request-method']
-      if (req.method !== 'OPTIONS' || method === undefined || req.headers.origin === undefined) return notPreflight
-      const target = await req.routeConfigFor(method) // the route the call will run, or undefined
-      if (target === undefined || target.cors === false) return { origin: false }
-      return { ...corsOptions, methods: [method], ...target.cors }
-    }
-  })
+  await app.register(cors, corsRecipe({ origin: 'https://app.example' }))
 }
 
 const routes = (app) => {
