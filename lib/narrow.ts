@@ -40,7 +40,7 @@ export function narrowed (
     const valid = methodNames(names)
     return methods.filter(method => valid.includes(method))
   }
-  return Array.isArray(kept) || !isThenable(kept) ? keep(kept) : Promise.resolve(kept).then(keep)
+  return isThenable(kept) ? Promise.resolve(kept).then(keep) : keep(kept)
 }
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
@@ -53,5 +53,6 @@ function methodNames (names: unknown): readonly string[] {
     while (index < names.length && typeof names[index] === 'string') index++
     if (index === names.length) return names as string[]
   }
-  throw new TypeError(`${PACKAGE}: option "filterAllowed" must return an array of method names (or a Promise of one), got ${shown(names)}`)
+  throw new TypeError(`${PACKAGE}: option "filterAllowed" must return an array of method names ` +
+    `(or a Promise of one), got ${shown(names)}`)
 }

@@ -135,7 +135,7 @@ export const OptionsSchema = Type.Object({
 
 export const PACKAGE = 'fastify-allowed-methods'
 
-/** `value` as an error message shows it: JSON, or its type when JSON has none (a function) or cannot (a BigInt, a cycle). */
+/** `value` as an error message shows it: JSON, or its type when JSON has none (a function) or fails (a BigInt). */
 export function shown (value: unknown): string {
   try {
     return JSON.stringify(value) ?? typeof value

@@ -45,7 +45,8 @@ const percentEncoded = (char: string): string =>
   Array.from(Buffer.from(char), byte => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join('')
 
 /** `url` as a URI reference: itself, unless it holds a character no URI may (then encoded). */
-const uriReference = (url: string): string => url.search(NOT_IN_URI) === -1 ? url : url.replace(NOT_IN_URI, percentEncoded)
+const uriReference = (url: string): string =>
+  url.search(NOT_IN_URI) === -1 ? url : url.replace(NOT_IN_URI, percentEncoded)
 
 /** The 405 body; `url` is the request's target as received, whose URI reference is `instance` (RFC 9457 3.1.5). */
 export const methodNotAllowedProblem = (method: string, url: string, methods: readonly string[]): MethodNotAllowedProblem => ({

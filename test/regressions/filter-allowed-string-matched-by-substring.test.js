@@ -39,7 +39,7 @@ async function refused (t, app, method, headers, shown, why) {
   t.assert.strictEqual(response.headers.allow, undefined, why)
 }
 
-test('a filterAllowed value that is not an array of strings is an error naming the option, never a match', async (t) => {
+test('a filterAllowed value not an array of strings is an error naming the option, never a match', async (t) => {
   for (const [value, shown] of bad) {
     for (const [kind, filterAllowed] of [['sync', () => value], ['async', async () => value]]) {
       const app = await appWith(routes, { pluginOptions: { filterAllowed, describeOptions: true } })

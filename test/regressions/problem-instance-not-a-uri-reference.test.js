@@ -34,7 +34,8 @@ test('raw targets: characters Node accepts but no URI may are percent-encoded, t
   const { port } = app.server.address()
   const cases = [
     ['POST', VALID, VALID],
-    ['POST', '/files/a<b>"c\\{}|^`[d]#e?q=<1>&r=%41%zz%4%', '/files/a%3Cb%3E%22c%5C%7B%7D%7C%5E%60%5Bd%5D%23e?q=%3C1%3E&r=%41%25zz%254%25'],
+    ['POST', '/files/a<b>"c\\{}|^`[d]#e?q=<1>&r=%41%zz%4%',
+      '/files/a%3Cb%3E%22c%5C%7B%7D%7C%5E%60%5Bd%5D%23e?q=%3C1%3E&r=%41%25zz%254%25'],
     ['PROPFIND', '/files/{x}?%', '/files/%7Bx%7D?%25']
   ]
   for (const [method, target, expected] of cases) {
