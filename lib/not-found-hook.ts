@@ -73,15 +73,15 @@ export function createNotFoundHooks (
   }
 
   /**
-   * Sends an answer from onRequest, before the body is read: once the app's guards let the request through,
-   * on a connection that closes after it if a body is pending.
+   * Sends an answer from onRequest, before the body is read: once the app's guards let the request through.
+   * Whatever answers, the plugin or a guard (a 401, a 429, a thrown error), answers before the body is read:
+   * the connection closes after it if a body is pending (a header set before the guards run survives their
+   * reply, as the `Allow` of a 405 survives the error handler's).
    */
   function answerEarly (request: FastifyRequest, reply: FastifyReply, send: () => void): void {
     if (request.raw.method === 'OPTIONS') answeringEarly.add(request)
-    runGuards(request, reply, () => {
-      closeIfBodyUnread(request, reply)
-      send()
-    })
+    closeIfBodyUnread(request, reply)
+    runGuards(request, reply, send)
   }
 
   function decide (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction, constraints: Constraints | undefined): void {

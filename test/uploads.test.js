@@ -342,3 +342,29 @@ test("an app's own checkContinue listener wins, added before or after the app is
   t.assert.deepStrictEqual(answered.statuses, [100, 405])
   t.assert.strictEqual(await within(answered.conn, CONTINUE_WAIT, c => responses(c.text).length > 2), false)
 })
+
+test('a guard that answers before the plugin\'s early answer closes an upload\'s connection too', async (t) => {
+  const guarded = (hook) => (app) => {
+    app.setNotFoundHandler({ [hook]: async (request, reply) => { if (request.headers.authorization === undefined) return reply.code(401).send('who are you') } },
+      (request, reply) => reply.code(404).send('nope'))
+    routes(app)
+  }
+  const failing = (app) => {
+    app.setNotFoundHandler({ preValidation: async () => { throw Object.assign(new Error('slow down'), { statusCode: 429 }) } },
+      (request, reply) => reply.code(404).send('nope'))
+    routes(app)
+  }
+  const apps = [['preHandler', guarded('preHandler'), 401], ['preValidation', guarded('preValidation'), 401], ['a throwing preValidation', failing, 429]]
+  for (const [name, routesOf, status] of apps) {
+    const app = await listening(routesOf, { notImplemented: true })
+    t.after(() => app.close())
+    for (const [method, url, framing] of [['POST', '/only-get', 'chunked'], ['PUT', '/upload', 'content-length'], ['OPTIONS', '/only-get', 'chunked']]) {
+      const { conn, closed, response } = await refusedUpload(app, t, method, url, framing)
+      const label = `${name}: ${method} ${url} (${framing})`
+      t.assert.strictEqual(response?.status, status, `${label}: ${JSON.stringify(conn.text.slice(0, 120))}`)
+      t.assert.strictEqual(response.headers.connection, 'close', `${label}: Connection: close`)
+      t.assert.ok(closed, `${label}: the server closed the connection, not reading the upload`)
+      t.assert.ok(conn.ended, `${label}: a clean close (FIN), not a reset`)
+    }
+  }
+})
