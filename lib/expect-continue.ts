@@ -58,7 +58,9 @@ export const awaitsContinue = (req: object): boolean => awaiting.has(req)
  * later (theirs emits 'request'). Only `fastify.server` is covered: the extra servers Fastify binds when it
  * listens on a name with several addresses (lib/server.js `multipleBindings`) keep Node's default 100.
  */
-export function answerExpectContinue (fastify: FastifyInstance, deriveConstraints: DeriveConstraints, hidesRoutes = false): void {
+export function answerExpectContinue (
+  fastify: FastifyInstance, deriveConstraints: DeriveConstraints, hidesRoutes = false
+): void {
   const server = fastify.server as EventEmitter
   // Also makes it once per server: a second registration sees ours.
   if (server.listenerCount('checkContinue') > 0) return

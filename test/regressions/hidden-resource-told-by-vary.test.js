@@ -4,6 +4,7 @@
 // Vary under notFoundWhenEmpty. Compared here over real sockets, the raw bytes, `Date` the only difference.
 import { test } from 'node:test'
 import Fastify from 'fastify'
+import cors from '@fastify/cors'
 import fastifyAllowedMethods from '../../dist/index.js'
 import { ok } from '../support/with-plugin.js'
 import { rawRequest, rawRequestText } from '../support/raw-http.js'
@@ -18,7 +19,7 @@ const hiddenRoutes = app => {
 async function listening (t, pluginOptions, routes = () => {}) {
   const app = Fastify()
   await app.register(fastifyAllowedMethods, { filterAllowed: members, notFoundWhenEmpty: true, ...pluginOptions })
-  routes(app)
+  await routes(app)
   await app.listen({ port: 0, host: '127.0.0.1' })
   t.after(() => app.close())
   return app.server.address().port
@@ -85,3 +86,17 @@ for (const [name, pluginOptions] of VARIANTS) {
     }
   })
 }
+
+test('@fastify/cors with preflight: false hands every OPTIONS to the 404 path: the same bytes there', async (t) => {
+  // cors's `OPTIONS *` route calls reply.callNotFound(): the not-found onRequest hook does not run, its
+  // preHandler does.
+  const withCors = (routes) => async (app) => {
+    await app.register(cors, { preflight: false })
+    routes(app)
+  }
+  const hidden = await listening(t, {}, withCors(hiddenRoutes))
+  const missing = await listening(t, {}, withCors(() => {}))
+  const told = await bytes(hidden, 'OPTIONS', '/repo/private')
+  t.assert.match(told, /^HTTP\/1\.1 404 /)
+  t.assert.strictEqual(told, await bytes(missing, 'OPTIONS', '/repo/private'))
+})
