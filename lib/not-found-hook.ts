@@ -114,7 +114,10 @@ export function createNotFoundHooks (
     }
     // RFC 9110 9.3.7: `OPTIONS *` asks about the server as a whole.
     if (url === '*') {
-      if (method !== 'OPTIONS' || !autoOptions) return done()
+      if (method !== 'OPTIONS' || !autoOptions) {
+        hideable(reply)
+        return done()
+      }
       const server = ready.serverAnswer
       return narrowed(request, reply, done, server, (methods) => answerEarly(request, reply, () => sendOptions(reply, allowOf(server, methods), options)),
         () => toNotFound(request, reply, done))

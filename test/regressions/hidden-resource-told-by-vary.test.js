@@ -79,6 +79,7 @@ for (const [name, pluginOptions] of VARIANTS) {
     t.assert.match(missing, /^HTTP\/1\.1 404 /)
     // `OPTIONS *`: the server's methods, none of them the stranger's.
     t.assert.strictEqual(await bytes(port, 'OPTIONS', '*'), missing, 'OPTIONS *')
+    t.assert.strictEqual(await bytes(port, 'GET', '*'), await bytes(port, 'GET', '/repo/mislaid'), 'GET *')
     for (const [method, headers, body] of REQUESTS) {
       const label = `${method} ${JSON.stringify(headers ?? {})}`
       t.assert.strictEqual(await bytes(port, method, '/repo/private', headers, body),
