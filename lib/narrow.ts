@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify'
-import type { NormalisedOptions } from './options.js'
+import { PACKAGE, shown, type NormalisedOptions } from './options.js'
 import type { Answer } from './answers.js'
 import { formatAllow } from './allow-header.js'
 
@@ -29,12 +29,30 @@ export function createNarrow (filterAllowed: NormalisedOptions['filterAllowed'])
 
 /**
  * `methods` narrowed by the app's `filterAllowed`, in our order and with our methods only: at once, or as a
- * Promise when `filterAllowed` returns one. What it throws is thrown.
+ * Promise when `filterAllowed` returns one. What it throws is thrown; what is not an array of strings (sync,
+ * or as the Promise's value) is a TypeError, never matched: `'TARGET'.includes('GET')` would keep GET.
  */
 export function narrowed (
   filterAllowed: NonNullable<NormalisedOptions['filterAllowed']>, request: FastifyRequest, methods: readonly string[]
 ): readonly string[] | Promise<readonly string[]> {
-  const keep = (kept: readonly string[]): readonly string[] => methods.filter(method => kept.includes(method))
-  const kept = filterAllowed(request, methods)
-  return Array.isArray(kept) ? keep(kept) : Promise.resolve(kept).then(keep)
+  const kept: unknown = filterAllowed(request, methods)
+  const keep = (names: unknown): readonly string[] => {
+    const valid = methodNames(names)
+    return methods.filter(method => valid.includes(method))
+  }
+  return isThenable(kept) ? Promise.resolve(kept).then(keep) : keep(kept)
+}
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  typeof (value as PromiseLike<unknown> | null | undefined)?.then === 'function'
+
+/** `names` when it is an array of strings; a TypeError naming the option otherwise. */
+function methodNames (names: unknown): readonly string[] {
+  if (Array.isArray(names)) {
+    let index = 0
+    while (index < names.length && typeof names[index] === 'string') index++
+    if (index === names.length) return names as string[]
+  }
+  throw new TypeError(`${PACKAGE}: option "filterAllowed" must return an array of method names ` +
+    `(or a Promise of one), got ${shown(names)}`)
 }

@@ -133,7 +133,16 @@ export const OptionsSchema = Type.Object({
   requestMediaTypes: Type.Optional(Type.Boolean())
 }, { additionalProperties: false })
 
-const PACKAGE = 'fastify-allowed-methods'
+export const PACKAGE = 'fastify-allowed-methods'
+
+/** `value` as an error message shows it: JSON, or its type when JSON has none (a function) or fails (a BigInt). */
+export function shown (value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? typeof value
+  } catch {
+    return typeof value
+  }
+}
 
 /**
  * Validates the registration options against `OptionsSchema` and applies the defaults.
@@ -148,7 +157,7 @@ export function normaliseOptions (options: unknown): NormalisedOptions {
   const name = firstInvalidProperty(OptionsSchema, own)
   if (name !== undefined) {
     throw new TypeError(KNOWN.has(name)
-      ? `${PACKAGE}: option "${name}" ${describe(name)}, got ${JSON.stringify(own[name]) ?? typeof own[name]}`
+      ? `${PACKAGE}: option "${name}" ${describe(name)}, got ${shown(own[name])}`
       : `${PACKAGE}: unknown option "${name}" (known: ${[...KNOWN].join(', ')})`)
   }
   const valid = own as FastifyAllowedMethodsOptions

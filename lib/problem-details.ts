@@ -34,13 +34,27 @@ export const NotImplementedProblemSchema = Type.Object({
 export type MethodNotAllowedProblem = Static<typeof MethodNotAllowedProblemSchema>
 export type NotImplementedProblem = Static<typeof NotImplementedProblemSchema>
 
-/** The 405 body; `url` is the request's target as received (RFC 9457 3.1.5: `instance`). */
+// RFC 9457 3.1.5: `instance` is a URI reference (RFC 3986 4.1). A request target may carry characters that
+// none may: Node's parser takes < > " \ { } | ^ ` # [ ] raw, and an app's `rewriteUrl` may return any text.
+// Kept as they are: unreserved (RFC 3986 2.3), sub-delims (2.2), ":" and "@" (pchar, 3.3), "/" and "?" (path
+// and query, 3.3, 3.4), and "%" starting a pct-encoded triplet (2.1). Anything else, a lone "%" included,
+// is percent-encoded as UTF-8 (2.1, 2.5); with the `u` flag, one match is one code point.
+const NOT_IN_URI = /[^\w.~!$&'()*+,;=:@/?%-]|%(?![\dA-Fa-f]{2})/gu
+
+const percentEncoded = (char: string): string =>
+  Array.from(Buffer.from(char), byte => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join('')
+
+/** `url` as a URI reference: itself, unless it holds a character no URI may (then encoded). */
+const uriReference = (url: string): string =>
+  url.search(NOT_IN_URI) === -1 ? url : url.replace(NOT_IN_URI, percentEncoded)
+
+/** The 405 body; `url` is the request's target as received, whose URI reference is `instance` (RFC 9457 3.1.5). */
 export const methodNotAllowedProblem = (method: string, url: string, methods: readonly string[]): MethodNotAllowedProblem => ({
   type: METHOD_NOT_ALLOWED_TYPE,
   title: 'Method Not Allowed',
   status: 405,
   detail: methodNotAllowedMessage(method, url),
-  instance: url,
+  instance: uriReference(url),
   // Only read, by the serialiser: no copy.
   allowedMethods: methods as string[]
 })
@@ -51,5 +65,5 @@ export const notImplementedProblem = (method: string, url: string): NotImplement
   title: 'Not Implemented',
   status: 501,
   detail: notImplementedMessage(method),
-  instance: url
+  instance: uriReference(url)
 })
