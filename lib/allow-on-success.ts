@@ -4,6 +4,8 @@ import type { RequestHook } from './not-found-hook.js'
 import { allowOf, type Narrow } from './narrow.js'
 import { withConstraints } from './request-constraints.js'
 import type { VaryAnswer } from './vary.js'
+import { awaitsContinue } from './expect-continue.js'
+import { closeIfBodyUnread } from './responses.js'
 
 /**
  * The `allowOnSuccess` hooks, added to each route of the registry. `onRequest` sets on every response of
@@ -29,6 +31,8 @@ export function createAllowOnSuccessHooks (
         narrow(request, answer.methods, (methods) => {
           if (methods.length === 0 && notFoundWhenEmpty) {
             varyAnswer(reply)
+            // As the not-found hook sends a 404 to a client awaiting `100 Continue` (not-found-hook.ts `toNotFound`).
+            if (awaitsContinue(request.raw)) closeIfBodyUnread(request, reply)
             return reply.callNotFound()
           }
           reply.header('allow', allowOf(answer, methods))

@@ -50,11 +50,17 @@ export const awaitsContinue = (req: object): boolean => awaiting.has(req)
  * `frameworkErrors`, so no 100 follows; an asynchronous `frameworkErrors` may get one first, harmlessly (Node
  * discards the upload). When deriving fails, Fastify answers an error itself: no early 100.
  *
+ * When routes may hide themselves (`hidesRoutes`: allowOnSuccess with notFoundWhenEmpty answers a caller left
+ * no method the 404), a routed request gets its 100 only once its body is read: a 100 sent at once would tell
+ * that caller the URL exists, where an unknown URL gets the 404 without one.
+ *
  * The app's own listener wins: none is added when the server has one, and ours steps aside when one is added
  * later (theirs emits 'request'). Only `fastify.server` is covered: the extra servers Fastify binds when it
  * listens on a name with several addresses (lib/server.js `multipleBindings`) keep Node's default 100.
  */
-export function answerExpectContinue (fastify: FastifyInstance, deriveConstraints: DeriveConstraints): void {
+export function answerExpectContinue (
+  fastify: FastifyInstance, deriveConstraints: DeriveConstraints, hidesRoutes = false
+): void {
   const server = fastify.server as EventEmitter
   // Also makes it once per server: a second registration sees ours.
   if (server.listenerCount('checkContinue') > 0) return
@@ -76,6 +82,7 @@ export function answerExpectContinue (fastify: FastifyInstance, deriveConstraint
       sendContinue()
     })
     server.emit('request', req, res)
+    if (hidesRoutes) return
 
     const { method = '', url = '' } = req
     deriveConstraints(req, (err, constraints) => {

@@ -163,7 +163,8 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
   }
   // RFC 9110 10.1.1: no `100 Continue` to a request that will be refused (expect-continue.ts). Requests come
   // once the app is ready (`listen()` waits for it), the registry built.
-  answerExpectContinue(fastify, (req, done) => registry().deriveConstraintsAsync(req, done))
+  answerExpectContinue(fastify, (req, done) => registry().deriveConstraintsAsync(req, done),
+    options.allowOnSuccess && options.notFoundWhenEmpty)
   addRequestDecorators(fastify, registry, options.filterAllowed)
   addResourcePatternDecorator(fastify, registry)
   if (options.replyDecorator !== false) {

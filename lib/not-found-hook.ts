@@ -63,11 +63,20 @@ export function createNotFoundHooks (
   }
 
   /**
+   * With notFoundWhenEmpty, a 404 may hide a resource from this caller, and carries the `Vary` of an answer
+   * that depends on the caller (a shared cache must not serve it to another). Every 404 passed on carries the
+   * same, the URL known or not, before the app's guards and handler run (Fastify keeps headers set before a
+   * send): otherwise that one header would tell a hidden resource from a missing one.
+   */
+  const hideable = notFoundWhenEmpty ? (reply: FastifyReply) => { varyAnswer(reply, true) } : () => {}
+
+  /**
    * Passes the request on to the 404. A client that waits for `100 Continue` has not sent its body, and the
    * 404 needs none: the app's guards and not-found handler run at once, the body never read, so that the
    * client gets the 404 instead of a 100 (RFC 9110 10.1.1; see expect-continue.ts).
    */
   function toNotFound (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+    hideable(reply)
     if (!awaitsContinue(request.raw)) return done()
     answerEarly(request, reply, () => runNotFoundHandler(request, reply))
   }
@@ -105,7 +114,10 @@ export function createNotFoundHooks (
     }
     // RFC 9110 9.3.7: `OPTIONS *` asks about the server as a whole.
     if (url === '*') {
-      if (method !== 'OPTIONS' || !autoOptions) return done()
+      if (method !== 'OPTIONS' || !autoOptions) {
+        hideable(reply)
+        return done()
+      }
       const server = ready.serverAnswer
       return narrowed(request, reply, done, server, (methods) => answerEarly(request, reply, () => sendOptions(reply, allowOf(server, methods), options)),
         () => toNotFound(request, reply, done))
@@ -127,7 +139,10 @@ export function createNotFoundHooks (
     withConstraints(ready, request, done, (constraints) => {
       const { url } = request
       const answer = ready.lookupDeclinedOptions(url, constraints)
-      if (answer === null) return done()
+      if (answer === null) {
+        hideable(reply)
+        return done()
+      }
       // The guards have run and the body was read: a hidden resource goes on to the 404 as is.
       narrowed(request, reply, done, answer, (methods) => {
         // `OPTIONS *`: the server's answer, as onRequest gives it.

@@ -28,6 +28,8 @@ test("an outsider gets the app's own 404, byte for byte, for every method the pl
     t.assert.strictEqual(hidden.headers['content-length'], missing.headers['content-length'], method)
     t.assert.strictEqual(hidden.headers.allow, undefined, method)
     t.assert.strictEqual(hidden.headers.vary, '*', `${method}: the 404 depends on the caller`)
+    // An unknown URL's 404 says the same, or that one header would tell the two apart.
+    t.assert.strictEqual((await app.inject({ method, url: '/repo/nowhere' })).headers.vary, '*', method)
   }
   const member = await app.inject({ method: 'POST', url: '/repo/private', headers: { 'x-member': 'yes' } })
   t.assert.deepStrictEqual([member.statusCode, member.headers.allow], [405, 'GET, HEAD, OPTIONS, PUT'])

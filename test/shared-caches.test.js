@@ -58,6 +58,25 @@ test('allowOnSuccess with filterAllowed: the Vary survives a Vary the handler se
   t.assert.strictEqual((await headersOf(unfiltered, 'GET', '/doc')).vary, 'Accept-Encoding', 'nothing added when the answer is the same for everyone')
 })
 
+test('notFoundWhenEmpty: every 404 varies as a hidden one does; without the option a 404 has no Vary', async (t) => {
+  const adminsOnly = (request, methods) => request.headers['x-role'] === 'admin' ? methods : []
+  const routes = app => {
+    app.addHook('onRequest', async (request, reply) => { reply.header('vary', 'Origin') })
+    app.post('/a', ok)
+  }
+  const hiding = { filterAllowed: adminsOnly, notFoundWhenEmpty: true }
+  const hidden = await appWith(routes, { pluginOptions: hiding })
+  const keyed = await appWith(routes, { pluginOptions: { ...hiding, vary: ['x-role'] } })
+  for (const url of ['/a', '/nowhere']) {
+    const expected = { status: 404, allow: undefined, vary: '*', cacheControl: undefined }
+    t.assert.deepStrictEqual(await headersOf(hidden, 'GET', url), expected, url)
+    t.assert.strictEqual((await headersOf(keyed, 'GET', url)).vary, 'Origin, x-role', url)
+  }
+  const plain = await appWith(routes, { pluginOptions: { filterAllowed: adminsOnly } })
+  const genuine = await headersOf(plain, 'GET', '/nowhere')
+  t.assert.strictEqual(genuine.vary, 'Origin', 'without notFoundWhenEmpty nothing added: a 404 is a 404 for everyone')
+})
+
 test('versioned routes: every answer depends on Accept-Version, and says so', async (t) => {
   const app = await appWith(app => {
     app.get('/v', { constraints: { version: '1.0.0' } }, ok)

@@ -106,6 +106,35 @@ test('a shared cache never serves one caller\'s Allow or refusal to another', { 
     ])
   })
 
+  await t.test('notFoundWhenEmpty: a reader\'s 404 is not served to an admin; every 404 keyed alike', async (t) => {
+    // The 404s say max-age: a 404 hiding a resource is the reader's alone, like a 404 for an unknown URL
+    // (otherwise Vary would tell them apart). Without the vary option, no cache reuses either.
+    const adminsOnly = (request, methods) => request.headers['x-role'] === 'admin' ? methods : []
+    const notFound = (request, reply) => { cacheable(reply).code(404).send('none') }
+    const options = { filterAllowed: adminsOnly, notFoundWhenEmpty: true, allowOnSuccess: true, notFound }
+    const app = (vary) => behindCache(t, nginx, { ...options, vary }, (app) => {
+      app.get('/repos/:name', async (request, reply) => { cacheable(reply); return 'repo' })
+    })
+    const unkeyed = await app(undefined)
+    t.assert.deepStrictEqual(await sequence(unkeyed, '/repos/one', [reader, admin, reader]), [
+      { role: 'reader', status: 404, allow: undefined, cache: 'MISS' },
+      { role: 'admin', status: 200, allow: 'GET, HEAD, OPTIONS', cache: 'MISS' },
+      { role: 'reader', status: 404, allow: undefined, cache: 'MISS' }
+    ])
+    const keyed = await app(['x-role'])
+    t.assert.deepStrictEqual(await sequence(keyed, '/repos/one', [reader, admin, reader, admin]), [
+      { role: 'reader', status: 404, allow: undefined, cache: 'MISS' },
+      { role: 'admin', status: 200, allow: 'GET, HEAD, OPTIONS', cache: 'MISS' },
+      { role: 'reader', status: 404, allow: undefined, cache: 'HIT' },
+      { role: 'admin', status: 200, allow: 'GET, HEAD, OPTIONS', cache: 'HIT' }
+    ])
+    t.assert.deepStrictEqual(await sequence(keyed, '/nowhere', [reader, admin, reader]), [
+      { role: 'reader', status: 404, allow: undefined, cache: 'MISS' },
+      { role: 'admin', status: 404, allow: undefined, cache: 'MISS' },
+      { role: 'reader', status: 404, allow: undefined, cache: 'HIT' }
+    ])
+  })
+
   await t.test('vary: the 405s are cached, per caller', async (t) => {
     // Also the proof that nginx does cache a 405 in this set-up: the 405 tests above do not pass merely
     // because it never would.
