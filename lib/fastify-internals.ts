@@ -105,7 +105,8 @@ export type RunNotFoundHandler = (request: FastifyRequest, reply: FastifyReply) 
  * Runs the not-found handler of the request's context (`kRouteContext`'s `handler`, bound to its instance,
  * lib/four-oh-four.js) without parsing the body first, for a client that waits for `100 Continue` before
  * sending one: the 404 needs no body. Its result is sent as Fastify sends a handler's (lib/handle-request.js
- * `preHandlerCallback`, lib/wrap-thenable.js): a value or the value of a Promise, unless the handler replied.
+ * `preHandlerCallback`, lib/wrap-thenable.js): a value, or what a Promise resolves to (undefined too), unless the
+ * handler replied.
  */
 export function createNotFoundHandlerRunner (): RunNotFoundHandler {
   const contextOf = routeContextReader()
@@ -113,6 +114,13 @@ export function createNotFoundHandlerRunner (): RunNotFoundHandler {
   return function runNotFoundHandler (request, reply) {
     const { handler } = contextOf(request)
     const send = (payload: unknown): void => { if (payload !== undefined && !reply.sent) reply.send(payload) }
+    // lib/wrap-thenable.js: what a Promise resolves to is sent, undefined too, unless the handler replied or the
+    // client has gone.
+    const sendResolved = (payload: unknown): void => {
+      if (payload !== undefined) return send(payload)
+      const { raw } = request
+      if (!reply.sent && !reply.raw.headersSent && !raw.aborted && raw.socket?.destroyed === false) reply.send()
+    }
     let result: unknown
     try {
       result = handler(request, reply)
@@ -121,7 +129,7 @@ export function createNotFoundHandlerRunner (): RunNotFoundHandler {
       return
     }
     if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
-      (result as PromiseLike<unknown>).then(send, (error: unknown) => { sendError(reply, error) })
+      (result as PromiseLike<unknown>).then(sendResolved, (error: unknown) => { sendError(reply, error) })
     } else send(result)
   }
 }

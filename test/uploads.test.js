@@ -368,3 +368,25 @@ test('a guard that answers before the plugin\'s early answer closes an upload\'s
     }
   }
 })
+
+test('Expect: 100-continue to an unknown URL: an async not-found handler that sets a status and returns nothing is answered, as Fastify answers it', async (t) => {
+  // Fastify sends what an async handler resolves to, undefined included, unless it replied (lib/wrap-thenable.js).
+  const notFound = (app) => {
+    routes(app)
+    app.setNotFoundHandler(async (request, reply) => { reply.code(404).header('x-handled', 'yes') })
+  }
+  const app = await listening(notFound)
+  t.after(() => app.close())
+  const answer = await expectContinue(app, t, 'POST', '/nowhere')
+  t.assert.deepStrictEqual(answer.statuses, [404])
+  t.assert.strictEqual(answer.final.headers['x-handled'], 'yes')
+  t.assert.strictEqual(answer.final.body, '')
+  // Fastify alone: the 100, then the same 404.
+  const alone = Fastify(serverOptions)
+  notFound(alone)
+  await alone.listen({ port: 0, host: '127.0.0.1' })
+  t.after(() => alone.close())
+  const oracle = await expectContinue(alone, t, 'POST', '/nowhere')
+  t.assert.deepStrictEqual(oracle.statuses, [100, 404])
+  t.assert.strictEqual(oracle.final.body, answer.final.body)
+})
