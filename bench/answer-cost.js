@@ -1,4 +1,5 @@
-// What issue #11's features cost on the 405 and OPTIONS paths, measured in one process, side by side.
+// What the opt-in features (problemDetails, requestMediaTypes, the CORS recipe) cost on the 405 and OPTIONS
+// paths, measured in one process, side by side.
 //
 //   node --expose-gc bench/answer-cost.js [--table 1000] [--rounds 9] [--min-cpu-ms 150] [--pair id] [--json]
 //

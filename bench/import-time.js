@@ -1,4 +1,4 @@
-// What importing the plugin costs an app that has already loaded Fastify (issue #10), from the built output.
+// What importing the plugin costs an app that has already loaded Fastify, from the built output.
 //
 //   npm run build && node bench/import-time.js [--runs 15]
 //

@@ -1,5 +1,5 @@
 // The Markdown tables run.js prints, one function per benchmark part, each with its ratios and the goals of
-// issue #10 where one applies (see README.md, "Goals of issue #10").
+// the lean registry where one applies (see bench/README.md, "Goals of the lean registry").
 
 const ns = (value) => value === undefined ? '-' : value >= 10000 ? `${(value / 1000).toFixed(1)} µs` : `${Math.round(value)} ns`
 const times = (value) => value === undefined || Number.isNaN(value) ? '-' : `${value.toFixed(2)}x`
@@ -122,7 +122,7 @@ export function printHttp (result) {
 }
 
 export function printAnswers (results) {
-  console.log(`\n## Issue #11's features on the 405 and OPTIONS paths: app.inject(), one process per pair, ${results[0]?.rounds} A/B rounds\n`)
+  console.log(`\n## The opt-in features on the 405 and OPTIONS paths: app.inject(), one process per pair, ${results[0]?.rounds} A/B rounds\n`)
   console.log('µs = median time per request of each side; ratio = median over rounds of A / B (below 1: B costs more).\n')
   const rows = results.flatMap(({ table, pairs }) => pairs.map(pair => [
     table, pair.id, `${pair.a} vs ${pair.b}`, String(pair.requests),

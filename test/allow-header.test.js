@@ -26,7 +26,7 @@ test('an unknown URL gets exactly Fastify\'s default 404', async (t) => {
 })
 
 test('Allow is the union over every route whose pattern matches the URL', async (t) => {
-  // The example of issue #2: a single best match would say POST only for /users/me.
+  // The example that motivates the union over methods: a single best match would say POST only for /users/me.
   const app = await appWith(app => {
     app.get('/users/:id', ok)
     app.post('/users/me', ok)

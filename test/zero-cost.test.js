@@ -3,7 +3,7 @@ import Fastify from 'fastify'
 import fastifyAllowedMethods from '../dist/index.js'
 import { ok } from './support/with-plugin.js'
 
-// Issue #2 point 13: matched routes pay nothing. The plugin may add application hooks (onRoute, onReady)
+// Matched routes pay nothing. The plugin may add application hooks (onRoute, onReady)
 // but no request-lifecycle hook to any route: its decision runs in the not-found context only.
 const lifecycle = ['onRequest', 'preParsing', 'preValidation', 'preHandler', 'preSerialization', 'onSend', 'onResponse', 'onError', 'onTimeout', 'onRequestAbort']
 

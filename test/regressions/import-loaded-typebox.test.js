@@ -1,4 +1,4 @@
-// Issue #10: importing the plugin loaded all of TypeBox, which took longer than loading Fastify itself. Its
+// Importing the plugin loaded all of TypeBox, which took longer than loading Fastify itself. Its
 // schemas are now built and checked without it (lib/schema-builders.ts, lib/schema-check.ts): a fresh
 // process that loads Fastify, then the plugin, through either entry, must not load any TypeBox file.
 // The inspector's `scriptParsed` events list every script V8 compiles, ES modules loaded through `require()`
