@@ -354,7 +354,17 @@ test('a guard that answers before the plugin\'s early answer closes an upload\'s
       (request, reply) => reply.code(404).send('nope'))
     routes(app)
   }
-  const apps = [['preHandler', guarded('preHandler'), 401], ['preValidation', guarded('preValidation'), 401], ['a throwing preValidation', failing, 429]]
+  // The resource's own guard (`guards: 'resource'`): an auth hook of the plugin that holds the routes.
+  const resourceGuarded = (app) => {
+    app.register(async (scope) => {
+      scope.addHook('onRequest', async (request, reply) => { if (request.headers.authorization === undefined) return reply.code(401).send('who are you') })
+      routes(scope)
+    })
+  }
+  const apps = [
+    ['preHandler', guarded('preHandler'), 401], ['preValidation', guarded('preValidation'), 401],
+    ['a throwing preValidation', failing, 429], ["the routes' onRequest", resourceGuarded, 401]
+  ]
   for (const [name, routesOf, status] of apps) {
     const app = await listening(routesOf, { notImplemented: true })
     t.after(() => app.close())
