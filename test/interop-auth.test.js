@@ -63,14 +63,15 @@ const basic = (user, password) => `Basic ${Buffer.from(`${user}:${password}`).to
 
 test('@fastify/jwt in an encapsulated plugin: a caller without a valid token gets the 401 a GET gets', async (t) => {
   const secret = 'a secret that only this app knows'
-  const { app, alone } = await withAndWithout(t, async (app) => {
+  const adminUsers = async (app) => {
     await app.register(fastifyJwt, { secret })
     app.register(async (admin) => {
       admin.addHook('onRequest', (request) => request.jwtVerify())
       admin.get('/admin/users', ok)
       admin.post('/admin/users', ok)
     })
-  })
+  }
+  const { app, alone } = await withAndWithout(t, adminUsers)
   const anonymous = {}
   const malformed = { authorization: 'Bearer not-a-token' }
   const forged = { authorization: `Bearer ${app.jwt.sign({ sub: 'ada' }).slice(0, -2)}xx` }
@@ -86,6 +87,11 @@ test('@fastify/jwt in an encapsulated plugin: a caller without a valid token get
   await answersAllow(t, app, ['DELETE', 'OPTIONS', 'PATCH'], '/admin/users', valid, 'GET, HEAD, OPTIONS, POST')
   // A URL no route matches stays Fastify's 404, whoever asks.
   await answersAsAlone(t, { app, alone }, ['DELETE'], '/admin/nobody', anonymous)
+  // With optionsStatus 204: the same Allow, without content, for the same callers only.
+  const quiet = await withAndWithout(t, adminUsers, { optionsStatus: 204 })
+  const options = await quiet.app.inject({ method: 'OPTIONS', url: '/admin/users', headers: valid })
+  t.assert.deepStrictEqual([options.statusCode, options.headers.allow], [204, 'GET, HEAD, OPTIONS, POST'])
+  await answersAsAlone(t, quiet, ['OPTIONS'], '/admin/users', anonymous, 'GET')
 })
 
 test("@fastify/auth per route (relation 'and'): refused routes' methods are left out of Allow", async (t) => {
