@@ -103,7 +103,8 @@ export function createGuardRunner (internals: GuardInternals, ignored: ReadonlyS
     }
     let i = 0
     const runNext = (): void => {
-      while (i < steps.length && refusal !== undefined && (steps[i] as Step).route) i++
+      // After a refusal, the routes' hooks are passed over.
+      if (refusal !== undefined) while (i < steps.length && (steps[i] as Step).route) i++
       if (i === steps.length) return settle()
       const { hook, route } = steps[i++] as Step
       runHooks([hook.run], request, reply, (error) => {

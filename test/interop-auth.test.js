@@ -379,7 +379,7 @@ test('an invalid guards value fails the registration with a message naming the o
     const app = Fastify()
     await t.assert.rejects(app.register(fastifyAllowedMethods, { guards: value }).ready(), {
       name: 'TypeError',
-      message: `fastify-allowed-methods: option "guards" must be one of "resource", "not-found", "none", got ${shown}`
+      message: `fastify-allowed-methods: option "guards" must be "resource", "not-found" or "none", got ${shown}`
     })
   }
 })

@@ -193,3 +193,23 @@ test('README: MCP recipe: a guard that returns early on request.is404 lets the p
   })
   t.assert.strictEqual((await strict.inject({ method: 'GET', url: '/mcp' })).statusCode, 401)
 })
+
+test('the first refusal ends the routes\' guards: what had not passed before it is not listed', async (t) => {
+  const role = (needed) => async (request) => { if (!String(request.headers['x-role']).split(',').includes(needed)) throw Object.assign(new Error(`${needed} only`), { statusCode: 403 }) }
+  const ran = []
+  const app = Fastify()
+  await app.register(fastifyAllowedMethods)
+  app.delete('/page', { onRequest: [role('admin'), async () => { ran.push('admin route, second hook') }] }, ok)
+  app.put('/page', { onRequest: [async () => { ran.push('editor route') }, role('editor')] }, ok)
+  app.post('/page', { preHandler: role('editor') }, ok)
+  await app.ready()
+  // The editor meets the admin's guard first (DELETE before PUT in Allow order): no hook runs after it.
+  const editor = await app.inject({ method: 'PATCH', url: '/page', headers: { 'x-role': 'editor' } })
+  t.assert.deepStrictEqual([editor.statusCode, editor.json().message], [403, 'admin only'])
+  t.assert.deepStrictEqual(ran, [])
+  const both = await app.inject({ method: 'PATCH', url: '/page', headers: { 'x-role': 'admin,editor' } })
+  t.assert.deepStrictEqual([both.statusCode, both.headers.allow], [405, 'DELETE, OPTIONS, POST, PUT'])
+  // Refused by the editor's guard after the admin's passed: DELETE stays listed, PUT and POST do not.
+  const admin = await app.inject({ method: 'PATCH', url: '/page', headers: { 'x-role': 'admin' } })
+  t.assert.deepStrictEqual([admin.statusCode, admin.headers.allow], [405, 'DELETE, OPTIONS'])
+})
