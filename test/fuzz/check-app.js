@@ -1,7 +1,7 @@
 // The differential check: a concrete app with the plugin against the same app without it, Fastify itself
 // being the oracle of what the plugin must answer.
 
-import { METHODS } from './app-arbitraries.js'
+import { METHODS, REPLYING } from './app-arbitraries.js'
 import { buildApp, inject } from './build-app.js'
 import { rawUrl } from './requests.js'
 
@@ -59,18 +59,58 @@ function isCatchAll (url, app) {
 
 const describeResponse = (r) => r.ran !== null
   ? `${r.statusCode} from route ${r.ran.method} ${r.ran.url}`
-  : `${r.statusCode}${r.allow === undefined ? '' : ` allow: "${r.allow}"`}`
+  : r.refused !== null
+    ? `${r.statusCode} refused by guard ${r.refused.guard} of route ${r.refused.route.method} ${r.refused.route.url}`
+    : `${r.statusCode}${r.allow === undefined ? '' : ` allow: "${r.allow}"`}`
+
+/** Every guard of a concrete app by id. */
+const guardsOf = (app) => new Map(app.routes.flatMap(item => [item.guard, ...(item.routes ?? []).map(route => route.guard)])
+  .filter(guard => guard !== undefined).map(guard => [guard.id, guard]))
+
+const distinct = (ids) => [...new Set(ids)].sort()
+
+/**
+ * What the plugin owes, under `guards: 'resource'` (its default), for a request it would answer itself (a
+ * 405 or the automatic OPTIONS) at a known URL, given what the URL's routes' guards did to this caller in
+ * the oracle: `refusals` (each method a guard refused, with the guard and the oracle's answer) and `served`
+ * (the methods whose handler ran).
+ * - A guard replied itself: the request ends with its reply.
+ * - Else, no method passes: the first refusal, sent as Fastify sends a hook's error.
+ * - Else (`null`): the 405 or the OPTIONS answer, whose Allow lists the methods that pass.
+ * The first reply or refusal is the first in phase order (onRequest, preValidation, preHandler; in each, the
+ * methods in Allow order), which Fastify alone, running one method's route, does not show: the oracle is
+ * exact when the replies (or refusals) all come from one guard, and otherwise only says that the answer is
+ * one of theirs (`candidates`, one per guard).
+ * When some method passes but none of those makes the URL known on its own (OPTIONS routes, root
+ * catch-alls: the catch-all rule), whether the URL stays known is not settled (`unsettled`).
+ */
+function guardedAnswer (refusals, served, app) {
+  const replies = refusals.filter(({ guard }) => REPLYING.has(guard.style))
+  const owed = replies.length > 0 ? replies : served.length === 0 ? refusals : []
+  if (owed.length === 0) {
+    return served.some(({ method, route }) => method !== 'OPTIONS' && !isCatchAll(route.url, app)) ? null : { unsettled: true }
+  }
+  const candidates = distinct(owed.map(({ guard }) => guard.id)).map(id => {
+    const theirs = owed.filter(({ guard }) => guard.id === id)
+    // A HEAD answer has no body.
+    return { guard: theirs[0].guard, body: theirs.find(({ method }) => method !== 'HEAD')?.response.body }
+  })
+  return { candidates, replied: replies.length > 0 }
+}
 
 /**
  * Checks one concrete app against its oracle for every request.
  *
- * The oracle is the same app without the plugin (`A`): its handlers say which route ran. For a request,
- * each method M of METHODS is sent to A with the same URL and headers:
- * - M is "served" when a route handler ran. The URL is known when a served method is not OPTIONS and its
- *   route is not a root catch-all (`/*`, `*`): the plugin's catch-all rule.
+ * The oracle is the same app without the plugin (`A`): its handlers say which route ran, its guards which
+ * of them ran and which refused (build-app.js). For a request, each method M of METHODS is sent to A with
+ * the same URL and headers:
+ * - M "reaches" a route when its handler ran (M is "served") or one of its guards refused the caller. The
+ *   URL is known when a method that reaches a route is not OPTIONS and its route is not a root catch-all
+ *   (`/*`, `*`): the plugin's catch-all rule.
  * - Expected Allow: the served methods, plus OPTIONS when autoOptions is on, sorted, `, `-joined.
  * Then M is sent to the plugin app `P`:
- * - M served by A: P must run the same route (200, same route and method).
+ * - M reaches a route in A: P must run the same route (200, same route and method), or its guard must refuse
+ *   the same way (same status and body); either way P runs the same guards, in the same order, as A.
  * - A answered M itself with anything but 404 (400 FST_ERR_BAD_URL...): P must give the same status.
  * - A answered 404: with `notImplemented`, a method no route of the app has (and not OPTIONS under
  *   autoOptions) gets 501. Otherwise an unknown URL gets 404. A known URL where a route for M matches the
@@ -81,9 +121,14 @@ const describeResponse = (r) => r.ran !== null
  *   matches the path ignoring constraints" is "A runs a route for M under one of these header sets".
  *   Otherwise OPTIONS under autoOptions gets 200 with Allow and
  *   `Content-Length: 0`, and any other M gets 405 with exactly the expected Allow.
+ *   When a guard refused some method, guardedAnswer() says what P owes instead (a guard's reply or
+ *   refusal), or that the 405 or OPTIONS answer stands, with Allow listing the methods that pass.
+ *   P runs no guard before a 404; before its own 405 or OPTIONS, each guard at most once, and exactly the
+ *   guards A ran for the methods that reach a route (unless a reply ended the request: then some of them).
  * - `allowedMethods(url, constraints)` (the URL as the server sees it, the constraints the request
- *   carried, only those keys) returns the expected methods for a known URL, [] for an unknown one. Not
- *   checked when A answered some method itself (bad URLs).
+ *   carried, only those keys) returns the methods that reach a route (plus OPTIONS as above) for a known
+ *   URL, [] for an unknown one: guards play no part (it has no request). Not checked when A answered some
+ *   method itself (bad URLs).
  *
  * @param {import('./concretise.js').ConcreteApp} app
  * @param {import('./requests.js').ConcreteRequest[]} requests
@@ -113,6 +158,7 @@ export async function checkApp (app, requests) {
     // A method is implemented when some route of it is in the router: a registration that threw part-way may
     // leave an empty tree for its method, which printRoutes() shows without any route of that method.
     const implemented = new Set(METHODS.filter(method => oracle.fastify.printRoutes({ method, commonPrefix: false }).includes(`(${method})`)))
+    const guards = guardsOf(app)
     let checks = 0
     const outcomes = {}
     const count = (outcome) => { outcomes[outcome] = (outcomes[outcome] ?? 0) + 1 }
@@ -123,15 +169,22 @@ export async function checkApp (app, requests) {
       }
       const expected = {}
       for (const method of METHODS) expected[method] = await inject(oracle.fastify, method, request)
-      const served = METHODS.filter(method => expected[method].ran !== null)
-      const known = served.some(method => method !== 'OPTIONS' && !isCatchAll(expected[method].ran.url, app))
-      const allowed = [...new Set([...served, ...(autoOptions ? ['OPTIONS'] : [])])].sort()
-      const allow = allowed.join(', ')
+      // The oracle's guards sit in route contexts only, never in the not-found one: a refusal reached a route.
+      const routeOf = (method) => expected[method].ran ?? expected[method].refused?.route ?? null
+      const reached = METHODS.filter(method => routeOf(method) !== null)
+      const served = reached.filter(method => expected[method].ran !== null).map(method => ({ method, route: routeOf(method) }))
+      const refusals = reached.filter(method => expected[method].ran === null)
+        .map(method => ({ method, guard: guards.get(expected[method].refused.guard), response: expected[method] }))
+      const known = reached.some(method => method !== 'OPTIONS' && !isCatchAll(routeOf(method).url, app))
+      const withOptions = (methods) => [...new Set([...methods, ...(autoOptions ? ['OPTIONS'] : [])])].sort()
+      const allow = withOptions(served.map(({ method }) => method)).join(', ')
+      const guardsRan = distinct(reached.flatMap(method => expected[method].guards))
       const oracleSays = METHODS.map(method => `${method}: ${describeResponse(expected[method])}`).join('; ')
 
       const matchesIgnoringConstraints = async (method) => {
         for (const headers of headerSets) {
-          if ((await inject(oracle.fastify, method, { url: request.url, headers })).ran !== null) return true
+          const response = await inject(oracle.fastify, method, { url: request.url, headers })
+          if (response.ran !== null || response.refused !== null) return true
         }
         return false
       }
@@ -141,11 +194,18 @@ export async function checkApp (app, requests) {
         const want = expected[method]
         const got = await inject(withPlugin.fastify, method, request)
         const context = { method, expected: null, got: describeResponse(got), oracle: oracleSays }
-        if (want.ran !== null) {
-          if (got.statusCode !== 200 || got.ran?.url !== want.ran.url || got.ran?.method !== want.ran.method) {
-            fail(`${method} must run its route like the oracle`, { ...context, expected: describeResponse(want) })
+        if (routeOf(method) !== null) {
+          if (want.ran !== null) {
+            if (got.statusCode !== 200 || got.ran?.url !== want.ran.url || got.ran?.method !== want.ran.method) {
+              fail(`${method} must run its route like the oracle`, { ...context, expected: describeResponse(want) })
+            }
+          } else if (got.statusCode !== want.statusCode || got.body !== want.body || got.refused?.guard !== want.refused.guard) {
+            fail(`${method} must be refused by its route's guard like the oracle`, { ...context, expected: `${describeResponse(want)}: ${want.body}`, got: `${context.got}: ${got.body}` })
           }
-          count('routed')
+          if (got.guards.join(' ') !== want.guards.join(' ')) {
+            fail(`${method} must run its route's guards as the oracle does`, { ...context, expected: `guards ${want.guards.join(' ')}`, got: `guards ${got.guards.join(' ')}` })
+          }
+          count(want.ran !== null ? 'routed' : 'refused by its route\'s guard')
           continue
         }
         if (want.statusCode !== 404) {
@@ -156,28 +216,61 @@ export async function checkApp (app, requests) {
         let status = 405
         let outcome = '405'
         if (notImplemented && !implemented.has(method) && !(method === 'OPTIONS' && autoOptions)) [status, outcome] = [501, '501']
-        else if (!known) [status, outcome] = [404, served.length > 0 ? '404 (catch-all or OPTIONS only)' : '404 (unknown)']
+        else if (!known) [status, outcome] = [404, reached.length > 0 ? '404 (catch-all or OPTIONS only)' : '404 (unknown)']
         else if (await matchesIgnoringConstraints(method)) [status, outcome] = [404, '404 (constraints rejected)']
         else if (method === 'OPTIONS' && autoOptions) [status, outcome] = [200, 'automatic OPTIONS']
+        const guarded = status === 405 || status === 200
+        if (!guarded && got.guards.length > 0) fail(`${method} must run no guard before a ${status}`, { ...context, expected: String(status), got: `${context.got}, guards ${got.guards.join(' ')}` })
+        // Each guard at most once; exactly the oracle's guards of the URL's methods, unless a reply ended it.
+        const checkGuardsRan = (replied) => {
+          const ranAll = distinct(got.guards).join(' ') === guardsRan.join(' ')
+          if (distinct(got.guards).length !== got.guards.length || (replied ? !got.guards.every(id => guardsRan.includes(id)) : !ranAll)) {
+            fail(`${method} must run the guards of the URL's routes as the oracle does, each once`, { ...context, expected: `guards ${guardsRan.join(' ')}${replied ? ' or some of them' : ''}`, got: `guards ${got.guards.join(' ')}` })
+          }
+        }
+        if (guarded) {
+          const answer = refusals.length === 0 ? null : guardedAnswer(refusals, served, app)
+          if (answer?.unsettled) {
+            checkGuardsRan(false)
+            count('not checked: only methods that leave the URL unknown pass the guards')
+            continue
+          }
+          if (answer !== null) {
+            const { candidates } = answer
+            const match = candidates.find(({ guard }) => got.statusCode === guard.status && (method === 'HEAD' || got.body.includes(`refused by guard ${guard.id}`)))
+            const description = candidates.map(({ guard, body }) => `${guard.status} ${body ?? `refused by guard ${guard.id}`}`).join(' or ')
+            context.expected = candidates.length === 1 ? description : `one of ${description}`
+            context.got = `${context.got}: ${got.body}`
+            if (match === undefined || (method !== 'HEAD' && match.body !== undefined && got.body !== match.body)) {
+              fail(`${method} must get the ${answer.replied ? 'reply of the guard that replied' : 'first refusal of the guards'}`, context)
+            }
+            if (got.allow !== undefined) fail(`${method} refused by the guards must get no Allow header`, context)
+            checkGuardsRan(answer.replied)
+            count(`guard's ${answer.replied ? 'reply' : 'refusal'} (${candidates.length === 1 ? 'exact' : 'one of its guards'})`)
+            continue
+          }
+          if (refusals.length > 0) outcome += ' (guards refused some methods)'
+        }
         count(outcome)
-        const description = status === 405 || status === 200 ? `${status} allow: "${allow}"` : String(status)
+        const description = guarded ? `${status} allow: "${allow}"` : String(status)
         context.expected = description
         if (got.statusCode !== status) fail(`${method} must get ${status}`, context)
-        if (status === 405 || status === 200) {
+        if (guarded) {
           if (got.allow !== allow) fail(`${method} must get Allow "${allow}"`, context)
           if (status === 200 && (got.contentLength !== '0' || got.body !== '')) fail('automatic OPTIONS must have no content and Content-Length: 0', { ...context, got: `${context.got} content-length: ${got.contentLength}` })
+          checkGuardsRan(false)
         } else if (got.allow !== undefined) {
           fail(`${method} must get no Allow header`, context)
         }
       }
 
-      if (METHODS.every(method => expected[method].ran !== null || expected[method].statusCode === 404)) {
+      if (METHODS.every(method => routeOf(method) !== null || expected[method].statusCode === 404)) {
         checks++
         const url = rawUrl(request.url)
         const constraints = {}
         if (request.headers.host !== undefined) constraints.host = request.headers.host
         if (request.headers['accept-version'] !== undefined) constraints.version = request.headers['accept-version']
-        const want = known ? allowed : []
+        const want = known ? withOptions(reached) : []
         // Without constraint headers, also without the (optional) constraints argument.
         const calls = Object.keys(constraints).length === 0 ? [[url, constraints], [url]] : [[url, constraints]]
         for (const args of calls) {

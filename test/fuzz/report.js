@@ -1,6 +1,9 @@
 // Reporting a mismatch the check found: a readable account, and a standalone script that reproduces it.
 
+import { makeGuard } from './build-app.js'
 import { rawUrl } from './requests.js'
+
+const guardCall = (guard) => `makeGuard(${JSON.stringify(guard)})`
 
 /** A standalone script reproducing a mismatch, to paste into a file next to package.json. */
 function reproScript (details) {
@@ -13,10 +16,13 @@ function reproScript (details) {
     `await app.register(fastifyAllowedMethods, ${JSON.stringify(app.plugin)})`,
     "const handler = (request, reply) => reply.send(request.routeOptions.method + ' ' + request.routeOptions.url)"
   ]
+  if (JSON.stringify(app.routes).includes('"guard":')) lines.push(makeGuard.toString())
   let index = 0
   const routeLine = (instance, route, indent) => {
     const message = dropped[index++]
-    const call = `${instance}.route(${JSON.stringify(route).slice(0, -1)}, handler })`
+    const { guard, ...options } = route
+    const hook = guard === undefined ? '' : `, ${guard.hook}: ${guardCall(guard)}`
+    const call = `${instance}.route(${JSON.stringify(options).slice(0, -1)}${hook}, handler })`
     return message === null || message === undefined
       ? `${indent}${call}`
       : `${indent}try { ${call} } catch {} // throws: ${message}`
@@ -26,6 +32,7 @@ function reproScript (details) {
       lines.push(routeLine('app', item, ''))
     } else {
       lines.push('await app.register(async (child) => {')
+      if (item.guard !== undefined) lines.push(`  child.addHook('${item.guard.hook}', ${guardCall(item.guard)})`)
       for (const route of item.routes) lines.push(routeLine('child', route, '  '))
       lines.push(`}${item.prefix === undefined ? '' : `, { prefix: ${JSON.stringify(item.prefix)} }`})`)
     }
