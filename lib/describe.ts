@@ -1,6 +1,7 @@
 import type { Static } from '@sinclair/typebox'
 import { Type } from './schema-builders.js'
-import type { MatchingRoute } from './registry.js'
+import type { RouteRecord } from './registry.js'
+import type { MediaTypes } from './media-types.js'
 
 const JsonSchema = Type.Unknown({ description: 'A JSON Schema, as the route declares it' })
 
@@ -39,7 +40,10 @@ const DESCRIBED = ['summary', 'description', 'tags', 'params', 'querystring', 'h
  * Describes a resource from the routes that serve it. Hidden routes (`schema.hide`, the @fastify/swagger
  * convention) are listed in `allow` but never described.
  */
-export function describeResource (allow: readonly string[], routes: readonly MatchingRoute[]): OptionsDescription {
+/** A route that serves a method of the resource, and what its request content may be. */
+export interface DescribedRoute { readonly route: RouteRecord, readonly mediaTypes: MediaTypes | undefined }
+
+export function describeResource (allow: readonly string[], routes: readonly DescribedRoute[]): OptionsDescription {
   const methods: Record<string, MethodDescription> = {}
   const schemas: Record<string, unknown> = {}
   for (const { route, mediaTypes } of routes) {

@@ -16,15 +16,9 @@ export function isRootInstance (instance: FastifyInstance): boolean {
   return Object.hasOwn(instance, fastifySymbol(instance, 'fastify.state'))
 }
 
-/**
- * Runs the app's guards of a not-found context before the plugin answers a request there itself, and calls
- * `next` if they let it through; a guard's error goes to the app's error handler, as Fastify sends it.
- */
-export type RunGuards = (request: FastifyRequest, reply: FastifyReply, next: () => void) => void
-
 export type Hook = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => unknown
 /** What we read of a route context (fastify lib/context.js). */
-interface NotFoundContext { preValidation?: Hook[] | null, preHandler?: Hook[] | null, handler: Handler }
+export interface RouteContext extends Partial<Record<GuardPhase, Hook[] | null>> { handler: Handler, server: object }
 /** Runs `hooks` in order as Fastify runs a route's hooks, then `done` unless a hook replied. */
 export type HookRunner = (hooks: Hook[], request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => void
 
@@ -66,37 +60,58 @@ const undefinedError = (): Error => Object.assign(new Error('Undefined error has
   { name: 'FastifyError', code: 'FST_ERR_SEND_UNDEFINED_ERR', statusCode: 500 })
 
 /**
- * The plugin answers 405, 501 and automatic OPTIONS in the not-found context's onRequest, before the body
- * is parsed (a 405 must win over a 400 or 413 for its body); the app's preValidation and preHandler hooks of
- * that context (rate limits, auth: @fastify/rate-limit's README puts `fastify.rateLimit()` there) would run
- * only after parsing. So they are run first, on the context's hook lists (the request's `kRouteContext`,
- * lib/symbols.js): the instance's hooks, then those given to `setNotFoundHandler`, in Fastify's order
- * (lib/four-oh-four.js `_setNotFoundHandler`). The lists are run whole, the plugin's own preHandler included
- * (it lets a request the plugin answers itself through): a tracer that wraps `setNotFoundHandler` may have
- * wrapped that hook together with the app's, so no position in the list is known to be ours alone. As in
- * Fastify (lib/handle-request.js `preValidationCallback`, `preHandlerCallback`), each list is a chain of its
- * own, whose end is checked before the next runs: nothing more once the reply is sent, else any error but
- * `undefined` and `null` is sent as an error.
+ * The hooks that guard a request before its handler: onRequest, preValidation and preHandler, in Fastify's
+ * order (lib/handle-request.js). preParsing is not one of them: the plugin answers before the body is read.
  */
-export function createGuardRunner (runHooks: HookRunner): RunGuards {
-  const contextOf = routeContextReader()
-  const sendError = errorSender()
-  return function runGuards (request, reply, next) {
-    const context = contextOf(request)
-    runHooks(context.preValidation ?? NO_HOOKS, request, reply, (error) => {
-      if (reply.sent) return
-      if (error != null) return sendError(reply, error)
-      runHooks(context.preHandler ?? NO_HOOKS, request, reply, (error) => {
-        if (reply.sent) return
-        if (error != null) return sendError(reply, error)
-        next()
-      })
-    })
+export const GUARD_PHASES = ['onRequest', 'preValidation', 'preHandler'] as const
+export type GuardPhase = typeof GUARD_PHASES[number]
+
+/**
+ * A hook of a context: the copy Fastify runs, bound to the context's instance, and its source, the function
+ * the app added (one source has a copy in every context it guards).
+ */
+export interface ContextHook { readonly run: Hook, readonly source: unknown }
+export type ContextHooks = Readonly<Record<GuardPhase, readonly ContextHook[]>>
+/** A route's own hook options, as onRoute's `routeOptions` holds them once every onRoute hook has run. */
+export type RouteHookOptions = Partial<Record<GuardPhase, unknown>>
+
+/**
+ * The guard hooks of a route context, or of a not-found context (`own` undefined), each with its source.
+ * Fastify binds every hook to the context's instance at preReady (lib/route.js, lib/four-oh-four.js:
+ * `this[kHooks][hook].concat(opts[hook] || []).map(h => h.bind(this))`), so a function added at the root is a
+ * different copy in each context. The copy at a position was made from the instance's hook there (the
+ * context's `server`, lib/context.js, its private `kHooks`, lib/symbols.js `Symbol('fastify.hooks')`), then from
+ * the route's own options: read in that order, copies and sources pair up. A copy of a hook given to
+ * `setNotFoundHandler` (not in `own`) is its own source, as is every copy where the counts disagree (a
+ * Fastify that builds the lists otherwise): a hook may then run twice, never be skipped. Read once per context.
+ */
+export function contextHooksReader (fastify: FastifyInstance): (context: object, own: RouteHookOptions | undefined) => ContextHooks {
+  const kHooks = fastifySymbol(fastify, 'fastify.hooks')
+  const hooksOf = (instance: object): Partial<Record<GuardPhase, unknown>> | undefined =>
+    (instance as Record<symbol, Partial<Record<GuardPhase, unknown>> | undefined>)[kHooks]
+  if (!GUARD_PHASES.every(phase => Array.isArray(hooksOf(fastify)?.[phase]))) {
+    throw unsupported('lib/hooks.js `Hooks` lists under `kHooks`')
+  }
+  const read = new WeakMap<object, ContextHooks>()
+  return (context, own) => {
+    let hooks = read.get(context)
+    if (hooks === undefined) {
+      const instanceHooks = hooksOf((context as RouteContext).server) as Record<GuardPhase, unknown[]>
+      const sourced = (phase: GuardPhase): ContextHook[] => {
+        const copies = (context as RouteContext)[phase] ?? []
+        const inherited = instanceHooks[phase]
+        const given = [own?.[phase] ?? []].flat()
+        const sources = copies.length === inherited.length + given.length
+          ? [...inherited, ...given]
+          : copies.length > inherited.length ? inherited : []
+        return copies.map((run, i) => ({ run, source: sources[i] ?? run }))
+      }
+      hooks = { onRequest: sourced('onRequest'), preValidation: sourced('preValidation'), preHandler: sourced('preHandler') }
+      read.set(context, hooks)
+    }
+    return hooks
   }
 }
-
-// A context's hook list is null when it has no hook (lib/route.js).
-const NO_HOOKS: Hook[] = []
 
 type Handler = (request: FastifyRequest, reply: FastifyReply) => unknown
 export type RunNotFoundHandler = (request: FastifyRequest, reply: FastifyReply) => void
@@ -138,11 +153,11 @@ export function createNotFoundHandlerRunner (): RunNotFoundHandler {
  * The request's route context: Fastify keeps it under its private `kRouteContext` (lib/symbols.js
  * `Symbol('fastify.context')`), an own property of every request (lib/request.js), found on the first.
  */
-function routeContextReader (): (request: FastifyRequest) => NotFoundContext {
+export function routeContextReader (): (request: FastifyRequest) => RouteContext {
   let kRouteContext: symbol | undefined
   return (request) => {
     kRouteContext ??= fastifySymbol(request, 'fastify.context')
-    return (request as unknown as Record<symbol, NotFoundContext>)[kRouteContext] as NotFoundContext
+    return (request as unknown as Record<symbol, RouteContext>)[kRouteContext] as RouteContext
   }
 }
 
@@ -152,7 +167,7 @@ function routeContextReader (): (request: FastifyRequest) => NotFoundContext {
  * property of every reply, lib/reply.js), so that what was thrown goes to the error handler even when it is
  * not an Error (a string, a plain object with a `statusCode`).
  */
-function errorSender (): (reply: FastifyReply, error: unknown) => void {
+export function errorSender (): (reply: FastifyReply, error: unknown) => void {
   let kReplyIsError: symbol | undefined
   return (reply, error) => {
     kReplyIsError ??= fastifySymbol(reply, 'fastify.reply.isError')

@@ -13,9 +13,10 @@ import { addResourcePatternDecorator } from './resource-pattern.js'
 import { keepHookInNotFoundHandlers } from './fastify-wrappers.js'
 import type { Constraints } from './find-my-way.js'
 import {
-  createGuardRunner, createNotFoundHandlerRunner, fastifysRouter, isRootInstance, requestContentTypes, runHooks,
-  logControllerOf, rootNotFoundHandler, type Hook, type RouteConfig
+  contextHooksReader, createNotFoundHandlerRunner, errorSender, fastifysRouter, isRootInstance, requestContentTypes,
+  routeContextReader, runHooks, logControllerOf, rootNotFoundHandler, type Hook, type RouteConfig
 } from './fastify-internals.js'
+import { createGuardRunner } from './guards.js'
 import { contentMethods, mediaTypesOf } from './media-types.js'
 
 export type { FastifyAllowedMethodsOptions } from './options.js'
@@ -107,7 +108,8 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
         constraints: route.constraints as Constraints | undefined,
         included,
         schema: route.schema as Record<string, unknown> | undefined,
-        sharedSchemas: () => this.getSchemas()
+        sharedSchemas: () => this.getSchemas(),
+        hooks: route
       }
       records.push(record)
       // fastify lib/route.js: with `prefixTrailingSlash: 'both'` (the default), a '/' route in a prefix is
@@ -126,7 +128,7 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
   fastify.addHook('onReady', function buildRegistryWhenReady (done) {
     built = buildRegistry(router, findMyWay, records.splice(0), {
       autoOptions: options.autoOptions,
-      describe: options.describeOptions,
+      keepRecords: options.describeOptions || options.guards === 'resource',
       contentMethods: contentMethods(options),
       mediaTypeReader: (context) => mediaTypesOf(requestContentTypes(context))
     })
@@ -143,7 +145,10 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
 
   // The not-found path
   const hooks = createNotFoundHooks(registry, options, narrow, varyAnswer, {
-    runGuards: createGuardRunner(runHooks),
+    runGuards: createGuardRunner(
+      { runHooks, contextOf: routeContextReader(), hooksOf: contextHooksReader(fastify), sendError: errorSender() },
+      new Set(successHooks === undefined ? [] : [successHooks.onRequest])
+    ),
     runNotFoundHandler: createNotFoundHandlerRunner()
   })
   const root = rootNotFoundHandler(fastify)

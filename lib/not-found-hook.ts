@@ -4,10 +4,11 @@ import type { Answer, GetRegistry } from './registry.js'
 import { allowOf, type Narrow } from './narrow.js'
 import { withConstraints } from './request-constraints.js'
 import type { NormalisedOptions } from './options.js'
-import type { RunGuards, RunNotFoundHandler } from './fastify-internals.js'
+import type { RunNotFoundHandler } from './fastify-internals.js'
+import { UNGUARDED, type GuardedRoute, type GuardVerdict, type RunGuards } from './guards.js'
 import { awaitsContinue } from './expect-continue.js'
 import { closeIfBodyUnread, sendDescription, sendMethodNotAllowed, sendNotImplemented, sendOptions } from './responses.js'
-import { acceptsJson, describeResource } from './describe.js'
+import { acceptsJson, describeResource, type DescribedRoute } from './describe.js'
 import type { VaryAnswer } from './vary.js'
 import { ACCEPT_FIELDS } from './media-types.js'
 import { noteAnswered } from './resource-pattern.js'
@@ -18,15 +19,15 @@ export type RequestHook = (request: FastifyRequest, reply: FastifyReply, done: H
  * The hooks of the not-found context. `onRequest` runs only for requests Fastify's router did not match,
  * so matched routes pay nothing. It runs after the app's own onRequest hooks and before the body is parsed
  * (the not-found handler's preValidation/preHandler would run after), so a wrong method gets 405 even with
- * a malformed or oversized body. It replies 501, 405 or the automatic OPTIONS answer, each once the app's
- * preValidation and preHandler guards of that context let the request through, as they would a 404; or it
- * passes the request on to the not-found handler (404). `preHandler`, see below.
+ * a malformed or oversized body. It replies 501, 405 or the automatic OPTIONS answer, each once the guards
+ * the `guards` option names let the request through (guards.ts); or it passes the request on to the
+ * not-found handler (404). `preHandler`, see below.
  */
 export function createNotFoundHooks (
   registry: GetRegistry, options: NormalisedOptions, narrow: Narrow, varyAnswer: VaryAnswer,
   { runGuards, runNotFoundHandler }: { runGuards: RunGuards, runNotFoundHandler: RunNotFoundHandler }
 ): NotFoundHooks {
-  const { autoOptions, notImplemented, describeOptions, notFoundWhenEmpty, problemDetails, requestMediaTypes } = options
+  const { autoOptions, notImplemented, describeOptions, notFoundWhenEmpty, problemDetails, requestMediaTypes, guards } = options
   /**
    * OPTIONS requests answered from onRequest: the guards run for them include our own preHandler, which
    * passes them (it passes every other method anyway).
@@ -47,7 +48,36 @@ export function createNotFoundHooks (
       }
     }
     if (!describeOptions || !acceptsJson(request.headers.accept)) return sendOptions(reply, allow, options)
-    sendDescription(reply, describeResource(methods, ready.matchingRoutes(url, methods, constraints)))
+    const routes: DescribedRoute[] = []
+    for (const { context, record } of ready.routesFor(url, methods, constraints)) {
+      if (record !== undefined) routes.push({ route: record, mediaTypes: ready.mediaTypesOf(context) })
+    }
+    sendDescription(reply, describeResource(methods, routes))
+  }
+
+  /**
+   * The routes whose guards decide what a caller learns of `methods` at `url`: under `guards: 'resource'`,
+   * the methods' routes that make the URL known (a root catch-all, e.g. @fastify/cors's `OPTIONS *`, tells
+   * nothing of it: its method is listed as OPTIONS is); none under `'not-found'` (its own guards alone); null
+   * under `'none'`, no guard at all.
+   */
+  const guardedBy = (url: string, methods: readonly string[], constraints: Constraints | undefined): readonly GuardedRoute[] | null => {
+    if (guards !== 'resource') return guards === 'none' ? null : NO_ROUTES
+    return registry().routesFor(url, methods, constraints).filter(route => !route.catchAll)
+  }
+
+  /**
+   * Answers a request for a known URL with the methods the caller's guards left of `methods`: the automatic
+   * OPTIONS answer, or 405. Where a route's guards were consulted, the answer depends on the caller.
+   */
+  function answerResource (request: FastifyRequest, reply: FastifyReply, answer: Answer, methods: readonly string[], constraints: Constraints | undefined, { refused, consulted }: GuardVerdict): void {
+    const { method, url } = request
+    const kept = refused.size === 0 ? methods : methods.filter(name => !refused.has(name))
+    if (consulted) varyAnswer(reply, true)
+    noteAnswered(request, answer.methods, constraints)
+    const allow = allowOf(answer, kept)
+    if (method === 'OPTIONS' && autoOptions) answerOptions(request, reply, url, kept, allow, constraints)
+    else sendMethodNotAllowed(reply, method, url, kept, allow, options, true)
   }
 
   /**
@@ -78,19 +108,21 @@ export function createNotFoundHooks (
   function toNotFound (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
     hideable(reply)
     if (!awaitsContinue(request.raw)) return done()
-    answerEarly(request, reply, () => runNotFoundHandler(request, reply))
+    answerEarly(request, reply, NO_ROUTES, () => runNotFoundHandler(request, reply))
   }
 
   /**
-   * Sends an answer from onRequest, before the body is read: once the app's guards let the request through.
-   * Whatever answers, the plugin or a guard (a 401, a 429, a thrown error), answers before the body is read:
-   * the connection closes after it if a body is pending (a header set before the guards run survives their
-   * reply, as the `Allow` of a 405 survives the error handler's).
+   * Sends an answer from onRequest, before the body is read: once the guards let the request through (those
+   * of the not-found context and of `routes`; none for null). Whatever answers, the plugin or a guard (a 401,
+   * a 429, a thrown error), answers before the body is read: the connection closes after it if a body is
+   * pending (a header set before the guards run survives their reply, as the `Allow` of a 405 survives the
+   * error handler's).
    */
-  function answerEarly (request: FastifyRequest, reply: FastifyReply, send: () => void): void {
+  function answerEarly (request: FastifyRequest, reply: FastifyReply, routes: readonly GuardedRoute[] | null, send: (verdict: GuardVerdict) => void): void {
     if (request.raw.method === 'OPTIONS') answeringEarly.add(request)
     closeIfBodyUnread(request, reply)
-    runGuards(request, reply, send)
+    if (routes === null) return send(UNGUARDED)
+    runGuards(request, reply, routes, false, send)
   }
 
   function decide (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction, constraints: Constraints | undefined): void {
@@ -98,19 +130,16 @@ export function createNotFoundHooks (
     const ready = registry()
     const answer = ready.routesIgnoringConstraints(method, url) ? null : ready.lookup(url, constraints)
     if (answer === null) return toNotFound(request, reply, done)
-    narrowed(request, reply, done, answer, (methods) => answerEarly(request, reply, () => {
-      noteAnswered(request, answer.methods, constraints)
-      const allow = allowOf(answer, methods)
-      if (method === 'OPTIONS' && autoOptions) answerOptions(request, reply, url, methods, allow, constraints)
-      else sendMethodNotAllowed(reply, method, url, methods, allow, options, true)
-    }), () => toNotFound(request, reply, done))
+    narrowed(request, reply, done, answer, (methods) => answerEarly(request, reply, guardedBy(url, methods, constraints),
+      (verdict) => answerResource(request, reply, answer, methods, constraints, verdict)), () => toNotFound(request, reply, done))
   }
 
   function onRequest (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
     const { method = '', url = '' } = request.raw
     const ready = registry()
     if (notImplemented && !ready.servedMethods.has(method) && !(method === 'OPTIONS' && autoOptions)) {
-      return answerEarly(request, reply, () => sendNotImplemented(reply, method, url, problemDetails, ready.servedMethods.has('GET')))
+      return answerEarly(request, reply, guardedBy(url, NO_METHODS, undefined),
+        () => sendNotImplemented(reply, method, url, problemDetails, ready.servedMethods.has('GET')))
     }
     // RFC 9110 9.3.7: `OPTIONS *` asks about the server as a whole.
     if (url === '*') {
@@ -119,8 +148,8 @@ export function createNotFoundHooks (
         return done()
       }
       const server = ready.serverAnswer
-      return narrowed(request, reply, done, server, (methods) => answerEarly(request, reply, () => sendOptions(reply, allowOf(server, methods), options)),
-        () => toNotFound(request, reply, done))
+      return narrowed(request, reply, done, server, (methods) => answerEarly(request, reply, guardedBy(url, NO_METHODS, undefined),
+        () => sendOptions(reply, allowOf(server, methods), options)), () => toNotFound(request, reply, done))
     }
     withConstraints(ready, request, done, (constraints) => decide(request, reply, done, constraints))
   }
@@ -130,8 +159,9 @@ export function createNotFoundHooks (
    * the not-found context's preHandler hooks but not its onRequest hooks. @fastify/cors with
    * `preflight: false` does that for every OPTIONS request, from its catch-all `OPTIONS *`: without this
    * hook, a URL whose 405 lists OPTIONS would answer OPTIONS with 404. Other methods were routed, and their
-   * route chose the 404. It is the context's last preHandler: the app's guards have run. It passes the requests
-   * the onRequest hook is answering, whose guards (this hook among them) run before that answer.
+   * route chose the 404. It is the context's last preHandler: the not-found context's guards have run (and the
+   * catch-all route's); the resource's run here. It passes the requests the onRequest hook is answering, whose
+   * guards (this hook among them) run before that answer.
    */
   function preHandler (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
     if (request.raw.method !== 'OPTIONS' || answeringEarly.has(request)) return done()
@@ -147,14 +177,17 @@ export function createNotFoundHooks (
       narrowed(request, reply, done, answer, (methods) => {
         // `OPTIONS *`: the server's answer, as onRequest gives it.
         if (url === '*') return sendOptions(reply, allowOf(answer, methods), options)
-        noteAnswered(request, answer.methods, constraints)
-        answerOptions(request, reply, url, methods, allowOf(answer, methods), constraints)
+        runGuards(request, reply, guardedBy(url, methods, constraints) ?? NO_ROUTES, true,
+          (verdict) => answerResource(request, reply, answer, methods, constraints, verdict))
       }, done)
     })
   }
 
   return autoOptions ? { onRequest, preHandler } : { onRequest }
 }
+
+const NO_ROUTES: readonly GuardedRoute[] = []
+const NO_METHODS: readonly string[] = []
 
 export interface NotFoundHooks {
   onRequest: RequestHook

@@ -90,7 +90,18 @@ export interface FastifyAllowedMethodsOptions {
    * @default true
    */
   requestMediaTypes?: boolean
+  /**
+   * Whose guards run before the plugin answers 405, OPTIONS or 501. `'resource'`: the not-found context's
+   * preValidation and preHandler hooks, and the onRequest, preValidation and preHandler hooks of the routes
+   * that make the URL known, so a caller learns only the methods whose routes' guards let it through.
+   * `'not-found'`: the not-found context's only. `'none'`: none (an MCP endpoint's 405 comes before its auth).
+   * @default 'resource'
+   */
+  guards?: GuardsOption
 }
+
+/** See `FastifyAllowedMethodsOptions.guards`. */
+export type GuardsOption = 'resource' | 'not-found' | 'none'
 
 /** The options after validation and defaults: never the caller's object. */
 export interface NormalisedOptions {
@@ -108,6 +119,7 @@ export interface NormalisedOptions {
   readonly replyDecorator: string | false
   readonly problemDetails: boolean
   readonly requestMediaTypes: boolean
+  readonly guards: GuardsOption
 }
 
 // TypeBox checks a Function schema with `typeof value === 'function'`; arity and types are the .d.ts's job.
@@ -130,7 +142,8 @@ export const OptionsSchema = Type.Object({
   allowOnSuccess: Type.Optional(Type.Boolean()),
   replyDecorator: Type.Optional(Type.Union([Type.String({ pattern: '^[A-Za-z_$][\\w$]*$' }), Type.Literal(false)])),
   problemDetails: Type.Optional(Type.Boolean()),
-  requestMediaTypes: Type.Optional(Type.Boolean())
+  requestMediaTypes: Type.Optional(Type.Boolean()),
+  guards: Type.Optional(Type.Union([Type.Literal('resource'), Type.Literal('not-found'), Type.Literal('none')]))
 }, { additionalProperties: false })
 
 export const PACKAGE = 'fastify-allowed-methods'
@@ -175,7 +188,8 @@ export function normaliseOptions (options: unknown): NormalisedOptions {
     allowOnSuccess: valid.allowOnSuccess ?? false,
     replyDecorator: valid.replyDecorator ?? 'methodNotAllowed',
     problemDetails: valid.problemDetails ?? false,
-    requestMediaTypes: valid.requestMediaTypes ?? true
+    requestMediaTypes: valid.requestMediaTypes ?? true,
+    guards: valid.guards ?? 'resource'
   })
 }
 
@@ -187,6 +201,7 @@ function describe (name: string): string {
   if (name === 'cacheControl') return 'must be a non-empty header value (printable ASCII)'
   if (name === 'replyDecorator') return 'must be a method name or false'
   if (name === 'optionsStatus') return 'must be 200 or 204'
+  if (name === 'guards') return 'must be "resource", "not-found" or "none"'
   if (name === 'vary') return 'must be a non-empty list of distinct request header names'
   const schema = OptionsSchema.properties[name as keyof typeof OptionsSchema.properties] as TSchema
   return schema.type === 'boolean' ? 'must be a boolean' : 'must be a function'

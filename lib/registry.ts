@@ -140,28 +140,24 @@ export class MethodRegistry {
   }
 
   /**
-   * The routes Fastify runs for `url` under each of `methods`, with the media types their request content
-   * may use (for the methods `buildRegistry` was given): what `describeOptions` describes.
+   * The route Fastify runs for `url` under each of `methods` that has one, in their order: its context, its
+   * record when `buildRegistry` kept them (`keepRecords`), and whether it is a root catch-all (`/*`), which
+   * makes no URL known.
    */
-  matchingRoutes (url: string, methods: readonly string[], constraints: Constraints | undefined): MatchingRoute[] {
-    const routes: MatchingRoute[] = []
+  routesFor (url: string, methods: readonly string[], constraints: Constraints | undefined): RouteAt[] {
+    const routes: RouteAt[] = []
     for (const method of methods) {
       const hit = this.#router.find(method, url, constraints)
       if (!isRoute(hit)) continue
-      const route = this.#routes.get(hit.store)
-      if (route !== undefined) routes.push({ route, mediaTypes: this.#mediaTypes.byContext.get(hit.store) })
+      const catchAll = this.#roles.get(hit.store) === Role.CatchAll
+      routes.push({ method, context: hit.store, record: this.#routes.get(hit.store), catchAll })
     }
     return routes
   }
 
-  /** Fastify's route contexts of the routes it runs for `url` under each of `methods` that has one, in their order. */
-  routesAt (url: string, methods: readonly string[], constraints: Constraints | undefined): object[] {
-    const routes: object[] = []
-    for (const method of methods) {
-      const hit = this.#router.find(method, url, constraints)
-      if (isRoute(hit)) routes.push(hit.store)
-    }
-    return routes
+  /** The media types the request content of a route may use (for the methods `buildRegistry` was given). */
+  mediaTypesOf (context: object): MediaTypes | undefined {
+    return this.#mediaTypes.byContext.get(context)
   }
 
   /**
@@ -223,19 +219,24 @@ export class MethodRegistry {
   }
 }
 
-/** A route `matchingRoutes()` finds, and what its request content may be. */
-export interface MatchingRoute { readonly route: RouteRecord, readonly mediaTypes: MediaTypes | undefined }
+/** A route `routesFor()` finds: the method it serves, Fastify's context, its record if kept, its role. */
+export interface RouteAt {
+  readonly method: string
+  readonly context: object
+  readonly record: RouteRecord | undefined
+  readonly catchAll: boolean
+}
 
 /**
  * Builds the registry once the app is ready and every route is known: reads Fastify's router for the
  * routes onRoute announced (route-table.ts), plans each pattern (plan.ts), and puts the patterns and the
- * meetings the plans add into the index. `describe`: keep each route's record for `matchingRoutes()`.
+ * meetings the plans add into the index. `keepRecords`: keep each route's record for `routesFor()`.
  * `contentMethods`: the methods whose routes' media types `mediaTypeReader` reads (from Fastify's route
  * context), for `mediaTypesFor()`.
  */
 export function buildRegistry (
   router: FastifysRouter, findMyWay: FindMyWay, records: readonly RouteRecord[],
-  options: { autoOptions: boolean, describe: boolean, contentMethods: ReadonlySet<string>, mediaTypeReader: (context: object) => MediaTypes }
+  options: { autoOptions: boolean, keepRecords: boolean, contentMethods: ReadonlySet<string>, mediaTypeReader: (context: object) => MediaTypes }
 ): MethodRegistry {
   const table = readRouteTable(router, findMyWay, records, options)
   const { matching, methods, patterns } = table

@@ -37,7 +37,7 @@ export function addResourcePatternDecorator (fastify: FastifyInstance, registry:
     const noted = notedOn(this)[kAnswered]
     if (noted === null) return undefined
     if (typeof noted === 'string') return noted
-    const urls = registry().routesAt(this.url, noted.methods, noted.constraints).map(routeUrlOf)
+    const urls = registry().routesFor(this.url, noted.methods, noted.constraints).map(route => routeUrlOf(route.context))
     const pattern = mostSpecific(urls)
     if (pattern !== undefined) notedOn(this)[kAnswered] = pattern
     return pattern

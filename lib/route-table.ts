@@ -2,6 +2,7 @@ import {
   createRouter, findRoutePath, isRoute, matchingOptionsOf, noop, patternVariants,
   type Constraints, type FindMyWay, type MatchingOptions, type PatternVariant, type Router
 } from './find-my-way.js'
+import type { RouteHookOptions } from './fastify-internals.js'
 
 /** One method of one route, as the app registered it (onRoute). */
 export interface RouteRecord {
@@ -15,6 +16,11 @@ export interface RouteRecord {
   schema?: Record<string, unknown> | undefined
   /** The shared schemas (`addSchema`) visible to the route's plugin, for `describeOptions`. */
   sharedSchemas: () => Record<string, unknown>
+  /**
+   * The route's options as onRoute is handed them, for the guards: Fastify reads its hooks from this object
+   * once every onRoute hook has run (lib/route.js), and so does the plugin, at the first request.
+   */
+  hooks?: RouteHookOptions
 }
 
 /** Fastify's router: its stores are Fastify's route contexts, opaque to us. */
@@ -47,7 +53,7 @@ export interface RouteTable {
   readonly methods: Set<string>
   /** Fastify's routes (their contexts) that are kept out or root catch-alls. */
   readonly roles: Map<object, Role>
-  /** The record of each route in the registry, by Fastify's context, when asked for (`describeOptions`). */
+  /** The record of each route in the registry, by Fastify's context, when asked for (`keepRecords`). */
   readonly routes: Map<object, RouteRecord>
   /** Fastify's contexts of the registry's routes, by method, for the methods whose request content is asked about. */
   readonly contentRoutes: Map<string, Set<object>>
@@ -84,12 +90,12 @@ const nonEmpty = (constraints: Constraints | undefined): Constraints | undefined
 /**
  * Reads Fastify's router for the routes onRoute announced (`records`, in Fastify's order): only those it
  * holds count (onRoute also announces routes whose registration then failed, and that the app caught).
- * `describe`: keep each route's record, for `describeOptions`; `contentMethods`: keep the contexts of the
+ * `keepRecords`: keep each route's record (for `describeOptions` and the guards); `contentMethods`: keep the contexts of the
  * routes of these methods, whose accepted media types the OPTIONS answer names.
  */
 export function readRouteTable (
   router: FastifysRouter, findMyWay: FindMyWay, records: readonly RouteRecord[],
-  { describe, contentMethods }: { describe: boolean, contentMethods: ReadonlySet<string> }
+  { keepRecords, contentMethods }: { keepRecords: boolean, contentMethods: ReadonlySet<string> }
 ): RouteTable {
   const matching = matchingOptionsOf(router)
   const askRouterAbout = findRoutePath(findMyWay)
@@ -138,7 +144,7 @@ export function readRouteTable (
         continue
       }
       methods.add(record.method)
-      if (describe) routes.set(hit.store, record)
+      if (keepRecords) routes.set(hit.store, record)
       if (contentMethods.has(record.method)) contentRoutes.set(record.method, (contentRoutes.get(record.method) ?? new Set()).add(hit.store))
       if (constraints !== undefined) {
         constrainedMethods.add(record.method)

@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import { createRequire } from 'node:module'
 import Fastify from 'fastify'
 import {
-  createNotFoundHandlerRunner, fastifysRouter, logControllerOf, requestContentTypes, rootNotFoundHandler, routeConfigOf,
+  contextHooksReader, createNotFoundHandlerRunner, fastifysRouter, logControllerOf, requestContentTypes, rootNotFoundHandler, routeConfigOf,
   routeUrlOf
 } from '../dist/fastify-internals.js'
 
@@ -67,4 +67,40 @@ test("a route context's config (the route's url in it), or a clear error on a co
   t.assert.strictEqual(routeConfigOf({ config }), config)
   t.assert.strictEqual(routeUrlOf({ config }), '/users/:id')
   for (const standIn of [{}, { config: null }, { config: 'x' }]) t.assert.throws(() => routeConfigOf(standIn), notSupported('lib/context.js `config`'))
+})
+
+test("contextHooksReader: each of a context's bound copies with the function the app added, or a clear error", async (t) => {
+  const { kRouteContext } = createRequire(require.resolve('fastify'))('./lib/symbols.js')
+  const app = Fastify()
+  const atRoot = async () => {}
+  const atRoute = async () => {}
+  const given = async () => {}
+  let routeContext
+  app.addHook('onRequest', atRoot)
+  app.get('/r', { preHandler: [atRoute] }, async (request) => { routeContext = request[kRouteContext] })
+  let notFoundContext
+  app.setNotFoundHandler({ preHandler: given }, async (request) => { notFoundContext = request[kRouteContext] })
+  await app.ready()
+  await app.inject('/r')
+  await app.inject('/missing')
+  const read = contextHooksReader(app)
+  const route = read(routeContext, { preHandler: [atRoute] })
+  t.assert.deepStrictEqual(route.onRequest.map(hook => hook.source), [atRoot])
+  t.assert.deepStrictEqual(route.preHandler.map(hook => hook.source), [atRoute])
+  t.assert.deepStrictEqual(route.preValidation, [])
+  // Fastify runs bound copies: the source is what tells the root's hook in two contexts apart from two hooks.
+  t.assert.notStrictEqual(route.onRequest[0].run, atRoot)
+  t.assert.strictEqual(read(routeContext, undefined), route)
+  // The hooks given to setNotFoundHandler are their own sources; the instance's are paired.
+  const notFound = read(notFoundContext, undefined)
+  t.assert.deepStrictEqual(notFound.onRequest.map(hook => hook.source), [atRoot])
+  t.assert.deepStrictEqual(notFound.preHandler.map(hook => hook.source), notFound.preHandler.map(hook => hook.run))
+  // Lists built otherwise than Fastify 5 and 6 build them: every copy is its own source (run, never skipped).
+  const copy = async () => {}
+  const odd = read({ server: app, onRequest: null, preValidation: [], preHandler: [copy] }, undefined)
+  t.assert.deepStrictEqual(odd.preHandler, [{ run: copy, source: copy }])
+  t.assert.deepStrictEqual(read({ server: app, onRequest: [] }, undefined).onRequest, [])
+  t.assert.throws(() => contextHooksReader({}), notSupported("lib/symbols.js `Symbol\\('fastify.hooks'\\)`"))
+  const kHooks = Object.getOwnPropertySymbols(app).find(symbol => symbol.description === 'fastify.hooks')
+  t.assert.throws(() => contextHooksReader({ [kHooks]: {} }), notSupported('lib/hooks.js `Hooks` lists under `kHooks`'))
 })

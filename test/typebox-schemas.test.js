@@ -39,7 +39,8 @@ const expected = {
     allowOnSuccess: Type.Optional(Type.Boolean()),
     replyDecorator: Type.Optional(Type.Union([Type.String({ pattern: '^[A-Za-z_$][\\w$]*$' }), Type.Literal(false)])),
     problemDetails: Type.Optional(Type.Boolean()),
-    requestMediaTypes: Type.Optional(Type.Boolean())
+    requestMediaTypes: Type.Optional(Type.Boolean()),
+    guards: Type.Optional(Type.Union([Type.Literal('resource'), Type.Literal('not-found'), Type.Literal('none')]))
   }, { additionalProperties: false }),
   MethodNotAllowedSchema: Type.Object({
     statusCode: Type.Literal(405),

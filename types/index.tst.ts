@@ -38,7 +38,8 @@ test('register() checks the options', () => {
     allowOnSuccess: true,
     replyDecorator: 'sendMethodNotAllowed',
     problemDetails: true,
-    requestMediaTypes: false
+    requestMediaTypes: false,
+    guards: 'not-found'
   })).type.not.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { replyDecorator: false })).type.not.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { replyDecorator: true })).type.toRaiseError()
@@ -48,6 +49,8 @@ test('register() checks the options', () => {
   expect(app.register(fastifyAllowedMethods, { optionsStatus: '204' })).type.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { problemDetails: 'yes' })).type.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { requestMediaTypes: 'yes' })).type.toRaiseError()
+  expect(app.register(fastifyAllowedMethods, { guards: 'none' })).type.not.toRaiseError()
+  expect(app.register(fastifyAllowedMethods, { guards: 'route' })).type.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { cacheControl: 60 })).type.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { filterAllowed: (request: FastifyRequest) => 'GET' })).type.toRaiseError()
 })
