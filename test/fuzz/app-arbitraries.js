@@ -117,18 +117,13 @@ const routerOptionsArb = fc.record({
   compile: placedArb(fc.boolean(), ['router'])
 })
 
-const withoutGuard = ({ guard, ...route }) => route
-const withoutGuards = (item) => item.route !== undefined
-  ? { route: withoutGuard(item.route) }
-  : { ...item, guard: null, routes: item.routes.map(withoutGuard) }
-
-// The plugin's `guards` run before a 405 or an OPTIONS answer; whether they run before the 501 for a method
-// no route has is not settled: apps with `notImplemented` have no guards.
 export const appArb = fc.record({
   router: routerOptionsArb,
   exposeHeadRoutes: fc.constantFrom(undefined, undefined, true, false),
   autoOptions: fc.constantFrom(undefined, undefined, undefined, true, false),
   notImplemented: fc.constantFrom(undefined, undefined, undefined, true),
+  // The plugin's `guards` option: mostly its default, 'resource'.
+  guards: fc.constantFrom(undefined, undefined, undefined, undefined, 'resource', 'not-found', 'none'),
   paths: fc.array(pathArb, { minLength: 1, maxLength: 4 }),
   items: fc.array(itemArb, { minLength: 1, maxLength: 8 })
-}).map(app => app.notImplemented === true ? { ...app, items: app.items.map(withoutGuards) } : app)
+})

@@ -30,18 +30,18 @@ export const routerCompilations = () => compilations
 const ORACLE_ROUTE = 'x-oracle-route'
 const ORACLE_METHOD = 'x-oracle-method'
 const ORACLE_REFUSED = 'x-oracle-refused'
-const ORACLE_GUARDS = 'x-oracle-guards'
 
 /**
  * A guard's hook function (concretise.js `ConcreteGuard`): it lets a request through when its `x-key`
- * header, a comma-separated list, holds the guard's key. It adds its id to `x-oracle-guards` each time it
- * runs, and when it refuses says so in `x-oracle-refused` (its id, the method and URL of the route it
- * guards, as `request.routeOptions` has them), then refuses in its style with its status; the body names
- * it. Self-contained: report.js prints its source into reproductions.
+ * header, a comma-separated list, holds the guard's key. It adds its id to the raw request's `guardsRan`
+ * each time it runs (a header would not show the guards that run after a reply is sent), and when it
+ * refuses says so in `x-oracle-refused` (its id, the method and URL of the route it guards, as
+ * `request.routeOptions` has them), then refuses in its style with its status; the body names it.
+ * Self-contained: report.js prints its source into reproductions.
  */
 export function makeGuard ({ id, style, status, key }) {
   const refuses = (request, reply) => {
-    reply.header('x-oracle-guards', `${reply.getHeader('x-oracle-guards') ?? ''}${id} `)
+    (request.raw.guardsRan ??= []).push(id)
     if ((request.headers['x-key'] ?? '').split(',').includes(key)) return false
     const { method, url } = request.routeOptions
     reply.header('x-oracle-refused', `${id} ${method} ${encodeURIComponent(url)}`)
@@ -127,12 +127,14 @@ export async function buildApp (app, { plugin = false } = {}) {
  */
 export async function inject (fastify, method, { url, headers }) {
   const response = await fastify.inject({ method, url, headers })
+  // What runs after the reply, a guard that should not, has its turn before this one.
+  await new Promise(resolve => setImmediate(resolve))
   const route = response.headers[ORACLE_ROUTE]
   const refused = response.headers[ORACLE_REFUSED]?.split(' ')
   return {
     statusCode: response.statusCode,
     ran: route === undefined ? null : { url: decodeURIComponent(route), method: response.headers[ORACLE_METHOD] },
-    guards: response.headers[ORACLE_GUARDS]?.trim().split(' ') ?? [],
+    guards: [...(response.raw.req.guardsRan ?? [])],
     refused: refused === undefined ? null : { guard: refused[0], route: { method: refused[1], url: decodeURIComponent(refused[2]) } },
     allow: response.headers.allow,
     contentLength: response.headers['content-length'],

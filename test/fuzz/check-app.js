@@ -43,6 +43,14 @@ class Mismatch extends Error {
   }
 }
 
+/**
+ * Fastify alone throwing instead of answering: find-my-way 9.10.1's compiled lookup (`routerOptions.compile`)
+ * can reference a variable it never declared after a registration it refused part-way (a wildcard that is
+ * not last, after multi-parameter segments), and Fastify's routing throws a ReferenceError. No oracle: the
+ * app is discarded.
+ */
+class OracleThrew extends Error {}
+
 /** A router option as Fastify applies it: `routerOptions` wins over the top level. */
 const routerOption = (app, key) => app.fastify.routerOptions?.[key] ?? app.fastify[key]
 
@@ -67,35 +75,39 @@ const describeResponse = (r) => r.ran !== null
 const guardsOf = (app) => new Map(app.routes.flatMap(item => [item.guard, ...(item.routes ?? []).map(route => route.guard)])
   .filter(guard => guard !== undefined).map(guard => [guard.id, guard]))
 
-const distinct = (ids) => [...new Set(ids)].sort()
+/** Fastify's order of the hook phases guards sit in (lib/handle-request.js, lib/route.js). */
+const PHASES = ['onRequest', 'preValidation', 'preHandler']
 
 /**
- * What the plugin owes, under `guards: 'resource'` (its default), for a request it would answer itself (a
- * 405 or the automatic OPTIONS) at a known URL, given what the URL's routes' guards did to this caller in
- * the oracle: `refusals` (each method a guard refused, with the guard and the oracle's answer) and `served`
- * (the methods whose handler ran).
- * - A guard replied itself: the request ends with its reply.
- * - Else, no method passes: the first refusal, sent as Fastify sends a hook's error.
- * - Else (`null`): the 405 or the OPTIONS answer, whose Allow lists the methods that pass.
- * The first reply or refusal is the first in phase order (onRequest, preValidation, preHandler; in each, the
- * methods in Allow order), which Fastify alone, running one method's route, does not show: the oracle is
- * exact when the replies (or refusals) all come from one guard, and otherwise only says that the answer is
- * one of theirs (`candidates`, one per guard).
- * When some method passes but none of those makes the URL known on its own (OPTIONS routes, root
- * catch-alls: the catch-all rule), whether the URL stays known is not settled (`unsettled`).
+ * The guards the plugin runs, under `guards: 'resource'` (its default), before a 405 or an OPTIONS answer of
+ * its own, as the README states their order: phase by phase; in each phase, method by method in Allow order,
+ * each method's guards of that phase in Fastify's order; a guard function already run is not run again, its
+ * outcome holding for every method it guards; the later guards of a method already refused do not run (its
+ * route's would not). `chains`: for each method whose route's guards decide, in Allow order, the guards
+ * Fastify alone ran for it, in order (its route's guards up to the one that refused it, if one did).
+ * `refuses(guard)`: whether the guard refused this caller, which Fastify alone shows for every guard of the
+ * chains. A guard that replies ends the request there.
+ * @returns {{ ran: string[], replied: object | null, refused: Map<string, object> }} the ids of the guards
+ *   run, in order; the guard whose reply ended the request; each refused method's refusal, in the order made.
  */
-function guardedAnswer (refusals, served, app) {
-  const replies = refusals.filter(({ guard }) => REPLYING.has(guard.style))
-  const owed = replies.length > 0 ? replies : served.length === 0 ? refusals : []
-  if (owed.length === 0) {
-    return served.some(({ method, route }) => method !== 'OPTIONS' && !isCatchAll(route.url, app)) ? null : { unsettled: true }
+function runGuards (chains, refuses) {
+  const outcomes = new Map()
+  const refused = new Map()
+  const ran = []
+  for (const phase of PHASES) {
+    for (const [method, chain] of chains) {
+      for (const guard of chain) {
+        if (guard.hook !== phase || refused.has(method)) continue
+        if (!outcomes.has(guard.id)) {
+          ran.push(guard.id)
+          outcomes.set(guard.id, refuses(guard))
+          if (outcomes.get(guard.id) && REPLYING.has(guard.style)) return { ran, replied: guard, refused }
+        }
+        if (outcomes.get(guard.id)) refused.set(method, guard)
+      }
+    }
   }
-  const candidates = distinct(owed.map(({ guard }) => guard.id)).map(id => {
-    const theirs = owed.filter(({ guard }) => guard.id === id)
-    // A HEAD answer has no body.
-    return { guard: theirs[0].guard, body: theirs.find(({ method }) => method !== 'HEAD')?.response.body }
-  })
-  return { candidates, replied: replies.length > 0 }
+  return { ran, replied: null, refused }
 }
 
 /**
@@ -104,10 +116,12 @@ function guardedAnswer (refusals, served, app) {
  * The oracle is the same app without the plugin (`A`): its handlers say which route ran, its guards which
  * of them ran and which refused (build-app.js). For a request, each method M of METHODS is sent to A with
  * the same URL and headers:
- * - M "reaches" a route when its handler ran (M is "served") or one of its guards refused the caller. The
+ * - M "reaches" a route when its handler ran (M "passes") or one of its guards refused the caller. The
  *   URL is known when a method that reaches a route is not OPTIONS and its route is not a root catch-all
  *   (`/*`, `*`): the plugin's catch-all rule.
- * - Expected Allow: the served methods, plus OPTIONS when autoOptions is on, sorted, `, `-joined.
+ * - Expected Allow: the methods that pass, and those of root catch-alls, plus OPTIONS when autoOptions is
+ *   on (unless a route for OPTIONS refused the caller), sorted, `, `-joined. Without guards: every method
+ *   that reaches a route.
  * Then M is sent to the plugin app `P`:
  * - M reaches a route in A: P must run the same route (200, same route and method), or its guard must refuse
  *   the same way (same status and body); either way P runs the same guards, in the same order, as A.
@@ -121,12 +135,11 @@ function guardedAnswer (refusals, served, app) {
  *   matches the path ignoring constraints" is "A runs a route for M under one of these header sets".
  *   Otherwise OPTIONS under autoOptions gets 200 with Allow and
  *   `Content-Length: 0`, and any other M gets 405 with exactly the expected Allow.
- *   When a guard refused some method, guardedAnswer() says what P owes instead (a guard's reply or
- *   refusal), or that the 405 or OPTIONS answer stands, with Allow listing the methods that pass.
- *   P runs no guard before a 404; before its own 405 or OPTIONS, each guard at most once, and exactly the
- *   guards A ran for the methods that reach a route (unless a reply ended the request: then some of them).
+ *   P runs no guard before a 404 or a 501. Before its own 405 or OPTIONS it runs the guards runGuards()
+ *   says, in that order; if one replied, its reply is the answer; if every method whose route's guards
+ *   decide was refused, the first refusal is (same status, same body as in A, no Allow).
  * - `allowedMethods(url, constraints)` (the URL as the server sees it, the constraints the request
- *   carried, only those keys) returns the methods that reach a route (plus OPTIONS as above) for a known
+ *   carried, only those keys) returns the methods that reach a route (plus OPTIONS under autoOptions) for a known
  *   URL, [] for an unknown one: guards play no part (it has no request). Not checked when A answered some
  *   method itself (bad URLs).
  *
@@ -146,6 +159,7 @@ export async function checkApp (app, requests) {
   const withPlugin = await buildApp(app, { plugin: true })
   const apps = [oracle, withPlugin]
   const headerSets = constraintHeaderSets(app)
+  const ask = (method, request) => inject(oracle.fastify, method, request).catch(error => { throw new OracleThrew(error.message) })
   try {
     if (withPlugin.readyError !== null) {
       throw new Mismatch(`the app with the plugin fails to start: ${withPlugin.readyError.message}`, { app, dropped: oracle.dropped })
@@ -155,6 +169,8 @@ export async function checkApp (app, requests) {
     }
     const autoOptions = app.plugin.autoOptions ?? true
     const notImplemented = app.plugin.notImplemented ?? false
+    // 'not-found' runs only the not-found context's guards (the oracle's apps have none), 'none' none at all.
+    const routeGuards = (app.plugin.guards ?? 'resource') === 'resource'
     // A method is implemented when some route of it is in the router: a registration that threw part-way may
     // leave an empty tree for its method, which printRoutes() shows without any route of that method.
     const implemented = new Set(METHODS.filter(method => oracle.fastify.printRoutes({ method, commonPrefix: false }).includes(`(${method})`)))
@@ -168,22 +184,36 @@ export async function checkApp (app, requests) {
         throw new Mismatch(message, { app, request, dropped: oracle.dropped, ...extra })
       }
       const expected = {}
-      for (const method of METHODS) expected[method] = await inject(oracle.fastify, method, request)
+      for (const method of METHODS) expected[method] = await ask(method, request)
       // The oracle's guards sit in route contexts only, never in the not-found one: a refusal reached a route.
       const routeOf = (method) => expected[method].ran ?? expected[method].refused?.route ?? null
       const reached = METHODS.filter(method => routeOf(method) !== null)
-      const served = reached.filter(method => expected[method].ran !== null).map(method => ({ method, route: routeOf(method) }))
-      const refusals = reached.filter(method => expected[method].ran === null)
-        .map(method => ({ method, guard: guards.get(expected[method].refused.guard), response: expected[method] }))
-      const known = reached.some(method => method !== 'OPTIONS' && !isCatchAll(routeOf(method).url, app))
-      const withOptions = (methods) => [...new Set([...methods, ...(autoOptions ? ['OPTIONS'] : [])])].sort()
-      const allow = withOptions(served.map(({ method }) => method)).join(', ')
-      const guardsRan = distinct(reached.flatMap(method => expected[method].guards))
+      const catchAll = (method) => isCatchAll(routeOf(method).url, app)
+      const known = reached.some(method => method !== 'OPTIONS' && !catchAll(method))
+      // `guarded`: the methods whose routes' guards decide what the caller learns, under 'resource' only. The
+      // plugin's catch-all rule holds for guards too: a root catch-all makes no URL known and decides
+      // nothing, so its guards do not run before the plugin's answer, and its method is listed whatever they
+      // would say, as every method is without route guards. In Allow order, the order they run in.
+      const guarded = routeGuards ? reached.filter(method => !catchAll(method)).sort() : []
+      const refusedBy = new Map(guarded.filter(method => expected[method].ran === null).map(method => [method, guards.get(expected[method].refused.guard)]))
+      const refusers = new Set([...refusedBy.values()])
+      const run = runGuards(guarded.map(method => [method, expected[method].guards.map(id => guards.get(id))]), guard => refusers.has(guard))
+      // Without a reply, the run refuses each method as its route does in Fastify alone: a check of the model.
+      if (run.replied === null && [...refusedBy].some(([method, guard]) => run.refused.get(method) !== guard)) {
+        throw new Error(`the oracle's guard model disagrees with Fastify: ${JSON.stringify([...run.refused.entries()])}`)
+      }
+      // The automatic OPTIONS answer is listed unless a route for OPTIONS refused the caller.
+      const withOptions = (methods, refused = new Map()) => [...new Set([...methods, ...(autoOptions && !refused.has('OPTIONS') ? ['OPTIONS'] : [])])].sort()
+      const allow = withOptions(reached.filter(method => !refusedBy.has(method)), refusedBy).join(', ')
+      // What the guards owe instead of the plugin's answer: the reply that ended the run, or, when every
+      // method that decides was refused, the first refusal. The body: Fastify's for the guard (HEAD has none).
+      const owed = run.replied ?? (guarded.length > 0 && refusedBy.size === guarded.length ? run.refused.values().next().value : null)
+      const owedBody = owed === null ? undefined : expected[[...refusedBy].find(([method, guard]) => guard === owed && method !== 'HEAD')?.[0]]?.body
       const oracleSays = METHODS.map(method => `${method}: ${describeResponse(expected[method])}`).join('; ')
 
       const matchesIgnoringConstraints = async (method) => {
         for (const headers of headerSets) {
-          const response = await inject(oracle.fastify, method, { url: request.url, headers })
+          const response = await ask(method, { url: request.url, headers })
           if (response.ran !== null || response.refused !== null) return true
         }
         return false
@@ -219,46 +249,34 @@ export async function checkApp (app, requests) {
         else if (!known) [status, outcome] = [404, reached.length > 0 ? '404 (catch-all or OPTIONS only)' : '404 (unknown)']
         else if (await matchesIgnoringConstraints(method)) [status, outcome] = [404, '404 (constraints rejected)']
         else if (method === 'OPTIONS' && autoOptions) [status, outcome] = [200, 'automatic OPTIONS']
-        const guarded = status === 405 || status === 200
-        if (!guarded && got.guards.length > 0) fail(`${method} must run no guard before a ${status}`, { ...context, expected: String(status), got: `${context.got}, guards ${got.guards.join(' ')}` })
-        // Each guard at most once; exactly the oracle's guards of the URL's methods, unless a reply ended it.
-        const checkGuardsRan = (replied) => {
-          const ranAll = distinct(got.guards).join(' ') === guardsRan.join(' ')
-          if (distinct(got.guards).length !== got.guards.length || (replied ? !got.guards.every(id => guardsRan.includes(id)) : !ranAll)) {
-            fail(`${method} must run the guards of the URL's routes as the oracle does, each once`, { ...context, expected: `guards ${guardsRan.join(' ')}${replied ? ' or some of them' : ''}`, got: `guards ${got.guards.join(' ')}` })
+        const answered = status === 405 || status === 200
+        if (!answered && got.guards.length > 0) fail(`${method} must run no guard before a ${status}`, { ...context, expected: String(status), got: `${context.got}, guards ${got.guards.join(' ')}` })
+        if (answered) {
+          if (got.guards.join(' ') !== run.ran.join(' ')) {
+            fail(`${method} must run the guards of the URL's routes, each once, in phase order`, { ...context, expected: `guards ${run.ran.join(' ')}`, got: `guards ${got.guards.join(' ')}` })
           }
-        }
-        if (guarded) {
-          const answer = refusals.length === 0 ? null : guardedAnswer(refusals, served, app)
-          if (answer?.unsettled) {
-            checkGuardsRan(false)
-            count('not checked: only methods that leave the URL unknown pass the guards')
-            continue
-          }
-          if (answer !== null) {
-            const { candidates } = answer
-            const match = candidates.find(({ guard }) => got.statusCode === guard.status && (method === 'HEAD' || got.body.includes(`refused by guard ${guard.id}`)))
-            const description = candidates.map(({ guard, body }) => `${guard.status} ${body ?? `refused by guard ${guard.id}`}`).join(' or ')
-            context.expected = candidates.length === 1 ? description : `one of ${description}`
+          if (owed !== null) {
+            const kind = run.replied === null ? 'first refusal' : 'reply'
+            context.expected = `${owed.status} ${owedBody ?? `refused by guard ${owed.id}`}`
             context.got = `${context.got}: ${got.body}`
-            if (match === undefined || (method !== 'HEAD' && match.body !== undefined && got.body !== match.body)) {
-              fail(`${method} must get the ${answer.replied ? 'reply of the guard that replied' : 'first refusal of the guards'}`, context)
+            if (got.statusCode !== owed.status || (method !== 'HEAD' && (owedBody === undefined ? !got.body.includes(`refused by guard ${owed.id}`) : got.body !== owedBody))) {
+              fail(`${method} must get the guards' ${kind}`, context)
             }
-            if (got.allow !== undefined) fail(`${method} refused by the guards must get no Allow header`, context)
-            checkGuardsRan(answer.replied)
-            count(`guard's ${answer.replied ? 'reply' : 'refusal'} (${candidates.length === 1 ? 'exact' : 'one of its guards'})`)
+            if (got.allow !== undefined) fail(`${method} answered by a guard must get no Allow header`, context)
+            count(`the guards' ${kind}`)
             continue
           }
-          if (refusals.length > 0) outcome += ' (guards refused some methods)'
+          if (refusedBy.size > 0) outcome += ' (guards refused some methods)'
+          else if (run.ran.length > 0) outcome += ' (guards passed)'
+          else if (reached.some(method => expected[method].guards.length > 0)) outcome += routeGuards ? ' (root catch-all\'s guards, not run)' : ` (guards: '${app.plugin.guards}')`
         }
         count(outcome)
-        const description = guarded ? `${status} allow: "${allow}"` : String(status)
+        const description = answered ? `${status} allow: "${allow}"` : String(status)
         context.expected = description
         if (got.statusCode !== status) fail(`${method} must get ${status}`, context)
-        if (guarded) {
+        if (answered) {
           if (got.allow !== allow) fail(`${method} must get Allow "${allow}"`, context)
           if (status === 200 && (got.contentLength !== '0' || got.body !== '')) fail('automatic OPTIONS must have no content and Content-Length: 0', { ...context, got: `${context.got} content-length: ${got.contentLength}` })
-          checkGuardsRan(false)
         } else if (got.allow !== undefined) {
           fail(`${method} must get no Allow header`, context)
         }
@@ -288,6 +306,9 @@ export async function checkApp (app, requests) {
       }
     }
     return { skipped: null, requests: requests.length, checks, outcomes }
+  } catch (error) {
+    if (error instanceof OracleThrew) return { skipped: `Fastify alone throws: ${error.message}`, requests: 0, checks: 0 }
+    throw error
   } finally {
     for (const built of apps) await built.fastify?.close()
     // light-my-request's responses end in setImmediate() callbacks that hold the app; a loop of awaited

@@ -104,5 +104,6 @@ export function concretise (app) {
   const plugin = {}
   if (app.autoOptions !== undefined) plugin.autoOptions = app.autoOptions
   if (app.notImplemented !== undefined) plugin.notImplemented = app.notImplemented
+  if (app.guards !== undefined) plugin.guards = app.guards
   return { app: { fastify: fastifyOptions(app), plugin, routes }, shapes }
 }
