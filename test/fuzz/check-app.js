@@ -145,8 +145,9 @@ function runGuards (chains, refuses) {
  *
  * @param {import('./concretise.js').ConcreteApp} app
  * @param {import('./requests.js').ConcreteRequest[]} requests
- * @returns {Promise<{ skipped: string | null, requests: number, checks: number, outcomes?: Record<string, number> }>}
- *   `skipped` says why an app was discarded unchecked; `outcomes` counts the checks by expected answer.
+ * @returns {Promise<{ skipped: string | null, requests: number, checks: number, guarded?: number, outcomes?: Record<string, number> }>}
+ *   `skipped` says why an app was discarded unchecked; `guarded` counts the checks of an answer the plugin
+ *   owed once route guards ran; `outcomes` counts the checks by expected answer.
  * @throws {Mismatch}
  */
 export async function checkApp (app, requests) {
@@ -176,6 +177,7 @@ export async function checkApp (app, requests) {
     const implemented = new Set(METHODS.filter(method => oracle.fastify.printRoutes({ method, commonPrefix: false }).includes(`(${method})`)))
     const guards = guardsOf(app)
     let checks = 0
+    let guardedChecks = 0
     const outcomes = {}
     const count = (outcome) => { outcomes[outcome] = (outcomes[outcome] ?? 0) + 1 }
 
@@ -252,6 +254,7 @@ export async function checkApp (app, requests) {
         const answered = status === 405 || status === 200
         if (!answered && got.guards.length > 0) fail(`${method} must run no guard before a ${status}`, { ...context, expected: String(status), got: `${context.got}, guards ${got.guards.join(' ')}` })
         if (answered) {
+          if (run.ran.length > 0) guardedChecks++
           if (got.guards.join(' ') !== run.ran.join(' ')) {
             fail(`${method} must run the guards of the URL's routes, each once, in phase order`, { ...context, expected: `guards ${run.ran.join(' ')}`, got: `guards ${got.guards.join(' ')}` })
           }
@@ -305,7 +308,7 @@ export async function checkApp (app, requests) {
         count(known ? 'allowedMethods (known)' : 'allowedMethods (unknown)')
       }
     }
-    return { skipped: null, requests: requests.length, checks, outcomes }
+    return { skipped: null, requests: requests.length, checks, guarded: guardedChecks, outcomes }
   } catch (error) {
     if (error instanceof OracleThrew) return { skipped: `Fastify alone throws: ${error.message}`, requests: 0, checks: 0 }
     throw error
