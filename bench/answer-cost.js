@@ -71,7 +71,8 @@ async function requestSets (table) {
 
 /**
  * What a set's responses are, to show the pair measures what it says (status, and the headers at stake):
- * `+ACAM(fixed)` is cors-fixed's list, `+ACAM(requested)` the preflight's Access-Control-Request-Method alone.
+ * `+ACAM(fixed)` is cors-fixed's list, `+ACAM(requested)` the preflight's Access-Control-Request-Method alone;
+ * `+Vary: *` marks an answer the routes' guards decided (it depends on the caller).
  */
 async function probe (app, requests) {
   const seen = new Map()
@@ -85,6 +86,7 @@ async function probe (app, requests) {
       headers['accept-patch'] !== undefined && '+Accept-Patch',
       String(headers['content-type']).startsWith('application/problem+json') && 'problem+json',
       headers['access-control-allow-origin'] !== undefined && '+ACAO',
+      headers.vary === '*' && '+Vary: *',
       methods !== undefined && `+ACAM(${list})`].filter(Boolean).join(' ')
     seen.set(key, (seen.get(key) ?? 0) + 1)
   }
