@@ -16,7 +16,8 @@ function reproScript (details) {
     `await app.register(fastifyAllowedMethods, ${JSON.stringify(app.plugin)})`,
     "const handler = (request, reply) => reply.send(request.routeOptions.method + ' ' + request.routeOptions.url)"
   ]
-  if (JSON.stringify(app.routes).includes('"guard":')) lines.push(makeGuard.toString())
+  const guarded = JSON.stringify(app.routes).includes('"guard":')
+  if (guarded) lines.push(makeGuard.toString())
   let index = 0
   const routeLine = (instance, route, indent) => {
     const message = dropped[index++]
@@ -42,7 +43,7 @@ function reproScript (details) {
     const method = details.method ?? 'GET'
     lines.push(
       `const response = await app.inject({ method: '${method}', url: ${JSON.stringify(request.url)}, headers: ${JSON.stringify(request.headers)} })`,
-      'console.log(response.statusCode, response.headers.allow, response.body)'
+      `console.log(response.statusCode, response.headers.allow, response.body${guarded ? ', \'guards ran:\', response.raw.req.guardsRan' : ''})`
     )
     const constraints = {}
     if (request.headers.host !== undefined) constraints.host = request.headers.host
