@@ -1,7 +1,8 @@
 // What the opt-in features (problemDetails, requestMediaTypes, the CORS recipe) and the routes' guards cost
 // on the 405 and OPTIONS paths, measured in one process, side by side.
 //
-//   node --expose-gc bench/answer-cost.js [--table 1000] [--rounds 9] [--min-cpu-ms 150] [--pair id] [--pairs id,id] [--json]
+//   node --expose-gc bench/answer-cost.js [--table 1000] [--rounds 9] [--min-cpu-ms 150] [--pair id]
+//     [--pairs id,id] [--json]
 //
 // Across processes (http.js) two identical servers differ by up to a quarter on this machine, more than these
 // features cost. Here the apps of a pair (server.js's kinds, `buildApp`, no socket; two, or three for
@@ -35,7 +36,7 @@ import { median } from './stats.js'
 const ORIGIN = 'https://app.example.com'
 const PER_SET = 48
 
-/** Each pair's apps (server.js kinds) and requests; `compare` lists the ratios printed, [A, B] by index (default A vs B). */
+/** Each pair's apps (server.js kinds) and requests; `compare`: the ratios printed, [A, B] by index (default A vs B). */
 export const PAIRS = [
   { id: 'problem-details', sides: ['ours', 'ours-problem'], requests: 'wrong' },
   { id: 'media-types', sides: ['ours-no-media', 'ours'], requests: 'optionsPatch' },
@@ -59,7 +60,8 @@ async function requestSets (table) {
   const some = (list) => list.slice(0, PER_SET)
   return {
     wrong: some(requests.filter(r => r.wrong !== null).map(({ url, wrong }) => ({ method: wrong, url }))),
-    wrongAuthorised: some(requests.filter(r => r.wrong !== null).map(({ url, wrong }) => ({ method: wrong, url, headers: AUTHORISED }))),
+    wrongAuthorised: some(requests.filter(r => r.wrong !== null)
+      .map(({ url, wrong }) => ({ method: wrong, url, headers: AUTHORISED }))),
     optionsPatch: some(requests.filter(r => r.methods.includes('PATCH')).map(({ url }) => ({ method: 'OPTIONS', url }))),
     preflight: some(requests.map(({ url, methods }) => ({
       method: 'OPTIONS', url, headers: { origin: ORIGIN, 'access-control-request-method': methods[0] }
@@ -116,7 +118,9 @@ async function benchPair ({ id, sides, requests: name, compare = [[0, 1]] }, tab
     }
     const ratios = compare.map(([a, b]) => ({ a, b, ratio: median(samples[a].map((ns, i) => ns / samples[b][i])) }))
     const result = { id, sides, requests: requests.length, ns: samples.map(median), ratios, probes }
-    if (id === 'media-types') result.micro = await microMediaTypes(apps[1], requests.map(({ url }) => url), { rounds, minCpuMs })
+    if (id === 'media-types') {
+      result.micro = await microMediaTypes(apps[1], requests.map(({ url }) => url), { rounds, minCpuMs })
+    }
     return result
   } finally {
     for (const app of apps) await app.close()
@@ -159,7 +163,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   })
   const ids = values.pairs?.split(',').map(id => id.trim()) ?? (values.pair === undefined ? [] : [values.pair])
   const unknown = ids.filter(id => !PAIRS.some(pair => pair.id === id))
-  if (unknown.length > 0) throw new Error(`unknown pair ${unknown.join(', ')} (known: ${PAIRS.map(({ id }) => id).join(', ')})`)
+  if (unknown.length > 0) {
+    throw new Error(`unknown pair ${unknown.join(', ')} (known: ${PAIRS.map(({ id }) => id).join(', ')})`)
+  }
   const settings = { rounds: Number(values.rounds), minCpuMs: Number(values['min-cpu-ms']) }
   const result = values.pair === undefined
     ? benchAnswers(values.table, ids.length === 0 ? settings : { ...settings, ids })

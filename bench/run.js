@@ -153,8 +153,8 @@ async function main () {
     const results = []
     for (const table of config.answerTables) {
       console.error(`${elapsed()} answers: ${table}...`)
-      results.push(await child('answer-cost.js', ['--table', table, '--rounds', String(config.answerRounds), '--min-cpu-ms', String(quick ? 10 : 150),
-        '--pairs', config.answerPairs.join(',')]))
+      results.push(await child('answer-cost.js', ['--table', table, '--rounds', String(config.answerRounds),
+        '--min-cpu-ms', String(quick ? 10 : 150), '--pairs', config.answerPairs.join(',')]))
     }
     printAnswers(results)
   }

@@ -65,10 +65,12 @@ export const AUTHORISED = { authorization: 'Bearer ok' }
 
 /** An auth hook as apps write it: async, throwing a 401 for any other caller. */
 async function guard (request) {
-  if (request.headers.authorization !== AUTHORISED.authorization) throw Object.assign(new Error('Unauthorized'), { statusCode: 401 })
+  if (request.headers.authorization !== AUTHORISED.authorization) {
+    throw Object.assign(new Error('Unauthorized'), { statusCode: 401 })
+  }
 }
 
-/** The kinds whose routes sit in an encapsulated plugin: the plugin's options, and whether the routes' plugin has the guard. */
+/** The kinds whose routes sit in an encapsulated plugin: the plugin's options, whether that plugin has the guard. */
 const ENCAPSULATED = {
   'ours-encapsulated': { options: {}, guarded: false },
   'ours-guarded': { options: {}, guarded: true },

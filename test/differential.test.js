@@ -73,7 +73,8 @@ async function checkRuns (t, arbitrary, runs) {
     t.assert.fail(`seed ${SEED}, path ${details.counterexamplePath}\n${describeMismatch(error)}`)
   }
   const compared = stats.apps - stats.discarded
-  t.diagnostic(`${stats.apps} apps (${stats.discarded} discarded), ${stats.requests} requests, ${stats.checks} checks (${stats.guarded} guarded)`)
+  t.diagnostic(`${stats.apps} apps (${stats.discarded} discarded), ${stats.requests} requests, ${stats.checks} checks` +
+    ` (${stats.guarded} guarded)`)
   const minApps = Math.floor(runs * MIN_APPS_SHARE)
   t.assert.ok(compared >= minApps, `${compared} apps compared, fewer than ${minApps}`)
   const minRequests = MIN_REQUESTS_PER_APP * compared

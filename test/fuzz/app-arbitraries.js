@@ -73,7 +73,9 @@ const routeArb = fc.record({
   prefixTrailingSlash: fc.oneof({ withCrossShrink: true }, { weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom('both', 'slash', 'no-slash') }),
   exposeHeadRoute: fc.oneof({ withCrossShrink: true }, { weight: 6, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.boolean() }),
   // A guard of the route's own (its route options' hook).
-  guard: fc.oneof({ withCrossShrink: true }, { weight: 7, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: guardArb })
+  guard: fc.oneof(
+    { withCrossShrink: true }, { weight: 7, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: guardArb }
+  )
 }, { requiredKeys: ['method', 'path', 'constraints'] })
 
 const PREFIXES = ['/p', '/p/', '/q/r', '/:tenant', '/P', null]
@@ -81,7 +83,15 @@ const PREFIXES = ['/p', '/p/', '/q/r', '/:tenant', '/P', null]
 const itemArb = fc.oneof(
   { withCrossShrink: true },
   { weight: 4, arbitrary: routeArb.map(route => ({ route })) },
-  { weight: 1, arbitrary: fc.record({ prefix: fc.constantFrom(...PREFIXES), guard: fc.option(guardArb, { freq: 2 }), routes: fc.array(routeArb, { minLength: 1, maxLength: 4 }) }).map(onlyGuardOfItsRoute) }
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      prefix: fc.constantFrom(...PREFIXES),
+      // The plugin's guard: a hook of its own, for each of its routes.
+      guard: fc.option(guardArb, { freq: 2 }),
+      routes: fc.array(routeArb, { minLength: 1, maxLength: 4 })
+    }).map(onlyGuardOfItsRoute)
+  }
 )
 
 const notReplying = (guard) => REPLYING.has(guard.style) ? { ...guard, style: 'throw' } : guard

@@ -83,8 +83,9 @@ function routeOptions ({ method, url, constraints, prefixTrailingSlash, exposeHe
 /**
  * Builds a concrete app, with the plugin or without it (the oracle). Each route is registered by its own
  * `route()` call, in order, prefixed groups in `register()`ed plugins (awaited, so that the order is the
- * table's), each with its guard as a hook of its own; a registration that throws is dropped and its error message recorded in `dropped` (by route
- * index, groups flattened).
+ * table's), each group's guard a hook of its plugin, each route's a hook of its route options; a
+ * registration that throws is dropped and its error message recorded in `dropped` (by route index, groups
+ * flattened).
  * @returns {Promise<{ fastify: import('fastify').FastifyInstance | null, dropped: Array<string | null>, readyError: Error | null }>}
  */
 export async function buildApp (app, { plugin = false } = {}) {
@@ -135,7 +136,9 @@ export async function inject (fastify, method, { url, headers }) {
     statusCode: response.statusCode,
     ran: route === undefined ? null : { url: decodeURIComponent(route), method: response.headers[ORACLE_METHOD] },
     guards: [...(response.raw.req.guardsRan ?? [])],
-    refused: refused === undefined ? null : { guard: refused[0], route: { method: refused[1], url: decodeURIComponent(refused[2]) } },
+    refused: refused === undefined
+      ? null
+      : { guard: refused[0], route: { method: refused[1], url: decodeURIComponent(refused[2]) } },
     allow: response.headers.allow,
     contentLength: response.headers['content-length'],
     body: response.body

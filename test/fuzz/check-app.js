@@ -72,8 +72,10 @@ const describeResponse = (r) => r.ran !== null
     : `${r.statusCode}${r.allow === undefined ? '' : ` allow: "${r.allow}"`}`
 
 /** Every guard of a concrete app by id. */
-const guardsOf = (app) => new Map(app.routes.flatMap(item => [item.guard, ...(item.routes ?? []).map(route => route.guard)])
-  .filter(guard => guard !== undefined).map(guard => [guard.id, guard]))
+const guardsOf = (app) => new Map(app.routes
+  .flatMap(item => [item.guard, ...(item.routes ?? []).map(route => route.guard)])
+  .filter(guard => guard !== undefined)
+  .map(guard => [guard.id, guard]))
 
 /** Fastify's order of the hook phases guards sit in (lib/handle-request.js, lib/route.js). */
 const PHASES = ['onRequest', 'preValidation', 'preHandler']
@@ -145,7 +147,8 @@ function runGuards (chains, refuses) {
  *
  * @param {import('./concretise.js').ConcreteApp} app
  * @param {import('./requests.js').ConcreteRequest[]} requests
- * @returns {Promise<{ skipped: string | null, requests: number, checks: number, guarded?: number, outcomes?: Record<string, number> }>}
+ * @returns {Promise<{ skipped: string | null, requests: number, checks: number, guarded?: number,
+ *   outcomes?: Record<string, number> }>}
  *   `skipped` says why an app was discarded unchecked; `guarded` counts the checks of an answer the plugin
  *   owed once route guards ran; `outcomes` counts the checks by expected answer.
  * @throws {Mismatch}
@@ -160,7 +163,8 @@ export async function checkApp (app, requests) {
   const withPlugin = await buildApp(app, { plugin: true })
   const apps = [oracle, withPlugin]
   const headerSets = constraintHeaderSets(app)
-  const ask = (method, request) => inject(oracle.fastify, method, request).catch(error => { throw new OracleThrew(error.message) })
+  const ask = (method, request) => inject(oracle.fastify, method, request)
+    .catch(error => { throw new OracleThrew(error.message) })
   try {
     if (withPlugin.readyError !== null) {
       throw new Mismatch(`the app with the plugin fails to start: ${withPlugin.readyError.message}`, { app, dropped: oracle.dropped })
@@ -197,20 +201,25 @@ export async function checkApp (app, requests) {
       // nothing, so its guards do not run before the plugin's answer, and its method is listed whatever they
       // would say, as every method is without route guards. In Allow order, the order they run in.
       const guarded = routeGuards ? reached.filter(method => !catchAll(method)).sort() : []
-      const refusedBy = new Map(guarded.filter(method => expected[method].ran === null).map(method => [method, guards.get(expected[method].refused.guard)]))
+      const refusedBy = new Map(guarded.filter(method => expected[method].ran === null)
+        .map(method => [method, guards.get(expected[method].refused.guard)]))
       const refusers = new Set([...refusedBy.values()])
-      const run = runGuards(guarded.map(method => [method, expected[method].guards.map(id => guards.get(id))]), guard => refusers.has(guard))
+      const chains = guarded.map(method => [method, expected[method].guards.map(id => guards.get(id))])
+      const run = runGuards(chains, guard => refusers.has(guard))
       // Without a reply, the run refuses each method as its route does in Fastify alone: a check of the model.
       if (run.replied === null && [...refusedBy].some(([method, guard]) => run.refused.get(method) !== guard)) {
-        throw new Error(`the oracle's guard model disagrees with Fastify: ${JSON.stringify([...run.refused.entries()])}`)
+        throw new Error(`the oracle's guard model disagrees with Fastify: ${JSON.stringify([...run.refused])}`)
       }
       // The automatic OPTIONS answer is listed unless a route for OPTIONS refused the caller.
-      const withOptions = (methods, refused = new Map()) => [...new Set([...methods, ...(autoOptions && !refused.has('OPTIONS') ? ['OPTIONS'] : [])])].sort()
+      const withOptions = (methods, refused = new Map()) =>
+        [...new Set([...methods, ...(autoOptions && !refused.has('OPTIONS') ? ['OPTIONS'] : [])])].sort()
       const allow = withOptions(reached.filter(method => !refusedBy.has(method)), refusedBy).join(', ')
       // What the guards owe instead of the plugin's answer: the reply that ended the run, or, when every
       // method that decides was refused, the first refusal. The body: Fastify's for the guard (HEAD has none).
-      const owed = run.replied ?? (guarded.length > 0 && refusedBy.size === guarded.length ? run.refused.values().next().value : null)
-      const owedBody = owed === null ? undefined : expected[[...refusedBy].find(([method, guard]) => guard === owed && method !== 'HEAD')?.[0]]?.body
+      const everyRefused = guarded.length > 0 && refusedBy.size === guarded.length
+      const owed = run.replied ?? (everyRefused ? run.refused.values().next().value : null)
+      const owedBy = [...refusedBy].find(([method, guard]) => guard === owed && method !== 'HEAD')?.[0]
+      const owedBody = owedBy === undefined ? undefined : expected[owedBy].body
       const oracleSays = METHODS.map(method => `${method}: ${describeResponse(expected[method])}`).join('; ')
 
       const matchesIgnoringConstraints = async (method) => {
@@ -226,16 +235,21 @@ export async function checkApp (app, requests) {
         const want = expected[method]
         const got = await inject(withPlugin.fastify, method, request)
         const context = { method, expected: null, got: describeResponse(got), oracle: oracleSays }
+        const failGuards = (message, ids) =>
+          fail(message, { ...context, expected: `guards ${ids.join(' ')}`, got: `guards ${got.guards.join(' ')}` })
         if (routeOf(method) !== null) {
           if (want.ran !== null) {
             if (got.statusCode !== 200 || got.ran?.url !== want.ran.url || got.ran?.method !== want.ran.method) {
               fail(`${method} must run its route like the oracle`, { ...context, expected: describeResponse(want) })
             }
-          } else if (got.statusCode !== want.statusCode || got.body !== want.body || got.refused?.guard !== want.refused.guard) {
-            fail(`${method} must be refused by its route's guard like the oracle`, { ...context, expected: `${describeResponse(want)}: ${want.body}`, got: `${context.got}: ${got.body}` })
+          } else if (got.statusCode !== want.statusCode || got.body !== want.body ||
+            got.refused?.guard !== want.refused.guard) {
+            const [expected, actual] = [`${describeResponse(want)}: ${want.body}`, `${context.got}: ${got.body}`]
+            fail(`${method} must be refused by its route's guard like the oracle`,
+              { ...context, expected, got: actual })
           }
           if (got.guards.join(' ') !== want.guards.join(' ')) {
-            fail(`${method} must run its route's guards as the oracle does`, { ...context, expected: `guards ${want.guards.join(' ')}`, got: `guards ${got.guards.join(' ')}` })
+            failGuards(`${method} must run its route's guards as the oracle does`, want.guards)
           }
           count(want.ran !== null ? 'routed' : 'refused by its route\'s guard')
           continue
@@ -252,17 +266,21 @@ export async function checkApp (app, requests) {
         else if (await matchesIgnoringConstraints(method)) [status, outcome] = [404, '404 (constraints rejected)']
         else if (method === 'OPTIONS' && autoOptions) [status, outcome] = [200, 'automatic OPTIONS']
         const answered = status === 405 || status === 200
-        if (!answered && got.guards.length > 0) fail(`${method} must run no guard before a ${status}`, { ...context, expected: String(status), got: `${context.got}, guards ${got.guards.join(' ')}` })
+        if (!answered && got.guards.length > 0) failGuards(`${method} must run no guard before a ${status}`, [])
         if (answered) {
           if (run.ran.length > 0) guardedChecks++
           if (got.guards.join(' ') !== run.ran.join(' ')) {
-            fail(`${method} must run the guards of the URL's routes, each once, in phase order`, { ...context, expected: `guards ${run.ran.join(' ')}`, got: `guards ${got.guards.join(' ')}` })
+            failGuards(`${method} must run the guards of the URL's routes, each once, in phase order`, run.ran)
           }
           if (owed !== null) {
             const kind = run.replied === null ? 'first refusal' : 'reply'
             context.expected = `${owed.status} ${owedBody ?? `refused by guard ${owed.id}`}`
             context.got = `${context.got}: ${got.body}`
-            if (got.statusCode !== owed.status || (method !== 'HEAD' && (owedBody === undefined ? !got.body.includes(`refused by guard ${owed.id}`) : got.body !== owedBody))) {
+            // Where no answer of the oracle's has the body (HEAD alone was refused), it names the guard.
+            const body = owedBody === undefined
+              ? got.body.includes(`refused by guard ${owed.id}`)
+              : got.body === owedBody
+            if (got.statusCode !== owed.status || (method !== 'HEAD' && !body)) {
               fail(`${method} must get the guards' ${kind}`, context)
             }
             if (got.allow !== undefined) fail(`${method} answered by a guard must get no Allow header`, context)
@@ -271,7 +289,9 @@ export async function checkApp (app, requests) {
           }
           if (refusedBy.size > 0) outcome += ' (guards refused some methods)'
           else if (run.ran.length > 0) outcome += ' (guards passed)'
-          else if (reached.some(method => expected[method].guards.length > 0)) outcome += routeGuards ? ' (root catch-all\'s guards, not run)' : ` (guards: '${app.plugin.guards}')`
+          else if (reached.some(method => expected[method].guards.length > 0)) {
+            outcome += routeGuards ? ' (root catch-all\'s guards, not run)' : ` (guards: '${app.plugin.guards}')`
+          }
         }
         count(outcome)
         const description = answered ? `${status} allow: "${allow}"` : String(status)
@@ -310,8 +330,8 @@ export async function checkApp (app, requests) {
     }
     return { skipped: null, requests: requests.length, checks, guarded: guardedChecks, outcomes }
   } catch (error) {
-    if (error instanceof OracleThrew) return { skipped: `Fastify alone throws: ${error.message}`, requests: 0, checks: 0 }
-    throw error
+    if (!(error instanceof OracleThrew)) throw error
+    return { skipped: `Fastify alone throws: ${error.message}`, requests: 0, checks: 0 }
   } finally {
     for (const built of apps) await built.fastify?.close()
     // light-my-request's responses end in setImmediate() callbacks that hold the app; a loop of awaited

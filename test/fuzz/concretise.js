@@ -6,8 +6,10 @@ import { KEYS } from './app-arbitraries.js'
 
 /**
  * @typedef {{ id: string, hook: string, style: string, status: number, key: string }} ConcreteGuard
- * @typedef {{ method: string, url: string, constraints?: object, prefixTrailingSlash?: string, exposeHeadRoute?: boolean, guard?: ConcreteGuard }} ConcreteRoute
- * @typedef {{ fastify: object, plugin: object, routes: Array<ConcreteRoute | { prefix?: string, guard?: ConcreteGuard, routes: ConcreteRoute[] }> }} ConcreteApp
+ * @typedef {{ method: string, url: string, constraints?: object, prefixTrailingSlash?: string,
+ *   exposeHeadRoute?: boolean, guard?: ConcreteGuard }} ConcreteRoute
+ * @typedef {{ prefix?: string, guard?: ConcreteGuard, routes: ConcreteRoute[] }} ConcreteGroup
+ * @typedef {{ fastify: object, plugin: object, routes: Array<ConcreteRoute | ConcreteGroup> }} ConcreteApp
  */
 
 const REGEXES = { digits: '(^\\d+$)', alpha: '(^[a-z]+$)' }

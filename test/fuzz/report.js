@@ -4,6 +4,8 @@ import { makeGuard } from './build-app.js'
 import { rawUrl } from './requests.js'
 
 const guardCall = (guard) => `makeGuard(${JSON.stringify(guard)})`
+// The guards that ran, as build-app.js `makeGuard` records them.
+const GUARDS_RAN = ", 'guards ran:', response.raw.req.guardsRan"
 
 /** A standalone script reproducing a mismatch, to paste into a file next to package.json. */
 function reproScript (details) {
@@ -43,7 +45,7 @@ function reproScript (details) {
     const method = details.method ?? 'GET'
     lines.push(
       `const response = await app.inject({ method: '${method}', url: ${JSON.stringify(request.url)}, headers: ${JSON.stringify(request.headers)} })`,
-      `console.log(response.statusCode, response.headers.allow, response.body${guarded ? ', \'guards ran:\', response.raw.req.guardsRan' : ''})`
+      `console.log(response.statusCode, response.headers.allow, response.body${guarded ? GUARDS_RAN : ''})`
     )
     const constraints = {}
     if (request.headers.host !== undefined) constraints.host = request.headers.host

@@ -56,7 +56,11 @@ export const requestArb = fc.record({
   host: fc.oneof({ withCrossShrink: true }, { weight: 4, arbitrary: fc.constant(undefined) }, { weight: 3, arbitrary: fc.constantFrom('a.example', 'b.example', 'a.example:3000', 'A.EXAMPLE') }),
   version: fc.oneof({ withCrossShrink: true }, { weight: 4, arbitrary: fc.constant(undefined) }, { weight: 3, arbitrary: fc.constantFrom('1.0.0', '1.x', '2.0.0', '3.0.0', '*') }),
   // The guards' keys the caller holds (indices into KEYS), sent in one `x-key` header; none, no header.
-  keys: fc.oneof({ withCrossShrink: true }, { weight: 1, arbitrary: fc.constant([]) }, { weight: 2, arbitrary: fc.subarray(KEYS.map((key, i) => i), { minLength: 1 }) })
+  keys: fc.oneof(
+    { withCrossShrink: true },
+    { weight: 1, arbitrary: fc.constant([]) },
+    { weight: 2, arbitrary: fc.subarray(KEYS.map((key, i) => i), { minLength: 1 }) }
+  )
 })
 
 /** The URL of an abstract request against an app's route shapes. */
