@@ -1,23 +1,27 @@
-import type { onSendHookHandler } from 'fastify'
+import type { FastifyRequest, onSendHookHandler } from 'fastify'
 import type { GetRegistry } from './registry.js'
 import type { RequestHook } from './not-found-hook.js'
 import { allowOf, type Narrow } from './narrow.js'
 import { withConstraints } from './request-constraints.js'
 import type { VaryAnswer } from './vary.js'
 import { awaitsContinue } from './expect-continue.js'
-import { closeIfBodyUnread } from './responses.js'
+import type { CloseIfBodyUnread } from './unread-body.js'
 
 /**
  * The `allowOnSuccess` hooks, added to each route of the registry. `onRequest` sets on every response of
  * the route the `Allow` a 405 for the same URL would carry (RFC 9110 10.2.1 allows `Allow` on any
  * response), looked up as a 405's is. Set in `onRequest`, it survives whatever the handler or the error
  * handler sends, as the 405's own header does. When `filterAllowed` leaves the caller no method and
- * `notFoundWhenEmpty` hides such resources, the route answers the app's 404 instead. `onSend` adds the
- * `Vary` the value needs after the handler, which may have set a `Vary` of its own.
+ * `notFoundWhenEmpty` hides such resources, the route answers the app's 404 instead, with the `Vary` every
+ * 404 of the not-found path gets, set before the not-found handler runs (not-found-hook.ts `hideable`), and
+ * nothing added after it: a 404 for an unknown URL gets nothing after it either. `onSend` adds the `Vary`
+ * the value needs after the route's handler, which may have set a `Vary` of its own.
  */
 export function createAllowOnSuccessHooks (
-  registry: GetRegistry, narrow: Narrow, narrows: boolean, notFoundWhenEmpty: boolean, varyAnswer: VaryAnswer
+  registry: GetRegistry, narrow: Narrow, narrows: boolean, notFoundWhenEmpty: boolean, varyAnswer: VaryAnswer,
+  closeIfBodyUnread: CloseIfBodyUnread
 ): { onRequest: RequestHook, onSend: onSendHookHandler } {
+  const hidden = new WeakSet<FastifyRequest>()
   return {
     onRequest (request, reply, done) {
       const ready = registry()
@@ -31,6 +35,7 @@ export function createAllowOnSuccessHooks (
         narrow(request, answer.methods, (methods) => {
           if (methods.length === 0 && notFoundWhenEmpty) {
             varyAnswer(reply)
+            hidden.add(request)
             // As the not-found hook sends a 404 to a client awaiting `100 Continue` (not-found-hook.ts `toNotFound`).
             if (awaitsContinue(request.raw)) closeIfBodyUnread(request, reply)
             return reply.callNotFound()
@@ -40,8 +45,8 @@ export function createAllowOnSuccessHooks (
         }, done)
       })
     },
-    onSend (_request, reply, payload, done) {
-      varyAnswer(reply)
+    onSend (request, reply, payload, done) {
+      if (!hidden.has(request)) varyAnswer(reply)
       done(null, payload)
     }
   }

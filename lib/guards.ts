@@ -39,10 +39,9 @@ export interface GuardInternals {
   readonly sendError: (reply: FastifyReply, error: unknown) => void
 }
 
-/** One hook to run: for the not-found context (`method` undefined) or for the route of `method`. */
-interface Step { readonly hook: ContextHook, readonly method: string | undefined }
+/** One hook to run: of the not-found context, or of a route at the URL (`route`). */
+interface Step { readonly hook: ContextHook, readonly route: boolean }
 
-const PASSED = Symbol('passed')
 /** The verdict where no guard of a route was consulted. */
 export const UNGUARDED: GuardVerdict = { refused: new Set(), consulted: false }
 
@@ -50,15 +49,17 @@ export const UNGUARDED: GuardVerdict = { refused: new Set(), consulted: false }
  * The guards run as Fastify would run them for each method's own route, phase after phase (onRequest, then
  * preValidation, then preHandler, lib/handle-request.js), with the not-found context's hooks first in each
  * phase, as the request is Fastify's not-found request, and no hook function twice: one added at the root
- * guards every route and the not-found context alike, one given to several routes guards them all. A hook's
- * outcome is its source's for the whole request: a function that refused the caller for one route refuses
- * it for every route it guards.
+ * guards every route and the not-found context alike, one given to several routes guards them all.
  *
- * - A hook of the not-found context that refuses sends its refusal, as for a 404.
- * - A route's hook that refuses (throws, rejects, calls `done(error)`) hides that route's method: no method
- *   is revealed to a caller its route's guards would turn away. When every route at the URL refused, the
- *   first refusal is sent: the caller gets what the route's own method would give it (the 401 of a GET).
- *   Where routes are guarded differently (a public GET, a private DELETE), the others are still answered for.
+ * - A hook of the not-found context that refuses (throws, rejects, calls `done(error)`) sends its refusal,
+ *   as for a 404.
+ * - The first refusal by a route's hook ends the routes' guards (the not-found path's still run). The
+ *   methods still listed are those of the routes with no hook of their own and of the routes whose hooks
+ *   all ran and let the caller through before it;
+ *   if no route is left, the refusal is sent: the caller gets what the route's own method would give it (the
+ *   401 of a GET). A hook that ran after it could have passed only because it ran second in one request
+ *   (@fastify/rate-limit's hooks count a request once, then let it through), which no request of Fastify's
+ *   does: so none runs.
  * - A hook that replies ends the request with its reply.
  *
  * `ignored`: sources never run (the plugin's own route hooks).
@@ -67,45 +68,53 @@ export function createGuardRunner (internals: GuardInternals, ignored: ReadonlyS
   const { runHooks, contextOf, hooksOf, sendError } = internals
   return function runGuards (request, reply, routes, notFoundRan, next) {
     const notFound = hooksOf(contextOf(request), undefined)
-    // The not-found context's onRequest hooks ran before the plugin's own, the last of them.
     const steps: Step[] = []
-    const outcomes = new Map<unknown, unknown>()
-    for (const source of ignored) outcomes.set(source, PASSED)
+    // The sources the not-found path runs: in onRequest, they ran before the plugin's own hook, the last.
+    const notFoundSources = new Set<unknown>(ignored)
+    const passed = new Set<unknown>()
+    // Each route's hooks beyond the not-found path's, by source; a route without any is unguarded.
+    const guardedBy = new Map<string, unknown[]>()
     for (const phase of GUARD_PHASES) {
       for (const hook of notFound[phase]) {
-        if (notFoundRan || phase === 'onRequest') outcomes.set(hook.source, PASSED)
-        else steps.push({ hook, method: undefined })
+        notFoundSources.add(hook.source)
+        if (notFoundRan || phase === 'onRequest') passed.add(hook.source)
+        else steps.push({ hook, route: false })
       }
       for (const route of routes) {
-        for (const hook of hooksOf(route.context, route.record?.hooks)[phase]) steps.push({ hook, method: route.method })
+        for (const hook of hooksOf(route.context, route.record?.hooks)[phase]) {
+          if (notFoundSources.has(hook.source)) continue
+          const sources = guardedBy.get(route.method) ?? []
+          if (sources.length === 0) guardedBy.set(route.method, sources)
+          if (!steps.some(step => step.hook.source === hook.source)) steps.push({ hook, route: true })
+          sources.push(hook.source)
+        }
       }
     }
     if (steps.length === 0) return next(UNGUARDED)
-    const consulted = steps.some(step => step.method !== undefined && outcomes.get(step.hook.source) !== PASSED)
-    const refusals = new Map<string, unknown>()
-    let i = 0
+    const consulted = guardedBy.size > 0
+    // The first refusal by a route's hook, after which only the not-found path's hooks run.
+    let refusal: { error: unknown } | undefined
     const settle = (): void => {
-      while (i < steps.length) {
-        const { hook, method } = steps[i++] as Step
-        if (method !== undefined && refusals.has(method)) continue
-        if (!outcomes.has(hook.source)) return runHooks([hook.run], request, reply, (error) => ran(hook, method, error))
-        const outcome = outcomes.get(hook.source)
-        if (outcome !== PASSED && method !== undefined) refusals.set(method, outcome)
-      }
-      if (routes.length > 0 && routes.every(route => refusals.has(route.method))) {
-        return sendError(reply, refusals.values().next().value)
-      }
-      next(refusals.size === 0 && !consulted ? UNGUARDED : { refused: new Set(refusals.keys()), consulted })
+      if (refusal === undefined) return next(consulted ? { refused: UNGUARDED.refused, consulted } : UNGUARDED)
+      const refused = new Set<string>()
+      for (const [method, sources] of guardedBy) if (!sources.every(source => passed.has(source))) refused.add(method)
+      if (routes.every(route => refused.has(route.method))) return sendError(reply, refusal.error)
+      next({ refused, consulted })
     }
-    const ran = (hook: ContextHook, method: string | undefined, error: unknown): void => {
-      if (reply.sent) return
-      outcomes.set(hook.source, error ?? PASSED)
-      if (error != null) {
-        if (method === undefined) return sendError(reply, error)
-        refusals.set(method, error)
-      }
-      settle()
+    let i = 0
+    const runNext = (): void => {
+      // After a refusal, the routes' hooks are passed over.
+      if (refusal !== undefined) while (i < steps.length && (steps[i] as Step).route) i++
+      if (i === steps.length) return settle()
+      const { hook, route } = steps[i++] as Step
+      runHooks([hook.run], request, reply, (error) => {
+        if (reply.sent) return
+        if (error == null) passed.add(hook.source)
+        else if (route) refusal = { error }
+        else return sendError(reply, error)
+        runNext()
+      })
     }
-    settle()
+    runNext()
   }
 }

@@ -17,6 +17,8 @@ import {
   routeContextReader, runHooks, logControllerOf, rootNotFoundHandler, type Hook, type RouteConfig
 } from './fastify-internals.js'
 import { createGuardRunner } from './guards.js'
+import { createCloseIfBodyUnread } from './unread-body.js'
+import { createLingeringClose } from './node-internals.js'
 import { contentMethods, mediaTypesOf } from './media-types.js'
 
 export type { FastifyAllowedMethodsOptions } from './options.js'
@@ -92,8 +94,12 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
   }
   const varyAnswer = createVaryAnswer(registry, options)
 
+  // Fastify fills `initialConfig.bodyLimit` with its default when the app gives none.
+  const closeIfBodyUnread = createCloseIfBodyUnread(fastify.initialConfig.bodyLimit as number,
+    createLingeringClose(fastify.server, { time: options.lingerTime, bytes: options.lingerBytes }))
   const successHooks = options.allowOnSuccess
-    ? createAllowOnSuccessHooks(registry, narrow, options.filterAllowed !== undefined, options.notFoundWhenEmpty, varyAnswer)
+    ? createAllowOnSuccessHooks(registry, narrow, options.filterAllowed !== undefined, options.notFoundWhenEmpty, varyAnswer,
+      closeIfBodyUnread)
     : undefined
   fastify.addHook('onRoute', function recordRoute (route) {
     const methods = Array.isArray(route.method) ? route.method : [route.method]
@@ -149,7 +155,8 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
       { runHooks, contextOf: routeContextReader(), hooksOf: contextHooksReader(fastify), sendError: errorSender() },
       new Set(successHooks === undefined ? [] : [successHooks.onRequest])
     ),
-    runNotFoundHandler: createNotFoundHandlerRunner()
+    runNotFoundHandler: createNotFoundHandlerRunner(),
+    closeIfBodyUnread
   })
   const root = rootNotFoundHandler(fastify)
   logControllerOf(fastify) // the plugin's log lines need it: an unsupported Fastify fails here, not on a request

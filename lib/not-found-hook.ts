@@ -7,7 +7,8 @@ import type { NormalisedOptions } from './options.js'
 import type { RunNotFoundHandler } from './fastify-internals.js'
 import { UNGUARDED, type GuardedRoute, type GuardVerdict, type RunGuards } from './guards.js'
 import { awaitsContinue } from './expect-continue.js'
-import { closeIfBodyUnread, sendDescription, sendMethodNotAllowed, sendNotImplemented, sendOptions } from './responses.js'
+import { sendDescription, sendMethodNotAllowed, sendNotImplemented, sendOptions } from './responses.js'
+import type { CloseIfBodyUnread } from './unread-body.js'
 import { acceptsJson, describeResource, type DescribedRoute } from './describe.js'
 import type { VaryAnswer } from './vary.js'
 import { ACCEPT_FIELDS } from './media-types.js'
@@ -25,7 +26,9 @@ export type RequestHook = (request: FastifyRequest, reply: FastifyReply, done: H
  */
 export function createNotFoundHooks (
   registry: GetRegistry, options: NormalisedOptions, narrow: Narrow, varyAnswer: VaryAnswer,
-  { runGuards, runNotFoundHandler }: { runGuards: RunGuards, runNotFoundHandler: RunNotFoundHandler }
+  { runGuards, runNotFoundHandler, closeIfBodyUnread }: {
+    runGuards: RunGuards, runNotFoundHandler: RunNotFoundHandler, closeIfBodyUnread: CloseIfBodyUnread
+  }
 ): NotFoundHooks {
   const { autoOptions, notImplemented, describeOptions, notFoundWhenEmpty, problemDetails, requestMediaTypes, guards } = options
   /**

@@ -26,3 +26,13 @@ test('the TypeScript blocks of the CORS section are compiled regions', (t) => {
   t.assert.ok(start !== -1 && blocks.length > 0)
   for (const code of blocks) t.assert.ok(regions.some(region => region.code === code), `not compiled:\n${code}`)
 })
+
+test("the README's JavaScript recipes that tests run are their text, verbatim", (t) => {
+  const recipes = readdirSync(new URL('test/', root)).filter(file => file.endsWith('.test.js')).flatMap(file => {
+    const text = readFileSync(new URL(`test/${file}`, root), 'utf8')
+    return [...text.matchAll(/^( *)\/\/ README: .*\n([\s\S]*?)^ *\/\/ end README$/gm)]
+      .map(([, indent, code]) => ({ file, code: code.replaceAll(new RegExp(`^${indent}`, 'gm'), '') }))
+  })
+  t.assert.ok(recipes.length > 0)
+  for (const { file, code } of recipes) t.assert.ok(readme.includes(`\`\`\`js\n${code}`), `test/${file}: recipe not in README.md`)
+})

@@ -158,3 +158,58 @@ test('an invalid guards option fails registration with a message naming it', asy
   await t.assert.rejects(async () => app.register(fastifyAllowedMethods, { guards: 'route' }),
     { message: 'fastify-allowed-methods: option "guards" must be "resource", "not-found" or "none", got "route"' })
 })
+
+test('README: MCP recipe: a guard that returns early on request.is404 lets the plugin answer 405 first', async (t) => {
+  process.env.MCP_TOKEN = 'secret'
+  const handleMessage = async () => ({ jsonrpc: '2.0' })
+  const endSession = async (request, reply) => reply.code(204).send()
+  const app = Fastify()
+  // README: MCP endpoints
+  app.register(fastifyAllowedMethods)
+  app.register(async (mcp) => {
+    mcp.addHook('onRequest', async (request, reply) => {
+      if (request.is404) return // a method no route serves: the plugin answers 405 with Allow
+      if (request.headers.authorization !== `Bearer ${process.env.MCP_TOKEN}`) {
+        return reply.code(401).header('www-authenticate', 'Bearer').send()
+      }
+    })
+    mcp.post('/mcp', handleMessage)
+    mcp.delete('/mcp', endSession)
+  })
+  // end README
+  await app.ready()
+  const get = await app.inject({ method: 'GET', url: '/mcp' })
+  t.assert.deepStrictEqual([get.statusCode, get.headers.allow], [405, 'DELETE, OPTIONS, POST'])
+  const post = await app.inject({ method: 'POST', url: '/mcp', payload: {} })
+  t.assert.deepStrictEqual([post.statusCode, post.headers['www-authenticate']], [401, 'Bearer'])
+  const authorised = await app.inject({ method: 'POST', url: '/mcp', payload: {}, headers: { authorization: 'Bearer secret' } })
+  t.assert.strictEqual(authorised.statusCode, 200)
+  // The same guard without the early return: the 405 is the guard's 401, as the default promises.
+  const strict = Fastify()
+  await strict.register(fastifyAllowedMethods)
+  strict.register(async (mcp) => {
+    mcp.addHook('onRequest', async (request, reply) => reply.code(401).header('www-authenticate', 'Bearer').send())
+    mcp.post('/mcp', handleMessage)
+  })
+  t.assert.strictEqual((await strict.inject({ method: 'GET', url: '/mcp' })).statusCode, 401)
+})
+
+test('the first refusal ends the routes\' guards: what had not passed before it is not listed', async (t) => {
+  const role = (needed) => async (request) => { if (!String(request.headers['x-role']).split(',').includes(needed)) throw Object.assign(new Error(`${needed} only`), { statusCode: 403 }) }
+  const ran = []
+  const app = Fastify()
+  await app.register(fastifyAllowedMethods)
+  app.delete('/page', { onRequest: [role('admin'), async () => { ran.push('admin route, second hook') }] }, ok)
+  app.put('/page', { onRequest: [async () => { ran.push('editor route') }, role('editor')] }, ok)
+  app.post('/page', { preHandler: role('editor') }, ok)
+  await app.ready()
+  // The editor meets the admin's guard first (DELETE before PUT in Allow order): no hook runs after it.
+  const editor = await app.inject({ method: 'PATCH', url: '/page', headers: { 'x-role': 'editor' } })
+  t.assert.deepStrictEqual([editor.statusCode, editor.json().message], [403, 'admin only'])
+  t.assert.deepStrictEqual(ran, [])
+  const both = await app.inject({ method: 'PATCH', url: '/page', headers: { 'x-role': 'admin,editor' } })
+  t.assert.deepStrictEqual([both.statusCode, both.headers.allow], [405, 'DELETE, OPTIONS, POST, PUT'])
+  // Refused by the editor's guard after the admin's passed: DELETE stays listed, PUT and POST do not.
+  const admin = await app.inject({ method: 'PATCH', url: '/page', headers: { 'x-role': 'admin' } })
+  t.assert.deepStrictEqual([admin.statusCode, admin.headers.allow], [405, 'DELETE, OPTIONS'])
+})

@@ -354,11 +354,24 @@ test('a guard that answers before the plugin\'s early answer closes an upload\'s
       (request, reply) => reply.code(404).send('nope'))
     routes(app)
   }
-  const apps = [['preHandler', guarded('preHandler'), 401], ['preValidation', guarded('preValidation'), 401], ['a throwing preValidation', failing, 429]]
-  for (const [name, routesOf, status] of apps) {
+  // The resource's own guard (`guards: 'resource'`): an auth hook of the plugin that holds the routes.
+  const resourceGuarded = (app) => {
+    app.register(async (scope) => {
+      scope.addHook('onRequest', async (request, reply) => { if (request.headers.authorization === undefined) return reply.code(401).send('who are you') })
+      routes(scope)
+    })
+  }
+  const refused = [['POST', '/only-get', 'chunked'], ['OPTIONS', '/only-get', 'chunked']]
+  // PUT is no method of the app: the not-found path's guards run before its 501, no resource's.
+  const all = [...refused, ['PUT', '/upload', 'content-length']]
+  const apps = [
+    ['preHandler', guarded('preHandler'), 401, all], ['preValidation', guarded('preValidation'), 401, all],
+    ['a throwing preValidation', failing, 429, all], ["the routes' onRequest", resourceGuarded, 401, refused]
+  ]
+  for (const [name, routesOf, status, requests] of apps) {
     const app = await listening(routesOf, { notImplemented: true })
     t.after(() => app.close())
-    for (const [method, url, framing] of [['POST', '/only-get', 'chunked'], ['PUT', '/upload', 'content-length'], ['OPTIONS', '/only-get', 'chunked']]) {
+    for (const [method, url, framing] of requests) {
       const { conn, closed, response } = await refusedUpload(app, t, method, url, framing)
       const label = `${name}: ${method} ${url} (${framing})`
       t.assert.strictEqual(response?.status, status, `${label}: ${JSON.stringify(conn.text.slice(0, 120))}`)

@@ -101,3 +101,15 @@ test('@fastify/cors with preflight: false hands every OPTIONS to the 404 path: t
   t.assert.match(told, /^HTTP\/1\.1 404 /)
   t.assert.strictEqual(told, await bytes(missing, 'OPTIONS', '/repo/private'))
 })
+
+test('a not-found handler that sets its own Vary: a hidden resource and an unknown URL, byte for byte', async (t) => {
+  // The handler replaces the Vary set before it runs; the matched route's onSend added it back after, for
+  // the hidden resource only.
+  const notFound = (request, reply) => { reply.code(404).header('vary', 'Accept').send('nope') }
+  const port = await listening(t, { ...OPTIONS, notFound }, hiddenRoutes)
+  for (const [method, headers, body] of REQUESTS) {
+    const label = `${method} ${JSON.stringify(headers ?? {})}`
+    t.assert.strictEqual(await bytes(port, method, '/repo/private', headers, body),
+      await bytes(port, method, '/repo/mislaid', headers, body), label)
+  }
+})
