@@ -128,8 +128,8 @@ function runGuards (chains, refuses) {
  * - M "reaches" a route when its handler ran (M "passes") or one of its guards refused the caller. The
  *   URL is known when a method that reaches a route is not OPTIONS and its route is not a root catch-all
  *   (`/*`, `*`): the plugin's catch-all rule.
- * - Expected Allow: the methods that reach a route and that the guards leave (runGuards(), below; root
- *   catch-alls' always), plus OPTIONS when autoOptions is on (unless the guards refused a route for it),
+ * - Expected Allow: the methods that reach a route and that the guards leave (runGuards(), below; a root
+ *   catch-all's guards decide its method too), plus OPTIONS when autoOptions is on (unless the guards refused a route for it),
  *   sorted, `, `-joined. Without guards: every method that reaches a route.
  * Then M is sent to the plugin app `P`:
  * - M reaches a route in A: P must run the same route (200, same route and method), or its guard must refuse
@@ -145,8 +145,8 @@ function runGuards (chains, refuses) {
  *   Otherwise OPTIONS under autoOptions gets 200 with Allow and
  *   `Content-Length: 0`, and any other M gets 405 with exactly the expected Allow.
  *   P runs no guard before a 404 or a 501. Before its own 405 or OPTIONS it runs the guards runGuards()
- *   says, in that order; if one replied, its reply is the answer; if every method whose route's guards
- *   decide was refused, the first refusal is (same status, same body as in A, no Allow); otherwise Allow
+ *   says, in that order; if one replied, its reply is the answer; if every method whose route makes the URL
+ *   known (not a root catch-all) was refused, the first refusal is (same status, same body as in A, no Allow); otherwise Allow
  *   leaves out the methods runGuards() refused.
  * - `allowedMethods(url, constraints)` (the URL as the server sees it, the constraints the request
  *   carried, only those keys) returns the methods that reach a route (plus OPTIONS under autoOptions) for a known
@@ -204,11 +204,10 @@ export async function checkApp (app, requests) {
       const reached = METHODS.filter(method => routeOf(method) !== null)
       const catchAll = (method) => isCatchAll(routeOf(method).url, app)
       const known = reached.some(method => method !== 'OPTIONS' && !catchAll(method))
-      // `guarded`: the methods whose routes' guards decide what the caller learns, under 'resource' only. The
-      // plugin's catch-all rule holds for guards too: a root catch-all makes no URL known and decides
-      // nothing, so its guards do not run before the plugin's answer, and its method is listed whatever they
-      // would say, as every method is without route guards. In Allow order, the order they run in.
-      const guarded = routeGuards ? reached.filter(method => !catchAll(method)).sort() : []
+      // `guarded`: the methods whose routes' guards decide what the caller learns, under 'resource' only, in
+      // Allow order, the order they run in. A root catch-all's guards decide whether its method is listed,
+      // but, as it makes no URL known, its passing keeps no refusal from being sent.
+      const guarded = routeGuards ? [...reached].sort() : []
       const refusedBy = new Map(guarded.filter(method => expected[method].ran === null)
         .map(method => [method, guards.get(expected[method].refused.guard)]))
       const refusers = new Set([...refusedBy.values()])
@@ -220,7 +219,8 @@ export async function checkApp (app, requests) {
       const allow = withOptions(reached.filter(method => !run.refused.has(method)), run.refused).join(', ')
       // What the guards owe instead of the plugin's answer: the reply that ended the run, or, when every
       // method that decides was refused, the first refusal. The body: Fastify's for the guard (HEAD has none).
-      const everyRefused = guarded.length > 0 && run.refused.size === guarded.length
+      const deciding = guarded.filter(method => !catchAll(method))
+      const everyRefused = deciding.length > 0 && deciding.every(method => run.refused.has(method))
       const owed = run.replied ?? (everyRefused ? run.refusal : null)
       const owedBy = [...refusedBy].find(([method, guard]) => guard === owed && method !== 'HEAD')?.[0]
       const owedBody = owedBy === undefined ? undefined : expected[owedBy].body
@@ -294,7 +294,7 @@ export async function checkApp (app, requests) {
           if (run.refused.size > 0) outcome += ' (guards refused some methods)'
           else if (run.ran.length > 0) outcome += ' (guards passed)'
           else if (reached.some(method => expected[method].guards.length > 0)) {
-            outcome += routeGuards ? ' (root catch-all\'s guards, not run)' : ` (guards: '${app.plugin.guards}')`
+            outcome += ` (guards: '${app.plugin.guards}')`
           }
         }
         count(outcome)
