@@ -37,8 +37,8 @@ export function createAllowOnSuccessHooks (
             varyAnswer(reply)
             hidden.add(request)
             // As the not-found hook sends a 404 to a client awaiting `100 Continue` (not-found-hook.ts `toNotFound`).
-            if (awaitsContinue(request.raw)) closeIfBodyUnread(request, reply)
-            return reply.callNotFound()
+            if (!awaitsContinue(request.raw)) return reply.callNotFound()
+            closeIfBodyUnread(request, reply, () => reply.callNotFound())
           }
           reply.header('allow', allowOf(answer, methods))
           done()

@@ -97,7 +97,7 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
 
   // Fastify fills `initialConfig.bodyLimit` with its default when the app gives none.
   const closeIfBodyUnread = createCloseIfBodyUnread(fastify.initialConfig.bodyLimit as number,
-    createLingeringClose(fastify.server, { time: options.lingerTime, bytes: options.lingerBytes }))
+    createLingeringClose({ time: options.lingerTime, bytes: options.lingerBytes }))
   const successHooks = options.allowOnSuccess
     ? createAllowOnSuccessHooks(registry, narrow, options.filterAllowed !== undefined, options.notFoundWhenEmpty, varyAnswer,
       closeIfBodyUnread)

@@ -1,5 +1,5 @@
-import type { EventEmitter } from 'node:events'
 import type { Socket } from 'node:net'
+import type { Linger } from './unread-body.js'
 
 // Every reliance on Node's private behaviour. Checking a Node upgrade starts here.
 
@@ -40,18 +40,10 @@ const PARSER_LISTENERS: ReadonlyArray<readonly [string, string]> = [
  * is read and discarded until it closes its side (then the close is clean), or `bounds` are reached (then
  * the socket is destroyed, a reset possible).
  */
-export function createLingeringClose (server: EventEmitter, bounds: LingerBounds): (socket: Socket) => void {
-  const lingering = new WeakSet<Socket>()
-  // A framing error in what the parser read with the request's head, after the early answer was written, makes
-  // the app's client-error handler write a second response while the socket is writable (Fastify's
-  // `defaultClientErrorHandler` writes its 400 then): the connection is handed over first, its FIN queued.
-  server.prependListener('clientError', (_error: Error, socket: Socket) => {
-    if (lingering.has(socket) && socket.writable) socket.destroySoon()
-  })
+export function createLingeringClose (bounds: LingerBounds): Linger {
   return (socket) => {
-    if (lingering.has(socket)) return
-    lingering.add(socket)
-    lingerOnClose(socket, bounds)
+    // One answer per connection closes it; a second call (a 405 queued behind a pipelined one) changes nothing.
+    if (!Object.hasOwn(socket, 'destroySoon')) lingerOnClose(socket, bounds)
   }
 }
 

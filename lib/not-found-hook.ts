@@ -120,9 +120,10 @@ export function createNotFoundHooks (
    */
   function answerEarly (request: FastifyRequest, reply: FastifyReply, routes: readonly GuardedRoute[] | null, send: (verdict: GuardVerdict) => void): void {
     if (request.raw.method === 'OPTIONS') answeringEarly.add(request)
-    closeIfBodyUnread(request, reply)
-    if (routes === null) return send(UNGUARDED)
-    runGuards(request, reply, routes, false, send)
+    closeIfBodyUnread(request, reply, () => {
+      if (routes === null) return send(UNGUARDED)
+      runGuards(request, reply, routes, false, send)
+    })
   }
 
   function decide (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction, constraints: Constraints | undefined): void {
