@@ -1,19 +1,25 @@
-// What the opt-in features (problemDetails, requestMediaTypes, the CORS recipe) cost on the 405 and OPTIONS
-// paths, measured in one process, side by side.
+// What the opt-in features (problemDetails, requestMediaTypes, the CORS recipe) and the routes' guards cost
+// on the 405 and OPTIONS paths, measured in one process, side by side.
 //
-//   node --expose-gc bench/answer-cost.js [--table 1000] [--rounds 9] [--min-cpu-ms 150] [--pair id] [--json]
+//   node --expose-gc bench/answer-cost.js [--table 1000] [--rounds 9] [--min-cpu-ms 150] [--pair id]
+//     [--pairs id,id] [--json]
 //
 // Across processes (http.js) two identical servers differ by up to a quarter on this machine, more than these
-// features cost. Here the two apps of a pair (server.js's kinds, `buildApp`, no socket) answer the same
-// requests through `app.inject()` in one process of their own (one child per pair: apps of other pairs
-// would leave Fastify's shared code optimised for them), interleaved over rounds; a pair's ratio is the
-// median over rounds of A's time per request over B's (below 1: B costs more). Pairs:
+// features cost. Here the apps of a pair (server.js's kinds, `buildApp`, no socket; two, or three for
+// `guards`) answer the same requests through `app.inject()` in one process of their own (one child per
+// pair: apps of other pairs would leave Fastify's shared code optimised for them), interleaved over rounds;
+// the ratio of A to B is the median over rounds of A's time per request over B's (below 1: B costs more).
+// `--pair` runs one pair in this process, `--pairs` some of them, each in its child. Pairs:
 // - problem-details: ours vs ours-problem, on wrong-method requests (the 405);
 // - media-types: ours-no-media vs ours, OPTIONS on URLs with a PATCH route (Accept-Patch);
 // - cors-preflight: cors-fixed vs README.md's CORS recipe (cors-recipe), on preflights;
 // - cors-matched: the same, on matched requests with an Origin;
 // - cors-options: ours vs cors-recipe, OPTIONS without an Origin (the automatic answer, through cors's
-//   `OPTIONS *` under the recipe; cors-fixed would answer 400).
+//   `OPTIONS *` under the recipe; cors-fixed would answer 400);
+// - guards: the 405 with the routes in an encapsulated plugin, three apps: without a guard
+//   (ours-encapsulated), behind the plugin's onRequest guard, which the caller passes (ours-guarded: the
+//   plugin runs it before its 405), and the same app under `guards: 'not-found'` (ours-guarded-not-found:
+//   it does not); every request carries the authorised caller's Authorization.
 // And the work Accept-Patch adds, apart: `registry.mediaTypesFor('PATCH', url)` in ns, next to
 // `registry.lookup(url)`, the lookup every OPTIONS answer makes.
 
@@ -22,7 +28,7 @@ import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { measure, do_not_optimize as doNotOptimize } from 'mitata'
 import { registryOf } from '../dist/registry.js'
-import { buildApp, CORS_METHODS } from './server.js'
+import { buildApp, CORS_METHODS, AUTHORISED } from './server.js'
 import { routeTable } from './routes.js'
 import { plainApp, patternRequests } from './requests.js'
 import { median } from './stats.js'
@@ -30,12 +36,19 @@ import { median } from './stats.js'
 const ORIGIN = 'https://app.example.com'
 const PER_SET = 48
 
+/** Each pair's apps (server.js kinds) and requests; `compare`: the ratios printed, [A, B] by index (default A vs B). */
 export const PAIRS = [
-  { id: 'problem-details', a: 'ours', b: 'ours-problem', requests: 'wrong' },
-  { id: 'media-types', a: 'ours-no-media', b: 'ours', requests: 'optionsPatch' },
-  { id: 'cors-preflight', a: 'cors-fixed', b: 'cors-recipe', requests: 'preflight' },
-  { id: 'cors-matched', a: 'cors-fixed', b: 'cors-recipe', requests: 'crossOrigin' },
-  { id: 'cors-options', a: 'ours', b: 'cors-recipe', requests: 'options' }
+  { id: 'problem-details', sides: ['ours', 'ours-problem'], requests: 'wrong' },
+  { id: 'media-types', sides: ['ours-no-media', 'ours'], requests: 'optionsPatch' },
+  { id: 'cors-preflight', sides: ['cors-fixed', 'cors-recipe'], requests: 'preflight' },
+  { id: 'cors-matched', sides: ['cors-fixed', 'cors-recipe'], requests: 'crossOrigin' },
+  { id: 'cors-options', sides: ['ours', 'cors-recipe'], requests: 'options' },
+  {
+    id: 'guards',
+    sides: ['ours-encapsulated', 'ours-guarded', 'ours-guarded-not-found'],
+    requests: 'wrongAuthorised',
+    compare: [[0, 1], [0, 2], [2, 1]]
+  }
 ]
 
 /** The request sets, from one concrete URL per pattern that Fastify's router reaches (requests.js). */
@@ -47,6 +60,8 @@ async function requestSets (table) {
   const some = (list) => list.slice(0, PER_SET)
   return {
     wrong: some(requests.filter(r => r.wrong !== null).map(({ url, wrong }) => ({ method: wrong, url }))),
+    wrongAuthorised: some(requests.filter(r => r.wrong !== null)
+      .map(({ url, wrong }) => ({ method: wrong, url, headers: AUTHORISED }))),
     optionsPatch: some(requests.filter(r => r.methods.includes('PATCH')).map(({ url }) => ({ method: 'OPTIONS', url }))),
     preflight: some(requests.map(({ url, methods }) => ({
       method: 'OPTIONS', url, headers: { origin: ORIGIN, 'access-control-request-method': methods[0] }
@@ -58,7 +73,8 @@ async function requestSets (table) {
 
 /**
  * What a set's responses are, to show the pair measures what it says (status, and the headers at stake):
- * `+ACAM(fixed)` is cors-fixed's list, `+ACAM(requested)` the preflight's Access-Control-Request-Method alone.
+ * `+ACAM(fixed)` is cors-fixed's list, `+ACAM(requested)` the preflight's Access-Control-Request-Method alone;
+ * `+Vary: *` marks an answer the routes' guards decided (it depends on the caller).
  */
 async function probe (app, requests) {
   const seen = new Map()
@@ -72,6 +88,7 @@ async function probe (app, requests) {
       headers['accept-patch'] !== undefined && '+Accept-Patch',
       String(headers['content-type']).startsWith('application/problem+json') && 'problem+json',
       headers['access-control-allow-origin'] !== undefined && '+ACAO',
+      headers.vary === '*' && '+Vary: *',
       methods !== undefined && `+ACAM(${list})`].filter(Boolean).join(' ')
     seen.set(key, (seen.get(key) ?? 0) + 1)
   }
@@ -82,26 +99,31 @@ const injectAll = (app, requests) => async () => {
   for (const request of requests) doNotOptimize(await app.inject(request))
 }
 
-/** Measures one pair in this process. */
-async function benchPair ({ id, a, b, requests: name }, table, { rounds, minCpuMs }) {
+/** Measures one pair in this process: its sides take turns, starting with the next one every round. */
+async function benchPair ({ id, sides, requests: name, compare = [[0, 1]] }, table, { rounds, minCpuMs }) {
   const requests = (await requestSets(table))[name]
-  const apps = { a: await buildApp(a, table), b: await buildApp(b, table) }
+  const apps = []
   try {
-    const probes = { a: await probe(apps.a, requests), b: await probe(apps.b, requests) }
-    const samples = { a: [], b: [] }
+    for (const kind of sides) apps.push(await buildApp(kind, table))
+    const probes = []
+    for (const app of apps) probes.push(await probe(app, requests))
+    const samples = sides.map(() => [])
     for (let round = 0; round < rounds; round++) {
       if (typeof global.gc === 'function') global.gc()
-      for (const side of round % 2 === 0 ? ['a', 'b'] : ['b', 'a']) {
+      for (let turn = 0; turn < sides.length; turn++) {
+        const side = (round + turn) % sides.length
         const stats = await measure(injectAll(apps[side], requests), { min_cpu_time: minCpuMs * 1e6, min_samples: 6, gc: false })
         samples[side].push(stats.p50 / requests.length)
       }
     }
-    const result = { id, a, b, requests: requests.length, nsA: median(samples.a), nsB: median(samples.b), ratio: median(samples.a.map((ns, i) => ns / samples.b[i])), probes }
-    if (id === 'media-types') result.micro = await microMediaTypes(apps.b, requests.map(({ url }) => url), { rounds, minCpuMs })
+    const ratios = compare.map(([a, b]) => ({ a, b, ratio: median(samples[a].map((ns, i) => ns / samples[b][i])) }))
+    const result = { id, sides, requests: requests.length, ns: samples.map(median), ratios, probes }
+    if (id === 'media-types') {
+      result.micro = await microMediaTypes(apps[1], requests.map(({ url }) => url), { rounds, minCpuMs })
+    }
     return result
   } finally {
-    await apps.a.close()
-    await apps.b.close()
+    for (const app of apps) await app.close()
   }
 }
 
@@ -120,9 +142,9 @@ async function microMediaTypes (app, urls, { rounds, minCpuMs }) {
   return micro
 }
 
-/** Every pair, each in a child process of its own. */
-export function benchAnswers (table, { rounds = 9, minCpuMs = 150 } = {}) {
-  const pairs = PAIRS.map(({ id }) => JSON.parse(execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url),
+/** Every pair (or those of `ids`), each in a child process of its own. */
+export function benchAnswers (table, { rounds = 9, minCpuMs = 150, ids = PAIRS.map(({ id }) => id) } = {}) {
+  const pairs = ids.map((id) => JSON.parse(execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url),
     '--table', String(table), '--rounds', String(rounds), '--min-cpu-ms', String(minCpuMs), '--pair', id, '--json'],
   { encoding: 'utf8', maxBuffer: 16 << 20 }).trim().split('\n').pop()))
   return { table, rounds, pairs }
@@ -135,13 +157,19 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       rounds: { type: 'string', default: '9' },
       'min-cpu-ms': { type: 'string', default: '150' },
       pair: { type: 'string' },
+      pairs: { type: 'string' },
       json: { type: 'boolean', default: false }
     }
   })
+  const ids = values.pairs?.split(',').map(id => id.trim()) ?? (values.pair === undefined ? [] : [values.pair])
+  const unknown = ids.filter(id => !PAIRS.some(pair => pair.id === id))
+  if (unknown.length > 0) {
+    throw new Error(`unknown pair ${unknown.join(', ')} (known: ${PAIRS.map(({ id }) => id).join(', ')})`)
+  }
   const settings = { rounds: Number(values.rounds), minCpuMs: Number(values['min-cpu-ms']) }
-  const pair = PAIRS.find(({ id }) => id === values.pair)
-  if (values.pair !== undefined && pair === undefined) throw new Error(`unknown pair ${values.pair} (known: ${PAIRS.map(({ id }) => id).join(', ')})`)
-  const result = pair === undefined ? benchAnswers(values.table, settings) : await benchPair(pair, values.table, settings)
+  const result = values.pair === undefined
+    ? benchAnswers(values.table, ids.length === 0 ? settings : { ...settings, ids })
+    : await benchPair(PAIRS.find(({ id }) => id === values.pair), values.table, settings)
   if (values.json) process.stdout.write(JSON.stringify(result) + '\n')
   else console.dir(result, { depth: null })
 }

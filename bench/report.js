@@ -122,12 +122,14 @@ export function printHttp (result) {
 }
 
 export function printAnswers (results) {
-  console.log(`\n## The opt-in features on the 405 and OPTIONS paths: app.inject(), one process per pair, ${results[0]?.rounds} A/B rounds\n`)
+  console.log('\n## The opt-in features and the guards on the 405 and OPTIONS paths: app.inject(), ' +
+    `one process per pair, ${results[0]?.rounds} rounds\n`)
   console.log('µs = median time per request of each side; ratio = median over rounds of A / B (below 1: B costs more).\n')
-  const rows = results.flatMap(({ table, pairs }) => pairs.map(pair => [
-    table, pair.id, `${pair.a} vs ${pair.b}`, String(pair.requests),
-    `${(pair.nsA / 1000).toFixed(1)} / ${(pair.nsB / 1000).toFixed(1)}`, `**${pair.ratio.toFixed(3)}**`, `${pair.probes.a} / ${pair.probes.b}`
-  ]))
+  const rows = results.flatMap(({ table, pairs }) => pairs.flatMap(pair => pair.ratios.map(({ a, b, ratio }) => [
+    table, pair.id, `${pair.sides[a]} vs ${pair.sides[b]}`, String(pair.requests),
+    `${(pair.ns[a] / 1000).toFixed(1)} / ${(pair.ns[b] / 1000).toFixed(1)}`, `**${ratio.toFixed(3)}**`,
+    `${pair.probes[a]} / ${pair.probes[b]}`
+  ])))
   console.log(table(['table', 'pair', 'A vs B', 'requests', 'µs A / B', 'ratio A/B', 'responses A / B'], rows))
   for (const { table, pairs } of results) {
     const micro = pairs.find(pair => pair.micro !== undefined)?.micro

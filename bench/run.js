@@ -16,6 +16,7 @@
 //   BENCH_CASES=matched,unknown,wrong,vs-allow,options,allow-on-success,problem-details,options-media-types   the HTTP cases (default: all);
 //                            the CORS cases: cors-preflight,cors-matched,cors-options
 //   BENCH_ANSWER_TABLES=1000,github   answers (answer-cost.js): the tables; BENCH_ANSWER_ROUNDS=9 A/B rounds per pair
+//   BENCH_ANSWER_PAIRS=guards,problem-details   answers: the pairs (default: all, answer-cost.js PAIRS)
 //
 // Each lookup table, each worst-case table, each memory measurement and each answers pair runs in its own
 // `node --expose-gc` child process, each cold start in a fresh `node`; import-time.js runs as it is when the file exists; the
@@ -27,6 +28,7 @@ import { fileURLToPath } from 'node:url'
 import os from 'node:os'
 import { TABLES } from './routes.js'
 import { KINDS } from './memory.js'
+import { PAIRS } from './answer-cost.js'
 import { coldStart } from './cold-start.js'
 import { benchHttp, CASES } from './http.js'
 import { median } from './stats.js'
@@ -55,7 +57,8 @@ const config = {
   httpWarmup: number(env.BENCH_HTTP_WARMUP, quick ? 0 : 1),
   cases: list(env.BENCH_CASES, CASES),
   answerTables: list(env.BENCH_ANSWER_TABLES, quick ? ['100'] : ['1000', 'github']),
-  answerRounds: number(env.BENCH_ANSWER_ROUNDS, quick ? 1 : 9)
+  answerRounds: number(env.BENCH_ANSWER_ROUNDS, quick ? 1 : 9),
+  answerPairs: list(env.BENCH_ANSWER_PAIRS, PAIRS.map(({ id }) => id))
 }
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url))
@@ -150,7 +153,8 @@ async function main () {
     const results = []
     for (const table of config.answerTables) {
       console.error(`${elapsed()} answers: ${table}...`)
-      results.push(await child('answer-cost.js', ['--table', table, '--rounds', String(config.answerRounds), '--min-cpu-ms', String(quick ? 10 : 150)]))
+      results.push(await child('answer-cost.js', ['--table', table, '--rounds', String(config.answerRounds),
+        '--min-cpu-ms', String(quick ? 10 : 150), '--pairs', config.answerPairs.join(',')]))
     }
     printAnswers(results)
   }

@@ -14,6 +14,11 @@
 //                       as its target route (request.routeConfigFor) and sends other OPTIONS requests on to the
 //                       plugin's automatic answer (`preflight: false`)
 //   kind ours-no-media  ours with `requestMediaTypes: false` (no Accept-Patch / Accept-Query on OPTIONS)
+//   kind ours-encapsulated       ours, the routes registered in an encapsulated plugin
+//   kind ours-guarded            the same plugin with an `onRequest` guard that refuses callers without
+//                                AUTHORISED's Authorization (401)
+//   kind ours-guarded-not-found  the same with `guards: 'not-found'` (the plugin runs only the not-found
+//                                context's guards before its 405)
 //
 // It listens on 127.0.0.1 (an ephemeral port), sends `{ port }` to the parent, answers 'cpu' with its CPU
 // time so far (`{ cpu: { user, system } }`, microseconds), and closes and exits when the parent sends
@@ -55,6 +60,23 @@ async function registerCors (app, kind) {
   await app.register(cors, CORS[kind])
 }
 
+/** The Authorization header that the `ours-guarded*` kinds' guard lets through. */
+export const AUTHORISED = { authorization: 'Bearer ok' }
+
+/** An auth hook as apps write it: async, throwing a 401 for any other caller. */
+async function guard (request) {
+  if (request.headers.authorization !== AUTHORISED.authorization) {
+    throw Object.assign(new Error('Unauthorized'), { statusCode: 401 })
+  }
+}
+
+/** The kinds whose routes sit in an encapsulated plugin: the plugin's options, whether that plugin has the guard. */
+const ENCAPSULATED = {
+  'ours-encapsulated': { options: {}, guarded: false },
+  'ours-guarded': { options: {}, guarded: true },
+  'ours-guarded-not-found': { options: { guards: 'not-found' }, guarded: true }
+}
+
 /** A not-found `onRequest` hook answering 405 with a fixed Allow, without any lookup: the reply's cost alone. */
 function fixed405 (kind) {
   const allow = ['GET', 'HEAD', 'OPTIONS', 'POST']
@@ -86,10 +108,21 @@ export async function buildApp (kind, table) {
   else if (kind === 'fastify-allow') await app.register(require('fastify-allow').default)
   else if (kind === '405-error' || kind === '405-object') app.setNotFoundHandler({ onRequest: [fixed405(kind)] })
   else if (Object.hasOwn(CORS, kind)) await registerCors(app, kind)
+  else if (Object.hasOwn(ENCAPSULATED, kind)) await app.register(plugin, ENCAPSULATED[kind].options)
   else if (kind !== 'plain') throw new Error(`unknown server kind ${kind}`)
 
   const handler = (request, reply) => { reply.send({ hello: 'world' }) }
-  for (const route of routeTable(table)) app.route({ method: route.method, url: route.url, handler })
+  const addRoutes = (instance) => {
+    for (const route of routeTable(table)) instance.route({ method: route.method, url: route.url, handler })
+  }
+  if (Object.hasOwn(ENCAPSULATED, kind)) {
+    await app.register(async (routes) => {
+      if (ENCAPSULATED[kind].guarded) routes.addHook('onRequest', guard)
+      addRoutes(routes)
+    })
+  } else {
+    addRoutes(app)
+  }
   if (kind === 'plain') {
     app.options(OPTIONS_PATTERN, (request, reply) => {
       reply.code(200).header('allow', OPTIONS_ALLOW).header('content-length', '0').send()

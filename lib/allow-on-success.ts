@@ -5,7 +5,7 @@ import { allowOf, type Narrow } from './narrow.js'
 import { withConstraints } from './request-constraints.js'
 import type { VaryAnswer } from './vary.js'
 import { awaitsContinue } from './expect-continue.js'
-import { closeIfBodyUnread } from './responses.js'
+import type { CloseIfBodyUnread } from './unread-body.js'
 
 /**
  * The `allowOnSuccess` hooks, added to each route of the registry. `onRequest` sets on every response of
@@ -18,7 +18,8 @@ import { closeIfBodyUnread } from './responses.js'
  * the value needs after the route's handler, which may have set a `Vary` of its own.
  */
 export function createAllowOnSuccessHooks (
-  registry: GetRegistry, narrow: Narrow, narrows: boolean, notFoundWhenEmpty: boolean, varyAnswer: VaryAnswer
+  registry: GetRegistry, narrow: Narrow, narrows: boolean, notFoundWhenEmpty: boolean, varyAnswer: VaryAnswer,
+  closeIfBodyUnread: CloseIfBodyUnread
 ): { onRequest: RequestHook, onSend: onSendHookHandler } {
   const hidden = new WeakSet<FastifyRequest>()
   return {
@@ -36,8 +37,8 @@ export function createAllowOnSuccessHooks (
             varyAnswer(reply)
             hidden.add(request)
             // As the not-found hook sends a 404 to a client awaiting `100 Continue` (not-found-hook.ts `toNotFound`).
-            if (awaitsContinue(request.raw)) closeIfBodyUnread(request, reply)
-            return reply.callNotFound()
+            if (!awaitsContinue(request.raw)) return reply.callNotFound()
+            closeIfBodyUnread(request, reply, () => reply.callNotFound())
           }
           reply.header('allow', allowOf(answer, methods))
           done()

@@ -86,17 +86,12 @@ export type RouteHookOptions = Partial<Record<GuardPhase, unknown>>
  * Fastify that builds the lists otherwise): a hook may then run twice, never be skipped. Read once per context.
  */
 export function contextHooksReader (fastify: FastifyInstance): (context: object, own: RouteHookOptions | undefined) => ContextHooks {
-  const kHooks = fastifySymbol(fastify, 'fastify.hooks')
-  const hooksOf = (instance: object): Partial<Record<GuardPhase, unknown>> | undefined =>
-    (instance as Record<symbol, Partial<Record<GuardPhase, unknown>> | undefined>)[kHooks]
-  if (!GUARD_PHASES.every(phase => Array.isArray(hooksOf(fastify)?.[phase]))) {
-    throw unsupported('lib/hooks.js `Hooks` lists under `kHooks`')
-  }
+  const hooksOf = instanceHooksReader(fastify)
   const read = new WeakMap<object, ContextHooks>()
   return (context, own) => {
     let hooks = read.get(context)
     if (hooks === undefined) {
-      const instanceHooks = hooksOf((context as RouteContext).server) as Record<GuardPhase, unknown[]>
+      const instanceHooks = hooksOf((context as RouteContext).server)
       const sourced = (phase: GuardPhase): ContextHook[] => {
         const copies = (context as RouteContext)[phase] ?? []
         const inherited = instanceHooks[phase]
@@ -115,6 +110,32 @@ export function contextHooksReader (fastify: FastifyInstance): (context: object,
 
 type Handler = (request: FastifyRequest, reply: FastifyReply) => unknown
 export type RunNotFoundHandler = (request: FastifyRequest, reply: FastifyReply) => void
+
+/** The guard hooks an instance holds (`kHooks`), as the app added them; checked on the root at registration. */
+function instanceHooksReader (fastify: FastifyInstance): (instance: object) => Readonly<Record<GuardPhase, readonly unknown[]>> {
+  const kHooks = fastifySymbol(fastify, 'fastify.hooks')
+  const hooksOf = (instance: object): Partial<Record<GuardPhase, unknown>> | undefined =>
+    (instance as Record<symbol, Partial<Record<GuardPhase, unknown>> | undefined>)[kHooks]
+  if (!GUARD_PHASES.every(phase => Array.isArray(hooksOf(fastify)?.[phase]))) {
+    throw unsupported('lib/hooks.js `Hooks` lists under `kHooks`')
+  }
+  return hooksOf as (instance: object) => Record<GuardPhase, unknown[]>
+}
+
+/**
+ * Whether a route has guard hooks of its own: in its options (but the plugin's own, `ignored`), or added to
+ * its plugin's instance (`instance`, onRoute's `this`) rather than inherited from the root `fastify`. Asked
+ * once the app is ready, when no hook can be added any more.
+ */
+export function ownGuardsReader (
+  fastify: FastifyInstance, ignored: ReadonlySet<unknown>
+): (instance: object, own: RouteHookOptions) => boolean {
+  const hooksOf = instanceHooksReader(fastify)
+  return (instance, own) => GUARD_PHASES.some(phase => {
+    const root = hooksOf(fastify)[phase]
+    return [own[phase] ?? []].flat().some(hook => !ignored.has(hook)) || hooksOf(instance)[phase].some(hook => !root.includes(hook))
+  })
+}
 
 /**
  * Runs the not-found handler of the request's context (`kRouteContext`'s `handler`, bound to its instance,

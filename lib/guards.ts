@@ -3,11 +3,15 @@ import {
   GUARD_PHASES, type ContextHook, type ContextHooks, type HookRunner, type RouteContext, type RouteHookOptions
 } from './fastify-internals.js'
 
-/** A method's route at the URL the plugin answers for: Fastify's context, and the route's record (its own hooks). */
+/**
+ * A method's route at the URL the plugin answers for: Fastify's context, the route's record (its own hooks),
+ * and whether it is a root catch-all, which makes no URL known.
+ */
 export interface GuardedRoute {
   readonly method: string
   readonly context: object
   readonly record: { readonly hooks?: RouteHookOptions | undefined } | undefined
+  readonly catchAll: boolean
 }
 
 /**
@@ -55,11 +59,11 @@ export const UNGUARDED: GuardVerdict = { refused: new Set(), consulted: false }
  *   as for a 404.
  * - The first refusal by a route's hook ends the routes' guards (the not-found path's still run). The
  *   methods still listed are those of the routes with no hook of their own and of the routes whose hooks
- *   all ran and let the caller through before it;
- *   if no route is left, the refusal is sent: the caller gets what the route's own method would give it (the
- *   401 of a GET). A hook that ran after it could have passed only because it ran second in one request
- *   (@fastify/rate-limit's hooks count a request once, then let it through), which no request of Fastify's
- *   does: so none runs.
+ *   all ran and let the caller through before it. If no route that makes the URL known is left (a root
+ *   catch-all makes none known), the refusal is sent: the caller gets what the route's own method would
+ *   give it (the 401 of a GET). No hook runs after it: one could pass only because it ran second in one
+ *   request (@fastify/rate-limit's hooks count a request once, then let it through), as never happens in a
+ *   request Fastify routes.
  * - A hook that replies ends the request with its reply.
  *
  * `ignored`: sources never run (the plugin's own route hooks).
@@ -98,7 +102,7 @@ export function createGuardRunner (internals: GuardInternals, ignored: ReadonlyS
       if (refusal === undefined) return next(consulted ? { refused: UNGUARDED.refused, consulted } : UNGUARDED)
       const refused = new Set<string>()
       for (const [method, sources] of guardedBy) if (!sources.every(source => passed.has(source))) refused.add(method)
-      if (routes.every(route => refused.has(route.method))) return sendError(reply, refusal.error)
+      if (routes.every(route => route.catchAll || refused.has(route.method))) return sendError(reply, refusal.error)
       next({ refused, consulted })
     }
     let i = 0

@@ -14,9 +14,12 @@ import { keepHookInNotFoundHandlers } from './fastify-wrappers.js'
 import type { Constraints } from './find-my-way.js'
 import {
   contextHooksReader, createNotFoundHandlerRunner, errorSender, fastifysRouter, isRootInstance, requestContentTypes,
-  routeContextReader, runHooks, logControllerOf, rootNotFoundHandler, type Hook, type RouteConfig
+  ownGuardsReader, routeContextReader, runHooks, logControllerOf, rootNotFoundHandler, type Hook, type RouteConfig,
+  type RouteHookOptions
 } from './fastify-internals.js'
 import { createGuardRunner } from './guards.js'
+import { createCloseIfBodyUnread } from './unread-body.js'
+import { createLingeringClose } from './node-internals.js'
 import { contentMethods, mediaTypesOf } from './media-types.js'
 
 export type { FastifyAllowedMethodsOptions } from './options.js'
@@ -92,10 +95,21 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
   }
   const varyAnswer = createVaryAnswer(registry, options)
 
+  // Fastify fills `initialConfig.bodyLimit` with its default when the app gives none.
+  const closeIfBodyUnread = createCloseIfBodyUnread(fastify.initialConfig.bodyLimit as number,
+    createLingeringClose({ time: options.lingerTime, bytes: options.lingerBytes }))
   const successHooks = options.allowOnSuccess
-    ? createAllowOnSuccessHooks(registry, narrow, options.filterAllowed !== undefined, options.notFoundWhenEmpty, varyAnswer)
+    ? createAllowOnSuccessHooks(registry, narrow, options.filterAllowed !== undefined, options.notFoundWhenEmpty, varyAnswer,
+      closeIfBodyUnread)
     : undefined
+  // The plugin's own route hooks, which guard nothing.
+  const ownHooks = new Set<unknown>(successHooks === undefined ? [] : [successHooks.onRequest])
+  // Under `guards: 'resource'`, each route's instance and options, until the app is ready: whether any route
+  // has guards of its own decides whether a 405 looks its routes' hooks up at all.
+  const guardable: Array<[object, RouteHookOptions]> | undefined = options.guards === 'resource' ? [] : undefined
+  let routeGuards = false
   fastify.addHook('onRoute', function recordRoute (route) {
+    guardable?.push([this, route])
     const methods = Array.isArray(route.method) ? route.method : [route.method]
     const choice = route.config?.allowedMethods
     // Routes kept out still serve their method: they count for notImplemented.
@@ -133,6 +147,8 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
       mediaTypeReader: (context) => mediaTypesOf(requestContentTypes(context))
     })
     keepRegistry(fastify, built)
+    const hasOwnGuards = ownGuardsReader(fastify, ownHooks)
+    routeGuards = guardable?.splice(0).some(([instance, route]) => hasOwnGuards(instance, route)) ?? false
     done()
   })
 
@@ -147,9 +163,11 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
   const hooks = createNotFoundHooks(registry, options, narrow, varyAnswer, {
     runGuards: createGuardRunner(
       { runHooks, contextOf: routeContextReader(), hooksOf: contextHooksReader(fastify), sendError: errorSender() },
-      new Set(successHooks === undefined ? [] : [successHooks.onRequest])
+      ownHooks
     ),
-    runNotFoundHandler: createNotFoundHandlerRunner()
+    runNotFoundHandler: createNotFoundHandlerRunner(),
+    closeIfBodyUnread,
+    routeGuards: () => routeGuards
   })
   const root = rootNotFoundHandler(fastify)
   logControllerOf(fastify) // the plugin's log lines need it: an unsupported Fastify fails here, not on a request

@@ -7,7 +7,8 @@ import type { NormalisedOptions } from './options.js'
 import type { RunNotFoundHandler } from './fastify-internals.js'
 import { UNGUARDED, type GuardedRoute, type GuardVerdict, type RunGuards } from './guards.js'
 import { awaitsContinue } from './expect-continue.js'
-import { closeIfBodyUnread, sendDescription, sendMethodNotAllowed, sendNotImplemented, sendOptions } from './responses.js'
+import { sendDescription, sendMethodNotAllowed, sendNotImplemented, sendOptions } from './responses.js'
+import type { CloseIfBodyUnread } from './unread-body.js'
 import { acceptsJson, describeResource, type DescribedRoute } from './describe.js'
 import type { VaryAnswer } from './vary.js'
 import { ACCEPT_FIELDS } from './media-types.js'
@@ -25,7 +26,7 @@ export type RequestHook = (request: FastifyRequest, reply: FastifyReply, done: H
  */
 export function createNotFoundHooks (
   registry: GetRegistry, options: NormalisedOptions, narrow: Narrow, varyAnswer: VaryAnswer,
-  { runGuards, runNotFoundHandler }: { runGuards: RunGuards, runNotFoundHandler: RunNotFoundHandler }
+  { runGuards, runNotFoundHandler, closeIfBodyUnread, routeGuards }: NotFoundDependencies
 ): NotFoundHooks {
   const { autoOptions, notImplemented, describeOptions, notFoundWhenEmpty, problemDetails, requestMediaTypes, guards } = options
   /**
@@ -56,14 +57,13 @@ export function createNotFoundHooks (
   }
 
   /**
-   * The routes whose guards decide what a caller learns of `methods` at `url`: under `guards: 'resource'`,
-   * the methods' routes that make the URL known (a root catch-all, e.g. @fastify/cors's `OPTIONS *`, tells
-   * nothing of it: its method is listed as OPTIONS is); none under `'not-found'` (its own guards alone); null
-   * under `'none'`, no guard at all.
+   * The routes whose guards decide what a caller learns of `methods` at `url`: under `guards: 'resource'`, the
+   * methods' routes, when some route of the app has guards of its own (`routeGuards`, known once the app is
+   * ready); none under `'not-found'` (its own guards alone); null under `'none'`, no guard at all.
    */
   const guardedBy = (url: string, methods: readonly string[], constraints: Constraints | undefined): readonly GuardedRoute[] | null => {
-    if (guards !== 'resource') return guards === 'none' ? null : NO_ROUTES
-    return registry().routesFor(url, methods, constraints).filter(route => !route.catchAll)
+    if (guards === 'none') return null
+    return guards === 'resource' && routeGuards() ? registry().routesFor(url, methods, constraints) : NO_ROUTES
   }
 
   /**
@@ -120,9 +120,10 @@ export function createNotFoundHooks (
    */
   function answerEarly (request: FastifyRequest, reply: FastifyReply, routes: readonly GuardedRoute[] | null, send: (verdict: GuardVerdict) => void): void {
     if (request.raw.method === 'OPTIONS') answeringEarly.add(request)
-    closeIfBodyUnread(request, reply)
-    if (routes === null) return send(UNGUARDED)
-    runGuards(request, reply, routes, false, send)
+    closeIfBodyUnread(request, reply, () => {
+      if (routes === null) return send(UNGUARDED)
+      runGuards(request, reply, routes, false, send)
+    })
   }
 
   function decide (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction, constraints: Constraints | undefined): void {
@@ -188,6 +189,15 @@ export function createNotFoundHooks (
 
 const NO_ROUTES: readonly GuardedRoute[] = []
 const NO_METHODS: readonly string[] = []
+
+/** What the not-found hooks are given: the runners of fastify-internals.ts and what is known once the app is ready. */
+export interface NotFoundDependencies {
+  readonly runGuards: RunGuards
+  readonly runNotFoundHandler: RunNotFoundHandler
+  readonly closeIfBodyUnread: CloseIfBodyUnread
+  /** Whether some route of the app has guard hooks of its own (fastify-internals.ts `ownGuardsReader`). */
+  readonly routeGuards: () => boolean
+}
 
 export interface NotFoundHooks {
   onRequest: RequestHook

@@ -98,6 +98,15 @@ export interface FastifyAllowedMethodsOptions {
    * @default 'resource'
    */
   guards?: GuardsOption
+  /**
+   * After an answer sent before a large or chunked request body is read (405, 501, OPTIONS), the connection
+   * closes: the plugin reads and discards what the client still sends for at most this many milliseconds,
+   * so that the client reads the answer before the close, then closes it.
+   * @default 2000
+   */
+  lingerTime?: number
+  /** The most bytes read and discarded so (see `lingerTime`). @default 16777216 (16 MiB) */
+  lingerBytes?: number
 }
 
 /** See `FastifyAllowedMethodsOptions.guards`. */
@@ -120,6 +129,8 @@ export interface NormalisedOptions {
   readonly problemDetails: boolean
   readonly requestMediaTypes: boolean
   readonly guards: GuardsOption
+  readonly lingerTime: number
+  readonly lingerBytes: number
 }
 
 // TypeBox checks a Function schema with `typeof value === 'function'`; arity and types are the .d.ts's job.
@@ -143,7 +154,9 @@ export const OptionsSchema = Type.Object({
   replyDecorator: Type.Optional(Type.Union([Type.String({ pattern: '^[A-Za-z_$][\\w$]*$' }), Type.Literal(false)])),
   problemDetails: Type.Optional(Type.Boolean()),
   requestMediaTypes: Type.Optional(Type.Boolean()),
-  guards: Type.Optional(Type.Union([Type.Literal('resource'), Type.Literal('not-found'), Type.Literal('none')]))
+  guards: Type.Optional(Type.Union([Type.Literal('resource'), Type.Literal('not-found'), Type.Literal('none')])),
+  lingerTime: Type.Optional(Type.Integer({ minimum: 0 })),
+  lingerBytes: Type.Optional(Type.Integer({ minimum: 0 }))
 }, { additionalProperties: false })
 
 export const PACKAGE = 'fastify-allowed-methods'
@@ -189,7 +202,9 @@ export function normaliseOptions (options: unknown): NormalisedOptions {
     replyDecorator: valid.replyDecorator ?? 'methodNotAllowed',
     problemDetails: valid.problemDetails ?? false,
     requestMediaTypes: valid.requestMediaTypes ?? true,
-    guards: valid.guards ?? 'resource'
+    guards: valid.guards ?? 'resource',
+    lingerTime: valid.lingerTime ?? 2000,
+    lingerBytes: valid.lingerBytes ?? 16 * 1024 * 1024
   })
 }
 
@@ -202,6 +217,7 @@ function describe (name: string): string {
   if (name === 'replyDecorator') return 'must be a method name or false'
   if (name === 'optionsStatus') return 'must be 200 or 204'
   if (name === 'guards') return 'must be "resource", "not-found" or "none"'
+  if (name === 'lingerTime' || name === 'lingerBytes') return 'must be a whole number, 0 or more'
   if (name === 'vary') return 'must be a non-empty list of distinct request header names'
   const schema = OptionsSchema.properties[name as keyof typeof OptionsSchema.properties] as TSchema
   return schema.type === 'boolean' ? 'must be a boolean' : 'must be a function'

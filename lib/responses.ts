@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyReply } from 'fastify'
 import { MethodNotAllowedError, NotImplementedError, methodNotAllowedMessage, notImplementedMessage } from './errors.js'
 import {
   PROBLEM_JSON, MethodNotAllowedProblemSchema, NotImplementedProblemSchema, methodNotAllowedProblem, notImplementedProblem
@@ -66,19 +66,6 @@ function sendBody (reply: FastifyReply, method: string, contentType: string, bod
     return
   }
   reply.send(bodyFor(method))
-}
-
-/**
- * For an answer sent before the request's body is read: over HTTP/1.x, close the connection after it, as
- * Fastify does when it refuses a body (lib/content-type-parser.js: "the client may send more data").
- * Otherwise Node reads and discards the whole body, of any size, to reuse the connection. (HTTP/2 resets
- * the stream instead, and forbids the header.)
- */
-export function closeIfBodyUnread (request: FastifyRequest, reply: FastifyReply): void {
-  const { headers, httpVersionMajor } = request.raw
-  if (httpVersionMajor !== 1) return
-  const length = headers['content-length']
-  if (headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')) reply.header('connection', 'close')
 }
 
 /**

@@ -6,8 +6,8 @@
 // compares every exported schema with the one TypeBox builds, types/schema-builders.tst.ts the types. Only
 // the forms the schemas use are here.
 import type {
-  Kind as TypeBoxKind, OptionalKind as TypeBoxOptionalKind, ArrayOptions, ObjectOptions, SchemaOptions, StringOptions,
-  TArray, TBoolean, TFunction, TLiteral, TLiteralValue, TObject, TOptional, TProperties, TRecord, TSchema, TString,
+  Kind as TypeBoxKind, OptionalKind as TypeBoxOptionalKind, ArrayOptions, IntegerOptions, ObjectOptions, SchemaOptions, StringOptions,
+  TArray, TBoolean, TFunction, TInteger, TLiteral, TLiteralValue, TObject, TOptional, TProperties, TRecord, TSchema, TString,
   TUnion, TUnknown
 } from '@sinclair/typebox'
 
@@ -35,6 +35,9 @@ export const Type = {
   },
   Boolean (): TBoolean {
     return create({ [Kind]: 'Boolean', type: 'boolean' })
+  },
+  Integer (options?: IntegerOptions): TInteger {
+    return create({ [Kind]: 'Integer', type: 'integer' }, options)
   },
   String (options?: StringOptions): TString {
     return create({ [Kind]: 'String', type: 'string' }, options)

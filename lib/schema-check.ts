@@ -2,7 +2,7 @@
 // the registration options schema uses, so that validating the options needs no TypeBox at runtime
 // (schema-builders.ts says why). A kind it does not know throws rather than passing silently;
 // test/schema-check.test.js compares its verdicts with TypeBox's on generated options.
-import type { TArray, TLiteral, TObject, TSchema, TString, TUnion } from '@sinclair/typebox'
+import type { TArray, TInteger, TLiteral, TObject, TSchema, TString, TUnion } from '@sinclair/typebox'
 import { Kind } from './schema-builders.js'
 
 /**
@@ -48,6 +48,10 @@ function matches (schema: TSchema, value: unknown): boolean {
     }
     case 'Union':
       return (schema as TUnion).anyOf.some(variant => matches(variant, value))
+    case 'Integer': {
+      const { minimum } = schema as TInteger
+      return Number.isSafeInteger(value) && (minimum === undefined || (value as number) >= minimum)
+    }
     default:
       throw new Error(`fastify-allowed-methods: no check for the TypeBox kind ${String(schema[Kind])}`)
   }

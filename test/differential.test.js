@@ -1,7 +1,8 @@
 // Differential tests: Fastify itself is the oracle. Random apps (route tables mixing static, param, regex,
 // multi-param, optional, wildcard and catch-all routes, host and version constraints, prefixed plugins,
-// router options at the top level or in `routerOptions`) are built twice, with and without the plugin,
-// and random requests are sent to both with every method: see test/fuzz/check-app.js for the rules. This
+// guards in those plugins and on routes, router options at the top level or in `routerOptions`) are built
+// twice, with and without the plugin, and random requests, with or without the guards' keys, are sent to
+// both with every method: see test/fuzz/check-app.js for the rules. This
 // file runs a bounded number of cases with a fixed seed; `npm run fuzz` runs many more with a random one.
 // The random apps compile their router (`routerOptions.compile`) now and then; a second, smaller run has
 // every app compile it, Fastify's router then matching with code generated per method tree.
@@ -24,10 +25,12 @@ const COMPILED_RUNS = 100
 //   in a hundred;
 // - requests: each app gets 1 to 8, well over 3 on average;
 // - checks: each request is checked under every method, and most also with allowedMethods() (all but
-//   those Fastify answers itself, with a 400 or a 414).
+//   those Fastify answers itself, with a 400 or a 414);
+// - guarded checks: answers the plugin owed once the guards of the URL's routes ran, about 3 in 100 checks.
 const MIN_APPS_SHARE = 0.9
 const MIN_REQUESTS_PER_APP = 3
 const MIN_ALLOWED_METHODS_CHECKS_PER_REQUEST = 0.5
+const MIN_GUARDED_SHARE = 0.01
 
 test(`the plugin answers as Fastify routes (differential, seed ${SEED}, ${RUNS} apps)`, async (t) => {
   await checkRuns(t, caseArb, RUNS)
@@ -52,13 +55,14 @@ test(`the plugin answers as Fastify routes with routerOptions.compile (seed ${SE
 })
 
 async function checkRuns (t, arbitrary, runs) {
-  const stats = { apps: 0, discarded: 0, requests: 0, checks: 0 }
+  const stats = { apps: 0, discarded: 0, requests: 0, checks: 0, guarded: 0 }
   const property = fc.asyncProperty(arbitrary, async (testCase) => {
     const result = await checkCase(testCase)
     stats.apps++
     if (result.skipped !== null) stats.discarded++
     stats.requests += result.requests
     stats.checks += result.checks
+    stats.guarded += result.guarded ?? 0
   })
   const details = await fc.check(property, { seed: SEED, numRuns: runs })
   if (details.failed) {
@@ -69,12 +73,15 @@ async function checkRuns (t, arbitrary, runs) {
     t.assert.fail(`seed ${SEED}, path ${details.counterexamplePath}\n${describeMismatch(error)}`)
   }
   const compared = stats.apps - stats.discarded
-  t.diagnostic(`${stats.apps} apps (${stats.discarded} discarded), ${stats.requests} requests, ${stats.checks} checks`)
+  t.diagnostic(`${stats.apps} apps (${stats.discarded} discarded), ${stats.requests} requests, ${stats.checks} checks` +
+    ` (${stats.guarded} guarded)`)
   const minApps = Math.floor(runs * MIN_APPS_SHARE)
   t.assert.ok(compared >= minApps, `${compared} apps compared, fewer than ${minApps}`)
   const minRequests = MIN_REQUESTS_PER_APP * compared
   t.assert.ok(stats.requests >= minRequests, `${stats.requests} requests compared, fewer than ${minRequests}`)
   const minChecks = Math.ceil((METHODS.length + MIN_ALLOWED_METHODS_CHECKS_PER_REQUEST) * stats.requests)
   t.assert.ok(stats.checks >= minChecks, `${stats.checks} checks made, fewer than ${minChecks}`)
+  const minGuarded = Math.ceil(MIN_GUARDED_SHARE * stats.checks)
+  t.assert.ok(stats.guarded >= minGuarded, `${stats.guarded} guarded answers checked, fewer than ${minGuarded}`)
   return { compared }
 }

@@ -2,7 +2,8 @@ import { test } from 'node:test'
 import Fastify from 'fastify'
 import fastifyAllowedMethods from '../dist/index.js'
 
-// README: MCP recipe
+// The MCP endpoint of the README's Guards section, served with `guards: 'none'` (the README's own recipe returns
+// early on `request.is404` instead; test/resource-guards.test.js runs it).
 // An MCP server over Streamable HTTP that offers no SSE stream must answer GET with 405 (MCP specification,
 // "Transports", Streamable HTTP: "or else return HTTP 405 Method Not Allowed"), to every client, signed in or
 // not: `guards: 'none'` answers it before the bearer-token check, which still guards POST and DELETE.

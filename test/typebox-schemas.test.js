@@ -40,7 +40,9 @@ const expected = {
     replyDecorator: Type.Optional(Type.Union([Type.String({ pattern: '^[A-Za-z_$][\\w$]*$' }), Type.Literal(false)])),
     problemDetails: Type.Optional(Type.Boolean()),
     requestMediaTypes: Type.Optional(Type.Boolean()),
-    guards: Type.Optional(Type.Union([Type.Literal('resource'), Type.Literal('not-found'), Type.Literal('none')]))
+    guards: Type.Optional(Type.Union([Type.Literal('resource'), Type.Literal('not-found'), Type.Literal('none')])),
+    lingerTime: Type.Optional(Type.Integer({ minimum: 0 })),
+    lingerBytes: Type.Optional(Type.Integer({ minimum: 0 }))
   }, { additionalProperties: false }),
   MethodNotAllowedSchema: Type.Object({
     statusCode: Type.Literal(405),

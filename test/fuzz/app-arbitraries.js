@@ -45,13 +45,37 @@ const constraintsArb = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ host: 'a.example', version: '1.0.0' }) }
 )
 
+/** The keys guards ask for in the `x-key` header (a comma-separated list of them), by index. */
+export const KEYS = ['k0', 'k1', 'k2']
+
+/** The styles of a guard's refusal; build-app.js `makeGuard` writes each. */
+export const GUARD_STYLES = ['throw', 'reject', 'done', 'reply', 'return-reply']
+/** The styles that reply themselves: the reply ends the request (the others refuse their route's method). */
+export const REPLYING = new Set(['reply', 'return-reply'])
+
+/**
+ * A guard: a hook that refuses the requests whose `x-key` header lacks its key, with its status: a sync
+ * throw, an async rejection, `done(error)`, or a reply it sends itself (`reply.code(status).send()`, from a
+ * callback hook or returned from an async one).
+ */
+const guardArb = fc.record({
+  hook: fc.constantFrom('onRequest', 'preValidation', 'preHandler'),
+  style: fc.constantFrom(...GUARD_STYLES),
+  status: fc.constantFrom(401, 403, 404),
+  key: fc.nat(KEYS.length - 1)
+})
+
 const routeArb = fc.record({
   method: fc.constantFrom(...METHODS),
   // A path of the app's shared pool (so that several methods share a URL), or a path of its own.
   path: fc.oneof({ withCrossShrink: true }, { weight: 3, arbitrary: fc.nat().map(ref => ({ ref })) }, { weight: 2, arbitrary: pathArb }),
   constraints: constraintsArb,
   prefixTrailingSlash: fc.oneof({ withCrossShrink: true }, { weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom('both', 'slash', 'no-slash') }),
-  exposeHeadRoute: fc.oneof({ withCrossShrink: true }, { weight: 6, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.boolean() })
+  exposeHeadRoute: fc.oneof({ withCrossShrink: true }, { weight: 6, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.boolean() }),
+  // A guard of the route's own (its route options' hook).
+  guard: fc.oneof(
+    { withCrossShrink: true }, { weight: 7, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: guardArb }
+  )
 }, { requiredKeys: ['method', 'path', 'constraints'] })
 
 const PREFIXES = ['/p', '/p/', '/q/r', '/:tenant', '/P', null]
@@ -59,8 +83,32 @@ const PREFIXES = ['/p', '/p/', '/q/r', '/:tenant', '/P', null]
 const itemArb = fc.oneof(
   { withCrossShrink: true },
   { weight: 4, arbitrary: routeArb.map(route => ({ route })) },
-  { weight: 1, arbitrary: fc.record({ prefix: fc.constantFrom(...PREFIXES), routes: fc.array(routeArb, { minLength: 1, maxLength: 4 }) }) }
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      prefix: fc.constantFrom(...PREFIXES),
+      // The plugin's guard: a hook of its own, for each of its routes.
+      guard: fc.option(guardArb, { freq: 2 }),
+      routes: fc.array(routeArb, { minLength: 1, maxLength: 4 })
+    }).map(onlyGuardOfItsRoute)
+  }
 )
+
+const notReplying = (guard) => REPLYING.has(guard.style) ? { ...guard, style: 'throw' } : guard
+
+/**
+ * Where a route has two guards (its plugin's and its own), neither replies: Fastify alone tells which of a
+ * route's guards refused first, not whether a later one would have run, and a reply ends the request, so the
+ * oracle could not tell whether the plugin app owes a later guard's reply.
+ */
+function onlyGuardOfItsRoute (group) {
+  if (group.guard === null || !group.routes.some(route => route.guard !== undefined)) return group
+  return {
+    ...group,
+    guard: notReplying(group.guard),
+    routes: group.routes.map(route => route.guard === undefined ? route : { ...route, guard: notReplying(route.guard) })
+  }
+}
 
 /** A router option's value and where it is given: the top level (deprecated), `routerOptions`, or both. */
 const placedArb = (valueArb, places = ['top', 'router', 'both']) => fc.oneof(
@@ -84,6 +132,8 @@ export const appArb = fc.record({
   exposeHeadRoutes: fc.constantFrom(undefined, undefined, true, false),
   autoOptions: fc.constantFrom(undefined, undefined, undefined, true, false),
   notImplemented: fc.constantFrom(undefined, undefined, undefined, true),
+  // The plugin's `guards` option: mostly its default, 'resource'.
+  guards: fc.constantFrom(undefined, undefined, undefined, undefined, 'resource', 'not-found', 'none'),
   paths: fc.array(pathArb, { minLength: 1, maxLength: 4 }),
   items: fc.array(itemArb, { minLength: 1, maxLength: 8 })
 })

@@ -1,5 +1,6 @@
 // Building a concrete app (concretise.js), with the plugin or without it (the oracle), and sending it
-// requests: every route's handler says which route ran, and `inject()` reads it.
+// requests: every route's handler says which route ran, every guard that it ran and whether it refused,
+// and `inject()` reads it.
 
 import { createRequire } from 'node:module'
 import Fastify from 'fastify'
@@ -28,6 +29,39 @@ export const routerCompilations = () => compilations
 
 const ORACLE_ROUTE = 'x-oracle-route'
 const ORACLE_METHOD = 'x-oracle-method'
+const ORACLE_REFUSED = 'x-oracle-refused'
+
+/**
+ * A guard's hook function (concretise.js `ConcreteGuard`): it lets a request through when its `x-key`
+ * header, a comma-separated list, holds the guard's key. It adds its id to the raw request's `guardsRan`
+ * each time it runs (a header would not show the guards that run after a reply is sent), and when it
+ * refuses says so in `x-oracle-refused` (its id, the method and URL of the route it guards, as
+ * `request.routeOptions` has them), then refuses in its style with its status; the body names it.
+ * Self-contained: report.js prints its source into reproductions.
+ */
+export function makeGuard ({ id, style, status, key }) {
+  const refuses = (request, reply) => {
+    (request.raw.guardsRan ??= []).push(id)
+    if ((request.headers['x-key'] ?? '').split(',').includes(key)) return false
+    const { method, url } = request.routeOptions
+    reply.header('x-oracle-refused', `${id} ${method} ${encodeURIComponent(url)}`)
+    return true
+  }
+  const error = () => Object.assign(new Error(`refused by guard ${id}`), { statusCode: status })
+  switch (style) {
+    case 'throw': return function guard (request, reply, done) { if (refuses(request, reply)) throw error(); done() }
+    case 'reject': return async function guard (request, reply) { if (refuses(request, reply)) throw error() }
+    case 'done': return function guard (request, reply, done) { done(refuses(request, reply) ? error() : undefined) }
+    case 'reply': return function guard (request, reply, done) {
+      if (refuses(request, reply)) reply.code(status).send(`refused by guard ${id}`)
+      else done()
+    }
+    case 'return-reply': return async function guard (request, reply) {
+      if (refuses(request, reply)) return reply.code(status).send(`refused by guard ${id}`)
+    }
+  }
+  throw new Error('unknown guard style ' + style)
+}
 
 /** Every route's handler: says which route ran (its URL as registered, and its method). */
 function handler (request, reply) {
@@ -37,19 +71,21 @@ function handler (request, reply) {
     .send('ran')
 }
 
-function routeOptions ({ method, url, constraints, prefixTrailingSlash, exposeHeadRoute }) {
+function routeOptions ({ method, url, constraints, prefixTrailingSlash, exposeHeadRoute, guard }) {
   const options = { method, url, handler }
   if (constraints !== undefined) options.constraints = { ...constraints }
   if (prefixTrailingSlash !== undefined) options.prefixTrailingSlash = prefixTrailingSlash
   if (exposeHeadRoute !== undefined) options.exposeHeadRoute = exposeHeadRoute
+  if (guard !== undefined) options[guard.hook] = makeGuard(guard)
   return options
 }
 
 /**
  * Builds a concrete app, with the plugin or without it (the oracle). Each route is registered by its own
  * `route()` call, in order, prefixed groups in `register()`ed plugins (awaited, so that the order is the
- * table's); a registration that throws is dropped and its error message recorded in `dropped` (by route
- * index, groups flattened).
+ * table's), each group's guard a hook of its plugin, each route's a hook of its route options; a
+ * registration that throws is dropped and its error message recorded in `dropped` (by route index, groups
+ * flattened).
  * @returns {Promise<{ fastify: import('fastify').FastifyInstance | null, dropped: Array<string | null>, readyError: Error | null }>}
  */
 export async function buildApp (app, { plugin = false } = {}) {
@@ -73,6 +109,7 @@ export async function buildApp (app, { plugin = false } = {}) {
         add(fastify, item)
       } else {
         await fastify.register(async (child) => {
+          if (item.guard !== undefined) child.addHook(item.guard.hook, makeGuard(item.guard))
           for (const route of item.routes) add(child, route)
         }, item.prefix === undefined ? {} : { prefix: item.prefix })
       }
@@ -85,13 +122,23 @@ export async function buildApp (app, { plugin = false } = {}) {
   return { fastify, dropped, readyError: null }
 }
 
-/** Sends one request: the answer, and the route that ran as its handler says (null when none ran). */
+/**
+ * Sends one request: the answer; the route that ran as its handler says (null when none ran); the guards
+ * that ran (ids, in order); the last refusal a guard made (its id and the route it guards), or null.
+ */
 export async function inject (fastify, method, { url, headers }) {
   const response = await fastify.inject({ method, url, headers })
+  // What runs after the reply, a guard that should not, has its turn before this one.
+  await new Promise(resolve => setImmediate(resolve))
   const route = response.headers[ORACLE_ROUTE]
+  const refused = response.headers[ORACLE_REFUSED]?.split(' ')
   return {
     statusCode: response.statusCode,
     ran: route === undefined ? null : { url: decodeURIComponent(route), method: response.headers[ORACLE_METHOD] },
+    guards: [...(response.raw.req.guardsRan ?? [])],
+    refused: refused === undefined
+      ? null
+      : { guard: refused[0], route: { method: refused[1], url: decodeURIComponent(refused[2]) } },
     allow: response.headers.allow,
     contentLength: response.headers['content-length'],
     body: response.body

@@ -2,9 +2,14 @@
 // (`ConcreteApp`, printable and reusable in regression tests) and, for each route, the tokens its URL was
 // built from, of which requests.js makes request URLs.
 
+import { KEYS } from './app-arbitraries.js'
+
 /**
- * @typedef {{ method: string, url: string, constraints?: object, prefixTrailingSlash?: string, exposeHeadRoute?: boolean }} ConcreteRoute
- * @typedef {{ fastify: object, plugin: object, routes: Array<ConcreteRoute | { prefix?: string, routes: ConcreteRoute[] }> }} ConcreteApp
+ * @typedef {{ id: string, hook: string, style: string, status: number, key: string }} ConcreteGuard
+ * @typedef {{ method: string, url: string, constraints?: object, prefixTrailingSlash?: string,
+ *   exposeHeadRoute?: boolean, guard?: ConcreteGuard }} ConcreteRoute
+ * @typedef {{ prefix?: string, guard?: ConcreteGuard, routes: ConcreteRoute[] }} ConcreteGroup
+ * @typedef {{ fastify: object, plugin: object, routes: Array<ConcreteRoute | ConcreteGroup> }} ConcreteApp
  */
 
 const REGEXES = { digits: '(^\\d+$)', alpha: '(^[a-z]+$)' }
@@ -60,12 +65,16 @@ function fastifyOptions (app) {
   return options
 }
 
-function concreteRoute (route, paths) {
+/** A guard named by where it sits: `g<item>` for a plugin's, `r<route>` for a route's own (groups flattened). */
+const concreteGuard = ({ hook, style, status, key }, id) => ({ id, hook, style, status, key: KEYS[key] })
+
+function concreteRoute (route, paths, index) {
   const path = route.path.ref !== undefined ? paths[route.path.ref % paths.length] : route.path
   const concrete = { method: route.method, url: renderPath(path) }
   if (route.constraints !== null) concrete.constraints = { ...route.constraints }
   if (route.prefixTrailingSlash !== undefined) concrete.prefixTrailingSlash = route.prefixTrailingSlash
   if (route.exposeHeadRoute !== undefined) concrete.exposeHeadRoute = route.exposeHeadRoute
+  if (route.guard !== undefined) concrete.guard = concreteGuard(route.guard, `r${index}`)
   return { concrete, path }
 }
 
@@ -76,17 +85,18 @@ function concreteRoute (route, paths) {
 export function concretise (app) {
   const shapes = []
   const routes = []
-  for (const item of app.items) {
+  for (const [index, item] of app.items.entries()) {
     if (item.route !== undefined) {
-      const { concrete, path } = concreteRoute(item.route, app.paths)
+      const { concrete, path } = concreteRoute(item.route, app.paths, shapes.length)
       routes.push(concrete)
       shapes.push(tokensOf(path))
       continue
     }
     const group = { routes: [] }
     if (item.prefix !== null) group.prefix = item.prefix
+    if (item.guard !== null) group.guard = concreteGuard(item.guard, `g${index}`)
     for (const route of item.routes) {
-      const { concrete, path } = concreteRoute(route, app.paths)
+      const { concrete, path } = concreteRoute(route, app.paths, shapes.length)
       group.routes.push(concrete)
       const own = tokensOf(path)
       shapes.push({ tokens: [...prefixTokens(item.prefix), ...own.tokens], trailing: own.trailing })
@@ -96,5 +106,6 @@ export function concretise (app) {
   const plugin = {}
   if (app.autoOptions !== undefined) plugin.autoOptions = app.autoOptions
   if (app.notImplemented !== undefined) plugin.notImplemented = app.notImplemented
+  if (app.guards !== undefined) plugin.guards = app.guards
   return { app: { fastify: fastifyOptions(app), plugin, routes }, shapes }
 }

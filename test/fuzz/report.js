@@ -1,6 +1,11 @@
 // Reporting a mismatch the check found: a readable account, and a standalone script that reproduces it.
 
+import { makeGuard } from './build-app.js'
 import { rawUrl } from './requests.js'
+
+const guardCall = (guard) => `makeGuard(${JSON.stringify(guard)})`
+// The guards that ran, as build-app.js `makeGuard` records them.
+const GUARDS_RAN = ", 'guards ran:', response.raw.req.guardsRan"
 
 /** A standalone script reproducing a mismatch, to paste into a file next to package.json. */
 function reproScript (details) {
@@ -13,10 +18,14 @@ function reproScript (details) {
     `await app.register(fastifyAllowedMethods, ${JSON.stringify(app.plugin)})`,
     "const handler = (request, reply) => reply.send(request.routeOptions.method + ' ' + request.routeOptions.url)"
   ]
+  const guarded = JSON.stringify(app.routes).includes('"guard":')
+  if (guarded) lines.push(makeGuard.toString())
   let index = 0
   const routeLine = (instance, route, indent) => {
     const message = dropped[index++]
-    const call = `${instance}.route(${JSON.stringify(route).slice(0, -1)}, handler })`
+    const { guard, ...options } = route
+    const hook = guard === undefined ? '' : `, ${guard.hook}: ${guardCall(guard)}`
+    const call = `${instance}.route(${JSON.stringify(options).slice(0, -1)}${hook}, handler })`
     return message === null || message === undefined
       ? `${indent}${call}`
       : `${indent}try { ${call} } catch {} // throws: ${message}`
@@ -26,6 +35,7 @@ function reproScript (details) {
       lines.push(routeLine('app', item, ''))
     } else {
       lines.push('await app.register(async (child) => {')
+      if (item.guard !== undefined) lines.push(`  child.addHook('${item.guard.hook}', ${guardCall(item.guard)})`)
       for (const route of item.routes) lines.push(routeLine('child', route, '  '))
       lines.push(`}${item.prefix === undefined ? '' : `, { prefix: ${JSON.stringify(item.prefix)} }`})`)
     }
@@ -35,7 +45,7 @@ function reproScript (details) {
     const method = details.method ?? 'GET'
     lines.push(
       `const response = await app.inject({ method: '${method}', url: ${JSON.stringify(request.url)}, headers: ${JSON.stringify(request.headers)} })`,
-      'console.log(response.statusCode, response.headers.allow, response.body)'
+      `console.log(response.statusCode, response.headers.allow, response.body${guarded ? GUARDS_RAN : ''})`
     )
     const constraints = {}
     if (request.headers.host !== undefined) constraints.host = request.headers.host

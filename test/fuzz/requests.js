@@ -2,6 +2,7 @@
 // app's routes (concretise.js gives their tokens), then mutated.
 
 import fc from 'fast-check'
+import { KEYS } from './app-arbitraries.js'
 
 /** @typedef {{ url: string, headers: Record<string, string> }} ConcreteRequest */
 
@@ -53,7 +54,13 @@ export const requestArb = fc.record({
     { weight: 3, arbitrary: fc.array(fc.record({ kind: fc.constantFrom(...MUTATIONS), at: fc.nat(60) }), { minLength: 1, maxLength: 3 }) }
   ),
   host: fc.oneof({ withCrossShrink: true }, { weight: 4, arbitrary: fc.constant(undefined) }, { weight: 3, arbitrary: fc.constantFrom('a.example', 'b.example', 'a.example:3000', 'A.EXAMPLE') }),
-  version: fc.oneof({ withCrossShrink: true }, { weight: 4, arbitrary: fc.constant(undefined) }, { weight: 3, arbitrary: fc.constantFrom('1.0.0', '1.x', '2.0.0', '3.0.0', '*') })
+  version: fc.oneof({ withCrossShrink: true }, { weight: 4, arbitrary: fc.constant(undefined) }, { weight: 3, arbitrary: fc.constantFrom('1.0.0', '1.x', '2.0.0', '3.0.0', '*') }),
+  // The guards' keys the caller holds (indices into KEYS), sent in one `x-key` header; none, no header.
+  keys: fc.oneof(
+    { withCrossShrink: true },
+    { weight: 1, arbitrary: fc.constant([]) },
+    { weight: 2, arbitrary: fc.subarray(KEYS.map((key, i) => i), { minLength: 1 }) }
+  )
 })
 
 /** The URL of an abstract request against an app's route shapes. */
@@ -75,6 +82,7 @@ export function concreteRequest (shapes, request) {
   const headers = {}
   if (request.host !== undefined) headers.host = request.host
   if (request.version !== undefined) headers['accept-version'] = request.version
+  if (request.keys.length > 0) headers['x-key'] = request.keys.map(key => KEYS[key]).join(',')
   return { url, headers }
 }
 
