@@ -2,7 +2,7 @@
 //
 // Environment (all optional):
 //   BENCH_QUICK=1            smoke run: small tables, one short round of everything (numbers meaningless)
-//   BENCH_ONLY=lookup,worst-case,memory,cold-start,import-time,http,answers   the parts to run (default: all)
+//   BENCH_ONLY=lookup,worst-case,memory,cold-start,import-time,http,answers,keep-alive   the parts to run (default: all)
 //   BENCH_TABLES=1000,github route tables of the lookup and memory parts (default: every size and real API)
 //   BENCH_ROUNDS=3           lookup: interleaved rounds per competitor; BENCH_MIN_CPU_MS=120 per measurement
 //   BENCH_WORST_TABLES=github,kubernetes,1000   worst-case: the tables; BENCH_WORST_ROUNDS=15 rounds per URL
@@ -39,7 +39,7 @@ const quick = env.BENCH_QUICK === '1'
 const list = (value, fallback) => value === undefined || value === '' ? fallback : value.split(',').map(item => item.trim())
 const number = (value, fallback) => value === undefined || value === '' ? fallback : Number(value)
 
-const PARTS = ['lookup', 'worst-case', 'memory', 'cold-start', 'import-time', 'http', 'answers']
+const PARTS = ['lookup', 'worst-case', 'memory', 'cold-start', 'import-time', 'http', 'answers', 'keep-alive']
 const config = {
   only: list(env.BENCH_ONLY, PARTS),
   tables: list(env.BENCH_TABLES, quick ? ['100', 'kubernetes'] : TABLES),
@@ -157,6 +157,13 @@ async function main () {
         '--min-cpu-ms', String(quick ? 10 : 150), '--pairs', config.answerPairs.join(',')]))
     }
     printAnswers(results)
+  }
+
+  // Small-body wrong-method requests over keep-alive connections (keep-alive.js), its own table printed as it is.
+  if (config.only.includes('keep-alive')) {
+    console.error(`${elapsed()} keep-alive...`)
+    const args = ['--size', String(config.httpSize), '--rounds', String(Math.min(config.httpRounds, 6))]
+    console.log(`\n## Keep-alive, small bodies\n\n${(await run('keep-alive.js', args, { exposeGc: false })).trim()}`)
   }
 
   console.log(`\nTotal time: ${((Date.now() - started) / 1000).toFixed(0)} s`)
