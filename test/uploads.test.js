@@ -4,12 +4,11 @@
 // `Expect: 100-continue` must get the final status instead of a 100 when the request is refused without
 // its body being read (RFC 9110 10.1.1; lib/expect-continue.ts).
 import { test } from 'node:test'
-import { EventEmitter, once } from 'node:events'
 import http2 from 'node:http2'
-import net from 'node:net'
 import Fastify from 'fastify'
 import fastifyAllowedMethods from '../dist/index.js'
 import { appWith, ok } from './support/with-plugin.js'
+import { connect, finalResponse, head, responses, within } from './support/raw-connection.js'
 
 // Far beyond what each test waits: a connection still open when the test gives up was not closed early.
 const REQUEST_TIMEOUT = 30_000
@@ -34,61 +33,6 @@ async function listening (routesOf, pluginOptions = {}, fastifyOptions = {}) {
   await app.listen({ port: 0, host: '127.0.0.1' })
   return app
 }
-
-/** A raw client connection recording what the server sends, whether it closed, and how. */
-async function connect (app, t) {
-  const socket = net.connect({ port: app.server.address().port, host: '127.0.0.1' })
-  await once(socket, 'connect')
-  const conn = { socket, text: '', ended: false, closed: false, changes: new EventEmitter() }
-  socket.on('data', chunk => { conn.text += chunk.toString('latin1'); conn.changes.emit('change') })
-  socket.on('end', () => { conn.ended = true })
-  // A reset after the server closed is seen through `closed`, and `ended` tells a clean close from it.
-  socket.on('error', () => {})
-  socket.on('close', () => { conn.closed = true; conn.changes.emit('change') })
-  t.after(() => socket.destroy())
-  return conn
-}
-
-/** Resolves true as soon as `predicate(conn)` holds, false after `ms` ms. */
-function within (conn, ms, predicate) {
-  return new Promise(resolve => {
-    const timer = setTimeout(() => finish(false), ms)
-    const check = () => { if (predicate(conn)) finish(true) }
-    const finish = (result) => {
-      clearTimeout(timer)
-      conn.changes.off('change', check)
-      resolve(result)
-    }
-    conn.changes.on('change', check)
-    check()
-  })
-}
-
-/** The responses in `text`, in order, 1xx included; the last one only once its body is complete. */
-function responses (text) {
-  const found = []
-  let at = 0
-  while (at < text.length) {
-    const headEnd = text.indexOf('\r\n\r\n', at)
-    if (headEnd === -1) break
-    const [statusLine, ...lines] = text.slice(at, headEnd).split('\r\n')
-    const headers = {}
-    for (const line of lines) {
-      const colon = line.indexOf(':')
-      headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim()
-    }
-    const status = Number(statusLine.split(' ')[1])
-    const length = status < 200 ? 0 : Number(headers['content-length'] ?? 0)
-    if (text.length < headEnd + 4 + length) break
-    found.push({ status, headers, body: text.slice(headEnd + 4, headEnd + 4 + length) })
-    at = headEnd + 4 + length
-  }
-  return found
-}
-
-const finalResponse = conn => responses(conn.text).find(response => response.status >= 200)
-const head = (method, url, headers) =>
-  [`${method} ${url} HTTP/1.1`, ...Object.entries({ Host: 'localhost', ...headers }).map(([name, value]) => `${name}: ${value}`)].join('\r\n') + '\r\n\r\n'
 
 /**
  * Sends a request declaring a huge body with a few KB of it, and waits for the answer and the close.
