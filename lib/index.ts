@@ -140,15 +140,16 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
   })
 
   fastify.addHook('onReady', function buildRegistryWhenReady (done) {
+    const hasOwnGuards = ownGuardsReader(fastify, ownHooks)
+    routeGuards = guardable?.splice(0).some(([instance, route]) => hasOwnGuards(instance, route)) ?? false
     built = buildRegistry(router, findMyWay, records.splice(0), {
       autoOptions: options.autoOptions,
-      keepRecords: options.describeOptions || options.guards === 'resource',
+      // The records hold the schemas to describe and the hooks to guard with: kept only when needed.
+      keepRecords: options.describeOptions || routeGuards,
       contentMethods: contentMethods(options),
       mediaTypeReader: (context) => mediaTypesOf(requestContentTypes(context))
     })
     keepRegistry(fastify, built)
-    const hasOwnGuards = ownGuardsReader(fastify, ownHooks)
-    routeGuards = guardable?.splice(0).some(([instance, route]) => hasOwnGuards(instance, route)) ?? false
     done()
   })
 
