@@ -6,7 +6,7 @@
 // - floor: one find-my-way `find(method, path)` with the request's method on a router holding the same
 //   routes: the tree walk Fastify's router has already made for this request;
 // - fmw-allowed (hits only): one `find()` with a method the path does have: a successful walk to the leaf;
-// - ours: `registryOf(app).lookup(url, undefined)` from dist/registry.js, for a ready app that registered the
+// - ours: `registryOf(app).lookup(url, undefined)` from dist/lookup/registry.js, for a ready app that registered the
 //   plugin before the routes;
 // - naive: `fastify.findRoute({ method, url })` for every method of `fastify.supportedMethods`;
 // - fastify-allow: fastify-allow 2.0.0's own code (its `onRoute` and `onRequest` hooks, driven with a fake
@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url'
 import Fastify from 'fastify'
 import { measure, do_not_optimize as doNotOptimize } from 'mitata'
 import plugin from '../dist/index.js'
-import { registryOf } from '../dist/registry.js'
+import { registryOf } from '../dist/lookup/registry.js'
 import { routeTable, withHead, METHODS } from './routes.js'
 import { plainApp, requestGroups } from './requests.js'
 import { median } from './stats.js'

@@ -28,7 +28,7 @@ import { createRequire } from 'node:module'
 import Fastify from 'fastify'
 import cors from '@fastify/cors'
 import plugin from '../dist/index.js'
-import { MethodNotAllowedError } from '../dist/errors.js'
+import { MethodNotAllowedError } from '../dist/respond/errors.js'
 import { routeTable } from './routes.js'
 import { corsRecipe } from '../test/support/cors-recipe.js'
 

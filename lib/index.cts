@@ -12,7 +12,7 @@ const esm = require('./index.js') as typeof Esm
 const plugin = Object.assign(esm.default, esm)
 
 // `export =` carries the values (the properties of `plugin`); the types travel in a namespace merged with
-// it, the classes' instance types included. Listed by hand: test/cjs-declarations.test.js fails on a type
+// it, the classes' instance types included. Listed by hand: test/integration/cjs-declarations.test.js fails on a type
 // the ES module exports and this list lacks.
 declare namespace plugin {
   export type FastifyAllowedMethodsOptions = Esm.FastifyAllowedMethodsOptions

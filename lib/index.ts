@@ -1,40 +1,40 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { normaliseOptions, type FastifyAllowedMethodsOptions } from './options.js'
-import { buildRegistry, keepRegistry, type MethodRegistry, type RouteRecord } from './registry.js'
-import { createNotFoundHooks } from './not-found-hook.js'
-import { createNarrow } from './narrow.js'
-import { createAllowOnSuccessHooks } from './allow-on-success.js'
-import { createVaryAnswer } from './vary.js'
-import { answerExpectContinue } from './expect-continue.js'
-import { addReplyDecorator } from './reply-decorator.js'
-import { addRequestDecorators } from './request-decorator.js'
-import { addResourcePatternDecorator } from './resource-pattern.js'
-import { keepHookInNotFoundHandlers } from './fastify-wrappers.js'
-import type { Constraints } from './find-my-way.js'
+import { buildRegistry, keepRegistry, type MethodRegistry, type RouteRecord } from './lookup/registry.js'
+import { createNotFoundHooks } from './respond/not-found-hooks.js'
+import { createNarrow } from './respond/narrow.js'
+import { createAllowOnSuccessHooks } from './integrations/allow-on-success.js'
+import { createVaryAnswer } from './respond/vary.js'
+import { answerExpectContinue } from './respond/expect-continue.js'
+import { addReplyDecorator } from './decorators/reply.js'
+import { addRequestDecorators } from './decorators/request.js'
+import { addResourcePatternDecorator } from './decorators/resource-pattern.js'
+import { keepHookInNotFoundHandlers } from './internals/fastify-wrappers.js'
+import type { Constraints } from './internals/find-my-way.js'
 import {
   contextHooksReader, createNotFoundHandlerRunner, errorSender, fastifysRouter, isRootInstance, requestContentTypes,
   ownGuardsReader, routeContextReader, runHooks, logControllerOf, rootNotFoundHandler, type Hook, type RouteConfig,
   type RouteHookOptions
-} from './fastify-internals.js'
-import { createGuardRunner } from './guards.js'
-import { createCloseIfBodyUnread } from './unread-body.js'
-import { createLingeringClose } from './node-internals.js'
-import { contentMethods, mediaTypesOf } from './media-types.js'
+} from './internals/fastify.js'
+import { createGuardRunner } from './respond/guards.js'
+import { createCloseIfBodyUnread } from './respond/unread-body.js'
+import { createLingeringClose } from './internals/node.js'
+import { contentMethods, mediaTypesOf } from './integrations/media-types.js'
 
 export type { FastifyAllowedMethodsOptions } from './options.js'
-export type { FastifyAllowedMethodsReply } from './reply-decorator.js'
+export type { FastifyAllowedMethodsReply } from './decorators/reply.js'
 export { OptionsSchema } from './options.js'
 export {
   OptionsDescriptionSchema, MethodDescriptionSchema, type OptionsDescription, type MethodDescription
-} from './describe.js'
+} from './integrations/describe.js'
 export {
   MethodNotAllowedError, NotImplementedError, MethodNotAllowedSchema, NotImplementedSchema,
   type MethodNotAllowedBody, type NotImplementedBody
-} from './errors.js'
+} from './respond/errors.js'
 export {
   MethodNotAllowedProblemSchema, NotImplementedProblemSchema, type MethodNotAllowedProblem, type NotImplementedProblem
-} from './problem-details.js'
+} from './integrations/problem-details.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -185,7 +185,7 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
     setNotFoundHandler.call(fastify, {}, root.current)
     root.release()
   }
-  // RFC 9110 10.1.1: no `100 Continue` to a request that will be refused (expect-continue.ts). Requests come
+  // RFC 9110 10.1.1: no `100 Continue` to a request that will be refused (respond/expect-continue.ts). Requests come
   // once the app is ready (`listen()` waits for it), the registry built.
   answerExpectContinue(fastify, (req, done) => registry().deriveConstraintsAsync(req, done),
     options.allowOnSuccess && options.notFoundWhenEmpty)

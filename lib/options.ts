@@ -1,7 +1,7 @@
 import type { TSchema } from '@sinclair/typebox'
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
-import { Type } from './schema-builders.js'
-import { firstInvalidProperty } from './schema-check.js'
+import { Type } from './schemas/builders.js'
+import { firstInvalidProperty } from './schemas/check.js'
 
 /** Options of fastify-allowed-methods. */
 export interface FastifyAllowedMethodsOptions {

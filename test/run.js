@@ -1,6 +1,6 @@
 // Runs every `*.test.js` under test/ with node:test, found here rather than by a shell glob so that
 // `npm test` works in every shell (Windows' cmd does not expand globs, and Node 20's `--test` does not
-// either). Arguments, when given, name the files to run instead (paths under test/, e.g. `matching.test.js`).
+// either). Arguments, when given, name the files to run instead (paths under test/, e.g. `plugin/matching.test.js`).
 // Exits non-zero when a test fails.
 import { readdirSync } from 'node:fs'
 import { availableParallelism } from 'node:os'

@@ -1,5 +1,5 @@
 // README.md's CORS recipe ("CORS preflights that tell the truth"), compiled under `strict`: the region below
-// is the README's code block, verbatim (test/readme-recipes.test.js compares them). What it leaves to the
+// is the README's code block, verbatim (test/docs/readme-recipes.test.js compares them). What it leaves to the
 // reader (the app, the handlers) is declared at the end.
 /* eslint-disable @typescript-eslint/no-use-before-define -- the README's block comes first, imports included */
 // #region README.md

@@ -1,10 +1,10 @@
-// lib/schema-builders.ts stands in for TypeBox's `Type` when the exported schemas are built: each of its
+// lib/schemas/builders.ts stands in for TypeBox's `Type` when the exported schemas are built: each of its
 // builders must give the type TypeBox's gives for the same call, so that `Static<typeof X>` of every exported
 // schema, and @fastify/type-provider-typebox's inference from it, stay TypeBox's.
-// (test/typebox-schemas.test.js compares the values.)
+// (test/plugin/typebox-schemas.test.js compares the values.)
 import { expect, test } from 'tstyche'
 import { Type as TypeBox } from '@sinclair/typebox'
-import { Type } from '../lib/schema-builders.js'
+import { Type } from '../lib/schemas/builders.js'
 
 test('each builder has the type of TypeBox\'s', () => {
   expect(Type.Boolean()).type.toBe(TypeBox.Boolean())

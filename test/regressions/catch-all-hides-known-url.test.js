@@ -6,7 +6,7 @@ import { appWith, answer } from '../support/with-plugin.js'
 // the URL for unknown; `/p*` only overlaps `/p`, so its GET was merely uncertain, and as the catch-all
 // had already made GET certain, nothing was left to ask: a fixed "unknown", 404 for POST /p. Now a method
 // certain through a root catch-all only is still asked where another route of it may make the URL known
-// (plan.ts).
+// (build/plan.ts).
 test('a root catch-all does not hide a prefixed wildcard that makes the URL known', async (t) => {
   const ran = (request) => `${request.method} ${request.routeOptions.url}`
   const app = await appWith(async (app) => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import { createRequire } from 'node:module'
-import { findRoutePath, matchingOptionsOf, patternVariants } from '../../dist/find-my-way.js'
+import { findRoutePath, matchingOptionsOf, patternVariants } from '../../dist/internals/find-my-way.js'
 
 // find-my-way 9.10.2 made `findRoute()` normalise its path as `on()` does. The registry gave it patterns it
 // had normalised already, and normalising twice turned `/a//` into `/a` under ignoreTrailingSlash: the route

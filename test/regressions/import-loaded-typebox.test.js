@@ -1,5 +1,5 @@
 // Importing the plugin loaded all of TypeBox, which took longer than loading Fastify itself. Its
-// schemas are now built and checked without it (lib/schema-builders.ts, lib/schema-check.ts): a fresh
+// schemas are now built and checked without it (lib/schemas/builders.ts, lib/schemas/check.ts): a fresh
 // process that loads Fastify, then the plugin, through either entry, must not load any TypeBox file.
 // The inspector's `scriptParsed` events list every script V8 compiles, ES modules loaded through `require()`
 // included, which no loader hook of Node 20 sees. Timing is bench/import-time.js's job, never a test's.

@@ -6,7 +6,7 @@ import { appWith, answer, ok } from '../support/with-plugin.js'
 // `/:id/:opt?` expands into `/:id/:opt`, a duplicate of `/:a/:b` once the hosts are gone, and `/:id`:
 // find-my-way threw "already declared" on the first expansion, the registry ignored the duplicate, and
 // the second expansion was never inserted. GET /x, whose route rejected the host, then got 405. Each
-// expansion is now inserted on its own (find-my-way.ts `patternVariants`).
+// expansion is now inserted on its own (internals/find-my-way.ts `patternVariants`).
 test('both expansions of an optional parameter count when the request is refused for its host', async (t) => {
   const app = await appWith((app) => {
     app.get('/:a/:b', { constraints: { host: 'a.example' } }, ok)

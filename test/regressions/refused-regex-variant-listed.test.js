@@ -5,7 +5,7 @@ import { appWith, answer, ok } from '../support/with-plugin.js'
 // one under a method that has the other is refused. The registry checks each route onRoute announces
 // against Fastify's router, and the refused POST `/:id(^\d+$)` found the POST `/:id(^[a-z]+$)` route there:
 // it was taken for a route of its own, and `POST /12` got `405 Allow: GET, HEAD, OPTIONS, POST`, listing the
-// refused method. Found by the property test of plans (test/plans-equal-exact.test.js).
+// refused method. Found by the property test of plans (test/property/plans-equal-exact.test.js).
 test('a refused registration of a regex variant is not listed', async (t) => {
   const app = await appWith(app => {
     app.get('/:id(^\\d+$)', ok)

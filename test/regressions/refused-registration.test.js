@@ -8,7 +8,7 @@ import { appWith, answer, ok } from '../support/with-plugin.js'
 // routed: inserting a refused pattern into its own router threw at startup ("cannot match ... as Fastify
 // does"), a refused duplicate of a catch-all (`/*/`, stored as `/*` under ignoreTrailingSlash) made every
 // URL known, and a refused versioned route made the plugin's router demand Accept-Version where Fastify's
-// has no versioned route. The registry now keeps a route only when Fastify's router holds it (route-table.ts),
+// has no versioned route. The registry now keeps a route only when Fastify's router holds it (build/route-table.ts),
 // and asks that router itself.
 
 test('a route Fastify refuses does not stop the app from starting', async (t) => {

@@ -5,7 +5,7 @@ import { appWith, answer, ok } from '../support/with-plugin.js'
 // `findRoute()` takes one for the other. The registry looked patterns up that way to share one index
 // entry per pattern, so PUT's `/:id(^[a-z]+$)` (an expansion of `/:id(^[a-z]+$)/:opt?`) joined GET's
 // `/:id(^\d+$)`, and POST /42 got `Allow: GET, HEAD, OPTIONS, PUT` though PUT never serves /42. Patterns
-// are now told apart by a key of their own (find-my-way.ts `patternVariants`), regexes included.
+// are now told apart by a key of their own (internals/find-my-way.ts `patternVariants`), regexes included.
 test('two regex variants of one parameter under different methods keep their own methods', async (t) => {
   const app = await appWith((app) => {
     app.get('/:id(^\\d+$)', ok)

@@ -8,6 +8,6 @@ const Fastify = require('fastify')
 export default function compiledFastify (options = {}) {
   return Fastify({ ...options, routerOptions: { compile: true, ...options.routerOptions } })
 }
-// What test/compat/run.js checks before it trusts a compile-mode run.
+// What test/integration/compat/run.js checks before it trusts a compile-mode run.
 compiledFastify.routerCompile = true
 compiledFastify.fastifyFile = require.resolve('fastify')

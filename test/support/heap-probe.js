@@ -1,4 +1,4 @@
-// Run by test/load.test.js in a child process started with `node --expose-gc`: sends `count` requests with
+// Run by test/integration/load.test.js in a child process started with `node --expose-gc`: sends `count` requests with
 // distinct URLs (known, unknown, wrong method, OPTIONS) through app.inject() and prints, as JSON, the heap
 // in use after a full GC before and after them, and how many answers were right.
 import Fastify from 'fastify'

@@ -1,7 +1,7 @@
 // `node --import ./test/support/router-compile.js`: every `import Fastify from 'fastify'` of the tests gets
 // a Fastify whose apps compile their router (`routerOptions.compile`, find-my-way 9.10's compiler) unless
 // the test sets `compile` itself, so that the suite's router-dependent tests run in compile mode too
-// (test/compat/run.js). The import is redirected by a module resolve hook (Node's `module.register`): the
+// (test/integration/compat/run.js). The import is redirected by a module resolve hook (Node's `module.register`): the
 // tests themselves stay as they are. The plugin never imports `fastify`; it finds the running copy.
 import { register } from 'node:module'
 import { isMainThread } from 'node:worker_threads'

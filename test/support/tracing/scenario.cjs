@@ -2,7 +2,7 @@
 // One tracing scenario, in a process of its own: tracers subscribe to Fastify's diagnostics channel
 // (@sentry/node), patch `require('fastify')` (dd-trace) or install a global tracer provider (OpenTelemetry),
 // so each must be set up before Fastify is required, and once per process. Run by
-// test/interop-tracing.test.js through fork(); it builds the same apps for every scenario, sends the same
+// test/integration/interop-tracing.test.js through fork(); it builds the same apps for every scenario, sends the same
 // requests over real HTTP on 127.0.0.1 (dd-trace and Sentry trace the HTTP server, not `inject()`), and
 // sends back over IPC each app's answers, and the spans when the tracer is OpenTelemetry. dd-trace's spans
 // go to stdout (its log exporter); Sentry's events go to the test's collector.

@@ -1,0 +1,60 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { GetRegistry, MethodRegistry } from '../lookup/registry.js'
+import type { Constraints } from '../internals/find-my-way.js'
+import type { NormalisedOptions } from '../options.js'
+import { narrowed } from '../respond/narrow.js'
+import { withConstraints } from '../lookup/constraints.js'
+import { routeConfigOf, type RouteConfig } from '../internals/fastify.js'
+
+/**
+ * The request decorators, made for @fastify/cors's `delegator`: a preflight is routed to cors's `OPTIONS *`,
+ * and only the registry knows the route the actual request would run. Both answer with the request's
+ * constraint values, at once, or as a Promise when a custom constraint strategy derives its value
+ * asynchronously. Decorators on Fastify's request prototype: requests that do not call them pay nothing.
+ *
+ * `request.allowedMethods()`: the sorted methods of the request's own URL, as its 405 would list them
+ * (`filterAllowed` too, and then a Promise if it returns one); empty for a URL no route makes known.
+ *
+ * `request.routeConfigFor(method)`: the `config` of the route Fastify would run for `method` at the
+ * request's URL (what `request.routeOptions.config` would be there, e.g. its `cors`); undefined when none
+ * would, or the route is kept out of the registry.
+ */
+export function addRequestDecorators (
+  fastify: FastifyInstance, registry: GetRegistry, filterAllowed: NormalisedOptions['filterAllowed']
+): void {
+  fastify.decorateRequest('allowedMethods', function allowedMethods (
+    this: FastifyRequest
+  ): readonly string[] | Promise<readonly string[]> {
+    const request = this
+    const ready = registry()
+    return withRequestConstraints(ready, request, (constraints) => {
+      const methods = [...ready.lookup(request.url, constraints)?.methods ?? []]
+      return filterAllowed === undefined ? methods : narrowed(filterAllowed, request, methods)
+    })
+  })
+
+  fastify.decorateRequest('routeConfigFor', function routeConfigFor (
+    this: FastifyRequest, method: string
+  ): RouteConfig | undefined | Promise<RouteConfig | undefined> {
+    if (typeof method !== 'string') {
+      throw new TypeError('fastify-allowed-methods: request.routeConfigFor(method) needs a method name (a string)')
+    }
+    const { url } = this
+    const ready = registry()
+    return withRequestConstraints(ready, this, (constraints) => {
+      const context = ready.routeRun(method, url, constraints)
+      return context === undefined ? undefined : routeConfigOf(context)
+    })
+  })
+}
+
+/** `answer` for the request's constraint values: its value, or a Promise of it when deriving them is asynchronous. */
+function withRequestConstraints<T> (
+  ready: MethodRegistry, request: FastifyRequest, answer: (constraints: Constraints | undefined) => T | Promise<T>
+): T | Promise<T> {
+  if (!ready.hasAsyncConstraints) return answer(ready.constraintsOf(request.raw))
+  const constraints = new Promise<Constraints | undefined>((resolve, reject) => {
+    withConstraints(ready, request, reject, resolve)
+  })
+  return constraints.then(answer)
+}

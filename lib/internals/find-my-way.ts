@@ -1,0 +1,217 @@
+// Every reliance on find-my-way beyond its documented API: its instance fields and prototype (how a router
+// is caught, and its export found from it), the normalisation `on()` applies to a pattern, the result
+// `find()` gives for a malformed URL, the methods it accepts. Checking a find-my-way upgrade starts here
+// (and with the matching order build/pattern-overlap.ts reasons about).
+
+/** A route constraint strategy as find-my-way takes it (host, version, or one of the app's own). */
+export interface ConstraintStrategy {
+  name: string
+  storage: () => unknown
+  deriveConstraint: (...args: never[]) => unknown
+  validate?: (value: unknown) => void
+  mustMatchWhenDerived?: boolean
+}
+
+export type Constraints = Record<string, unknown>
+
+type DeriveCallback = (err: Error | null, constraints?: Constraints) => void
+
+/** What `find()` and `findRoute()` return for a match. */
+export interface Hit<Store> { readonly store: Store }
+
+/** The options that decide whether a request path matches a pattern (find-my-way index.js `Router`). */
+export interface MatchingOptions {
+  readonly caseSensitive: boolean
+  readonly ignoreTrailingSlash: boolean
+  readonly ignoreDuplicateSlashes: boolean
+  readonly maxParamLength: number
+  readonly useSemicolonDelimiter: boolean
+  readonly allowUnsafeRegex: boolean
+}
+
+/**
+ * The part of a find-my-way router we use. `constrainer` and the option fields are not in find-my-way's
+ * types: they are the values its `find()` and `lookup()` read (index.js `Router`, `lookup`), so reading them
+ * from Fastify's own router is matching with Fastify's options and strategies by construction.
+ */
+export interface Router<Store> extends MatchingOptions {
+  on: (method: string, path: string, opts: { constraints?: Constraints }, handler: () => void, store: Store) => void
+  find: (method: string, path: string, constraints?: Constraints) => Hit<Store> | null
+  findRoute: (method: string, path: string, constraints?: Constraints) => Hit<Store> | null
+  readonly constrainer: {
+    strategies: Record<string, ConstraintStrategy | undefined>
+    strategiesInUse: Set<string>
+    asyncStrategiesInUse: Set<string>
+    deriveConstraints: ((req: unknown) => Constraints | undefined) & ((req: unknown, ctx: undefined, done: DeriveCallback) => void)
+  }
+}
+
+/** find-my-way's export: the router factory (index.js `Router`, callable without `new`). */
+export type FindMyWay = (options: object) => unknown
+
+/** The matching options a router holds: for a router of ours to match as Fastify's does. */
+export function matchingOptionsOf (router: MatchingOptions): MatchingOptions {
+  const { caseSensitive, ignoreTrailingSlash, ignoreDuplicateSlashes, maxParamLength, useSemicolonDelimiter, allowUnsafeRegex } = router
+  return { caseSensitive, ignoreTrailingSlash, ignoreDuplicateSlashes, maxParamLength, useSemicolonDelimiter, allowUnsafeRegex }
+}
+
+/**
+ * The find-my-way a router is an instance of: its export is the `Router` function (index.js), callable
+ * without `new`, which the routers' prototype holds as `constructor`. Checked by building a router with it:
+ * one with the same prototype, whose `find` `catchRouter` swaps, is the very code of the router it mirrors.
+ */
+export function findMyWayOf (router: object): FindMyWay | undefined {
+  const prototype = Object.getPrototypeOf(router) as { constructor?: unknown, find?: unknown } | null
+  const findMyWay = prototype?.constructor
+  if (typeof findMyWay !== 'function' || typeof prototype?.find !== 'function') return undefined
+  try {
+    return Object.getPrototypeOf((findMyWay as FindMyWay)({})) === prototype ? findMyWay as FindMyWay : undefined
+  } catch {
+    // Not callable without `new`, or not with options alone: not find-my-way's export.
+    return undefined
+  }
+}
+
+/**
+ * Catches the router `call` runs `find()` on: `find` is a method of the routers' prototype (index.js), called
+ * with the router as `this`. Swapped for the duration of one synchronous call; nothing else runs meanwhile.
+ */
+export function catchRouter (findMyWay: FindMyWay, call: () => unknown): Router<unknown> | undefined {
+  const prototype = Object.getPrototypeOf(findMyWay({})) as Pick<Router<unknown>, 'find'>
+  const find = prototype.find
+  let caught: Router<unknown> | undefined
+  prototype.find = function catchFind (this: Router<unknown>, ...args) {
+    caught ??= this
+    return find.apply(this, args)
+  }
+  try {
+    call()
+  } finally {
+    prototype.find = find
+  }
+  return caught
+}
+
+const EMPTY_QUERY = Object.freeze({})
+// We never read the query string: skip parsing it on every lookup.
+const skipQuerystring = (): object => EMPTY_QUERY
+
+/** A router of our own, without constraints, matching as `options` say. */
+export function createRouter<Store> (findMyWay: FindMyWay, options: MatchingOptions): Router<Store> {
+  return findMyWay({ ...options, querystringParser: skipQuerystring }) as Router<Store>
+}
+
+/**
+ * Whether a hit is a route: for a malformed `%` escape or an over-long parameter, find-my-way returns the
+ * router's `onBadUrl` answer (index.js `_onBadUrl`, which Fastify sets), whose store is null.
+ */
+export const isRoute = <Store>(hit: Hit<Store | null> | null): hit is Hit<Store> => hit !== null && hit.store !== null
+
+/**
+ * The methods find-my-way accepts (lib/http-methods.js), GET first for its fast path in `find()`: a router
+ * of ours may hold patterns under any of them.
+ */
+export const ROUTER_METHODS = [
+  'GET', 'ACL', 'BIND', 'CHECKOUT', 'CONNECT', 'COPY', 'DELETE', 'HEAD', 'LINK', 'LOCK', 'M-SEARCH', 'MERGE',
+  'MKACTIVITY', 'MKCALENDAR', 'MKCOL', 'MOVE', 'NOTIFY', 'OPTIONS', 'PATCH', 'POST', 'PROPFIND', 'PROPPATCH',
+  'PURGE', 'PUT', 'QUERY', 'REBIND', 'REPORT', 'SEARCH', 'SOURCE', 'SUBSCRIBE', 'TRACE', 'UNBIND', 'UNLINK',
+  'UNLOCK', 'UNSUBSCRIBE'
+] as const
+
+/** One pattern of a route as find-my-way stores it. */
+export interface PatternVariant {
+  /** As given to find-my-way's `on()`, which normalises it again (it must not be normalised twice). */
+  readonly path: string
+  /** As find-my-way stores it: duplicate and trailing slashes dropped when the router ignores them. */
+  readonly normalised: string
+  /**
+   * The identity of the pattern: the normalised form without parameter names, case-folded outside
+   * regexes when the router is case-insensitive. Two routes with the same key match the same paths.
+   * (find-my-way's own `findRoute()` cannot serve: it takes `/:a(^\d+$)` for `/:a(^[a-z]+$)` once both
+   * exist, as both are stored under the pattern `/:()`.)
+   */
+  readonly key: string
+  /**
+   * The key without regexes: find-my-way stores `/:a(^\d+$)` and `/:a(^[a-z]+$)` as one pattern (`/:()`), and
+   * refuses the second under a method that has the first.
+   */
+  readonly shape: string
+}
+
+// index.js: the same expressions, applied by `on()` before a pattern enters the tree.
+const OPTIONAL_PARAM = /(\/:[^/()]*?)\?(\/?)/
+const DUPLICATE_SLASHES = /\/\/+/g
+
+/**
+ * The patterns find-my-way makes of a route URL (index.js `on()`): an optional last parameter expands into
+ * two patterns, each normalised as the router's options say.
+ */
+export function patternVariants (url: string, matching: MatchingOptions): PatternVariant[] {
+  const paths = OPTIONAL_PARAM.test(url)
+    ? [url.replace(OPTIONAL_PARAM, '$1$2'), url.replace(OPTIONAL_PARAM, '$2') || '/']
+    : [url]
+  return paths.map(path => {
+    let normalised = path
+    if (matching.ignoreDuplicateSlashes) normalised = normalised.replace(DUPLICATE_SLASHES, '/')
+    if (matching.ignoreTrailingSlash && normalised.length > 1 && normalised.endsWith('/')) normalised = normalised.slice(0, -1)
+    // find-my-way stores `*` as `/*`.
+    if (normalised === '*') normalised = '/*'
+    return { path, normalised, ...patternKey(normalised, matching.caseSensitive) }
+  })
+}
+
+/** See `PatternVariant.key` and `.shape`. A `::` is a literal colon; a name ends at `(`, `-`, `.` or `/`. */
+function patternKey (pattern: string, caseSensitive: boolean): { key: string, shape: string } {
+  let key = ''
+  let shape = ''
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i] as string
+    if (char === ':' && pattern[i + 1] === ':') {
+      key += '::'
+      shape += '::'
+      i++
+    } else if (char === ':') {
+      key += ':'
+      shape += ':'
+      while (i + 1 < pattern.length && !'(-./'.includes(pattern[i + 1] as string)) i++
+    } else if (char === '(') {
+      const end = closingParenthesis(pattern, i)
+      key += pattern.slice(i, end + 1)
+      shape += '()'
+      i = end
+    } else {
+      const folded = caseSensitive ? char : char.toLowerCase()
+      key += folded
+      shape += folded
+    }
+  }
+  return { key, shape }
+}
+
+function closingParenthesis (pattern: string, open: number): number {
+  let depth = 0
+  for (let i = open; i < pattern.length; i++) {
+    if (pattern[i] === '\\') i++
+    else if (pattern[i] === '(') depth++
+    else if (pattern[i] === ')' && --depth === 0) return i
+  }
+  return pattern.length - 1
+}
+
+/**
+ * How to ask `findRoute()` (and so Fastify's `hasRoute()`) about a pattern. find-my-way >= 9.10.2 normalises
+ * the path there as `on()` does (duplicate and trailing slashes), so it must be given the pattern as
+ * written: normalising twice turns `/a//` (stored as `/a/` when only trailing slashes are ignored) into
+ * `/a`. Older versions compare the stored, normalised pattern. Probed once, on a router of that copy.
+ */
+export function findRoutePath (findMyWay: FindMyWay): (variant: PatternVariant) => string {
+  const probe = findMyWay({ ignoreTrailingSlash: true }) as Router<undefined>
+  probe.on('GET', '/a//', {}, noop, undefined)
+  if (probe.findRoute('GET', '/a//') === null) return (variant) => variant.normalised
+  // `on()` turns `*` into `/*` before it normalises; findRoute() does not.
+  return (variant) => variant.path === '*' ? variant.normalised : variant.path
+}
+
+// find-my-way wants a handler; we only use the stores, and never route with our routers: it never runs.
+/* c8 ignore next */
+export const noop = (): void => {}

@@ -1,0 +1,323 @@
+import { isRoute, type Constraints, type FindMyWay, type Router } from '../internals/find-my-way.js'
+import { readRouteTable, Role, type FastifysRouter, type RouteRecord } from '../build/route-table.js'
+import { parsePattern } from '../build/pattern-overlap.js'
+import { planPatterns, type PatternFacts, type Plan } from '../build/plan.js'
+import { PatternIndex } from './pattern-index.js'
+import { AnswerBook, type Answer } from './answers.js'
+import { indexMediaTypes, type MediaTypeIndex, type MediaTypes } from '../integrations/media-types.js'
+
+export type { Answer } from './answers.js'
+export type { RouteRecord } from '../build/route-table.js'
+
+/** What the pattern index stores for a pattern: its plan. */
+interface Slot { plan: CompiledPlan }
+
+/** A plan as the look-up runs it. */
+interface CompiledPlan {
+  readonly plan: Plan
+  readonly certain: number
+  readonly known: boolean
+  readonly asked: readonly string[]
+  readonly askedBits: readonly number[]
+  readonly askedKnows: readonly boolean[]
+  /** With nothing to ask, the answer itself (null: the URL is unknown). */
+  readonly answer: Answer | null | undefined
+}
+
+/**
+ * The method registry: the lookup that turns a request URL (and its constraint values) into the set of
+ * methods Fastify routes there. It asks Fastify's own router, so matching is Fastify's by construction,
+ * and holds only what it adds: a pattern index (lookup/pattern-index.ts) that finds the URL's best pattern in one
+ * walk, and for each pattern a plan made at startup (build/plan.ts) of which methods are certain there and which
+ * must be asked of Fastify's router per request.
+ */
+export class MethodRegistry {
+  readonly #router: FastifysRouter
+  readonly #index: PatternIndex<Slot>
+  readonly #exact: CompiledPlan
+  readonly #answers: AnswerBook
+  readonly #roles: ReadonlyMap<object, Role>
+  readonly #routes: ReadonlyMap<object, RouteRecord>
+  readonly #mediaTypes: MediaTypeIndex
+  /** The constrained routes without their constraints (null without any): see `routesIgnoringConstraints`. */
+  readonly #unconstrained: Router<true> | null
+  readonly #constrainedMethods: ReadonlySet<string>
+  readonly #served: ReadonlySet<string>
+
+  /** Use `buildRegistry()`. */
+  constructor (parts: {
+    router: FastifysRouter,
+    index: PatternIndex<Slot>,
+    exact: CompiledPlan,
+    answers: AnswerBook,
+    roles: Map<object, Role>,
+    routes: Map<object, RouteRecord>,
+    mediaTypes: MediaTypeIndex,
+    unconstrained: Router<true> | null,
+    constrainedMethods: Set<string>,
+    served: Set<string>
+  }) {
+    this.#router = parts.router
+    this.#index = parts.index
+    this.#exact = parts.exact
+    this.#answers = parts.answers
+    this.#roles = parts.roles
+    this.#routes = parts.routes
+    this.#mediaTypes = parts.mediaTypes
+    this.#unconstrained = parts.unconstrained
+    this.#constrainedMethods = parts.constrainedMethods
+    this.#served = parts.served
+  }
+
+  /**
+   * The answer for a request URL (query string allowed), or null when the URL is unknown (404): no route
+   * but root catch-alls and OPTIONS routes matches it. `constraints`: the request's, as `constraintsOf()`
+   * derives them.
+   */
+  lookup (url: string, constraints: Constraints | undefined): Answer | null {
+    const slot = this.#index.find(url)
+    return slot === null ? null : this.#answer(slot.plan, url, constraints)
+  }
+
+  /** The same answer, asking Fastify's router about every method: the reference the plans must equal. */
+  lookupExactly (url: string, constraints: Constraints | undefined): Answer | null {
+    return this.#answer(this.#exact, url, constraints)
+  }
+
+  /** The plan `lookup()` follows for a URL, or null for a URL no pattern matches. */
+  planOf (url: string): Plan | null {
+    return this.#index.find(url)?.plan.plan ?? null
+  }
+
+  #answer (plan: CompiledPlan, url: string, constraints: Constraints | undefined): Answer | null {
+    if (plan.answer !== undefined) return plan.answer
+    let mask = plan.certain
+    let known = plan.known
+    const { asked } = plan
+    for (let i = 0; i < asked.length; i++) {
+      const hit = this.#router.find(asked[i] as string, url, constraints)
+      if (!isRoute(hit)) continue
+      const role = this.#roles.get(hit.store)
+      if (role === Role.Excluded) continue
+      mask += plan.askedBits[i] as number
+      // Where a method's best route is a catch-all, no other route of that method matches.
+      if (role === undefined && plan.askedKnows[i] === true) known = true
+    }
+    return known ? this.#answers.of(mask) : null
+  }
+
+  /**
+   * Whether a route for `method` matches the URL when constraints are ignored. For a request Fastify did
+   * not route, that means the route rejected the request's constraint values: Fastify answers 404 there,
+   * and so do we (the method is not wrong, the request is).
+   */
+  routesIgnoringConstraints (method: string, url: string): boolean {
+    const { strategiesInUse, asyncStrategiesInUse } = this.#router.constrainer
+    if (strategiesInUse.size + asyncStrategiesInUse.size === 0) return false
+    // Without constraint values find-my-way matches unconstrained routes only; `#unconstrained` has the rest.
+    return isRoute(this.#router.find(method, url)) ||
+      (this.#unconstrained !== null && this.#constrainedMethods.has(method) && this.#unconstrained.find(method, url) !== null)
+  }
+
+  /**
+   * For an OPTIONS request that a root catch-all OPTIONS route handed to the not-found handler (@fastify/cors
+   * with `preflight: false` calls `reply.callNotFound()`): the URL's answer (for `*`, the server's: RFC 9110
+   * 9.3.7), or null when another OPTIONS route matches (it chose 404 itself), or none does, or the URL is unknown.
+   */
+  lookupDeclinedOptions (url: string, constraints: Constraints | undefined): Answer | null {
+    const hit = this.#router.find('OPTIONS', url, constraints)
+    if (!isRoute(hit) || this.#roles.get(hit.store) !== Role.CatchAll) return null
+    return url === '*' ? this.serverAnswer : this.lookup(url, constraints)
+  }
+
+  /**
+   * Fastify's context of the route it runs for `method` at `url` under `constraints`; undefined when no route
+   * does, or when that route is kept out of the registry (it is never advertised).
+   */
+  routeRun (method: string, url: string, constraints: Constraints | undefined): object | undefined {
+    const hit = this.#router.find(method, url, constraints)
+    return isRoute(hit) && this.#roles.get(hit.store) !== Role.Excluded ? hit.store : undefined
+  }
+
+  /**
+   * The route Fastify runs for `url` under each of `methods` that has one, in their order: its context, its
+   * record when `buildRegistry` kept them (`keepRecords`), and whether it is a root catch-all (`/*`), which
+   * makes no URL known.
+   */
+  routesFor (url: string, methods: readonly string[], constraints: Constraints | undefined): RouteAt[] {
+    const routes: RouteAt[] = []
+    for (const method of methods) {
+      const hit = this.#router.find(method, url, constraints)
+      if (!isRoute(hit)) continue
+      const catchAll = this.#roles.get(hit.store) === Role.CatchAll
+      routes.push({ method, context: hit.store, record: this.#routes.get(hit.store), catchAll })
+    }
+    return routes
+  }
+
+  /** The media types the request content of a route may use (for the methods `buildRegistry` was given). */
+  mediaTypesOf (context: object): MediaTypes | undefined {
+    return this.#mediaTypes.byContext.get(context)
+  }
+
+  /**
+   * The media types the request content of the route Fastify runs for `method` at `url` may use, for one of
+   * the methods `lookup()` answered for that URL; undefined when its route is not of the methods
+   * `buildRegistry` was given.
+   */
+  mediaTypesFor (method: string, url: string, constraints: Constraints | undefined): MediaTypes | undefined {
+    const { byMethod, byContext } = this.#mediaTypes
+    // `method` has a route here (lookup() listed it); were find-my-way to find none, the Map has no entry for it.
+    return byMethod.get(method) ?? byContext.get(this.#router.find(method, url, constraints)?.store as object)
+  }
+
+  /** The methods of every route of the registry, sorted (with OPTIONS under `autoOptions`): `OPTIONS *`. */
+  get serverAnswer (): Answer {
+    return this.#answers.all
+  }
+
+  /** The methods some route of the app serves, in the registry or not (for `notImplemented`). */
+  get servedMethods (): ReadonlySet<string> {
+    return this.#served
+  }
+
+  /** A request's constraint values, derived as Fastify's router derives them (undefined when none are in use). */
+  constraintsOf (req: unknown): Constraints | undefined {
+    return this.#router.constrainer.deriveConstraints(req)
+  }
+
+  /** The same, for apps with asynchronous custom constraint strategies. */
+  deriveConstraintsAsync (req: unknown, done: (err: Error | null, constraints?: Constraints) => void): void {
+    this.#router.constrainer.deriveConstraints(req, undefined, done)
+  }
+
+  /** True when a custom constraint strategy derives its value asynchronously (see `deriveConstraintsAsync`). */
+  get hasAsyncConstraints (): boolean {
+    return this.#router.constrainer.asyncStrategiesInUse.size > 0
+  }
+
+  /**
+   * The given constraint values of the strategies some route uses, as Fastify derives only those: find-my-way
+   * refuses every unversioned route when a `version` is given, even where no route is versioned.
+   */
+  constraintsInUse (given: Constraints): Constraints | undefined {
+    const { strategiesInUse, asyncStrategiesInUse } = this.#router.constrainer
+    const used = Object.entries(given).filter(([name]) => strategiesInUse.has(name) || asyncStrategiesInUse.has(name))
+    return used.length === 0 && strategiesInUse.size + asyncStrategiesInUse.size === 0 ? undefined : Object.fromEntries(used)
+  }
+
+  /**
+   * The constraint strategies in use that answers may depend on, for `Vary`: `version` (find-my-way's
+   * `accept-version`, which must match whenever a request carries it, so every answer depends on it) and
+   * whether any custom strategy is, whose request headers the registry cannot know. `host` is left out:
+   * it is part of the URI that every cache keys on.
+   */
+  get constraintsInEffect (): { readonly version: boolean, readonly custom: boolean } {
+    const { strategiesInUse, asyncStrategiesInUse } = this.#router.constrainer
+    const names = [...strategiesInUse, ...asyncStrategiesInUse]
+    return { version: names.includes('version'), custom: names.some(name => name !== 'version' && name !== 'host') }
+  }
+}
+
+/** A route `routesFor()` finds: the method it serves, Fastify's context, its record if kept, its role. */
+export interface RouteAt {
+  readonly method: string
+  readonly context: object
+  readonly record: RouteRecord | undefined
+  readonly catchAll: boolean
+}
+
+/**
+ * Builds the registry once the app is ready and every route is known: reads Fastify's router for the
+ * routes onRoute announced (build/route-table.ts), plans each pattern (build/plan.ts), and puts the patterns and the
+ * meetings the plans add into the index. `keepRecords`: keep each route's record for `routesFor()`.
+ * `contentMethods`: the methods whose routes' media types `mediaTypeReader` reads (from Fastify's route
+ * context), for `mediaTypesFor()`.
+ */
+export function buildRegistry (
+  router: FastifysRouter, findMyWay: FindMyWay, records: readonly RouteRecord[],
+  options: { autoOptions: boolean, keepRecords: boolean, contentMethods: ReadonlySet<string>, mediaTypeReader: (context: object) => MediaTypes }
+): MethodRegistry {
+  const table = readRouteTable(router, findMyWay, records, options)
+  const { matching, methods, patterns } = table
+  const answers = new AnswerBook(methods, options.autoOptions)
+  const index = new PatternIndex<Slot>(findMyWay, matching)
+  // The index holds each pattern's slot, filled with its plan once every pattern is placed.
+  const slots = [...patterns.values()].map((): Slot => ({ plan: undefined as never }))
+  const facts: PatternFacts[] = [...patterns.values()].map((draft, id) => ({
+    segments: parsePattern(draft.variant.normalised, matching.caseSensitive),
+    methods: draft.methods,
+    excluded: draft.excluded,
+    constrained: draft.constrained,
+    overflow: index.add(draft.variant.path, slots[id] as Slot)
+  }))
+  const { plans, meetings } = planPatterns(facts, {
+    methods: [...methods].sort(),
+    catchAllMethods: [...table.catchAllMethods],
+    maxParamLength: matching.maxParamLength,
+    planned: !table.constrainedCatchAll && !hasMustMatchStrategy(router)
+  })
+  // Most patterns share a plan with others: each distinct one is compiled once.
+  const compiled = new Map<string, CompiledPlan>()
+  const compile = (plan: Plan): CompiledPlan => {
+    const key = `${plan.certain.join()}|${plan.known}|${plan.asked.join()}`
+    let done = compiled.get(key)
+    if (done === undefined) {
+      const asked = new Map<string, string[]>()
+      for (const method of plan.asked) {
+        const first = table.twinOf.get(method) ?? method
+        asked.set(first, [...asked.get(first) ?? [], method])
+      }
+      done = Object.freeze({
+        plan: Object.freeze(plan),
+        certain: answers.mask(plan.certain),
+        known: plan.known,
+        asked: [...asked.keys()],
+        askedBits: [...asked.values()].map(twins => answers.mask(twins)),
+        askedKnows: [...asked.values()].map(twins => twins.some(method => method !== 'OPTIONS')),
+        answer: asked.size > 0 ? undefined : plan.known ? answers.of(answers.mask(plan.certain)) : null
+      })
+      compiled.set(key, done)
+    }
+    return done
+  }
+  plans.forEach((plan, id) => { (slots[id] as Slot).plan = compile(plan) })
+  // A meeting has static segments and plain parameters only, and no real pattern its shape: it goes into
+  // the index's first tree, as its plan and those of the patterns it meets assume.
+  for (const { pattern, plan } of meetings) index.add(pattern, { plan: compile(plan) })
+  return new MethodRegistry({
+    router,
+    index,
+    exact: compile({ certain: [], known: false, asked: [...methods].sort() }),
+    answers,
+    roles: table.roles,
+    routes: table.routes,
+    // Read now, once the app has started: no parser can be added any more, and an unsupported Fastify fails ready().
+    mediaTypes: indexMediaTypes(table.contentRoutes, options.mediaTypeReader),
+    unconstrained: table.unconstrained,
+    constrainedMethods: table.constrainedMethods,
+    served: table.served
+  })
+}
+
+function hasMustMatchStrategy (router: FastifysRouter): boolean {
+  const { constrainer } = router
+  for (const name of constrainer.strategiesInUse) {
+    if (constrainer.strategies[name]?.mustMatchWhenDerived === true) return true
+  }
+  return false
+}
+
+/** The registry, once the app is ready (requests come only then). */
+export type GetRegistry = () => MethodRegistry
+
+const registries = new WeakMap<object, MethodRegistry>()
+
+/** Keeps the registry built for an app instance, for `registryOf()`. */
+export const keepRegistry = (app: object, registry: MethodRegistry): void => { registries.set(app, registry) }
+
+/**
+ * The registry the plugin built for a ready app (the instance it was registered on), or undefined: for the
+ * project's tests and benchmarks, which compare its plans with its exact answers. Not exported by the package.
+ */
+export const registryOf = (app: object): MethodRegistry | undefined => registries.get(app)

@@ -1,0 +1,112 @@
+// The exported schemas are built without loading TypeBox (lib/schemas/builders.ts), yet must be the very
+// values TypeBox builds: the same JSON Schema, TypeBox's `Kind` and `Optional` symbols, the same key order
+// (what `JSON.stringify` and @fastify/swagger print). Each is compared here with its definition written with
+// TypeBox's own `Type`, so a TypeBox upgrade that changes what its builders return fails here.
+import { test } from 'node:test'
+import { createRequire } from 'node:module'
+import { Type, TypeGuard } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+import * as esm from '../../dist/index.js'
+
+const callback = () => Type.Function([], Type.Unknown())
+const JsonSchema = Type.Unknown({ description: 'A JSON Schema, as the route declares it' })
+const MethodDescriptionSchema = Type.Object({
+  summary: Type.Optional(Type.String()),
+  description: Type.Optional(Type.String()),
+  tags: Type.Optional(Type.Array(Type.String())),
+  params: Type.Optional(JsonSchema),
+  querystring: Type.Optional(JsonSchema),
+  headers: Type.Optional(JsonSchema),
+  body: Type.Optional(JsonSchema),
+  response: Type.Optional(Type.Record(Type.String(), JsonSchema)),
+  accepts: Type.Optional(Type.Array(Type.String(), {
+    description: "The media types the request content may use (RFC 9110 8.3.1), from the content-type parsers Fastify runs for the route; '*/*' for a catch-all parser. For POST, PUT, PATCH and QUERY."
+  }))
+}, { additionalProperties: false })
+
+const expected = {
+  OptionsSchema: Type.Object({
+    autoOptions: Type.Optional(Type.Boolean()),
+    optionsStatus: Type.Optional(Type.Union([Type.Literal(200), Type.Literal(204)])),
+    notImplemented: Type.Optional(Type.Boolean()),
+    cacheControl: Type.Optional(Type.String({ pattern: '^[\\x20-\\x7e]+$' })),
+    notFound: Type.Optional(callback()),
+    filterAllowed: Type.Optional(callback()),
+    vary: Type.Optional(Type.Array(Type.String({ pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$" }), { minItems: 1, uniqueItems: true })),
+    notFoundWhenEmpty: Type.Optional(Type.Boolean()),
+    includeRoute: Type.Optional(callback()),
+    describeOptions: Type.Optional(Type.Boolean()),
+    allowOnSuccess: Type.Optional(Type.Boolean()),
+    replyDecorator: Type.Optional(Type.Union([Type.String({ pattern: '^[A-Za-z_$][\\w$]*$' }), Type.Literal(false)])),
+    problemDetails: Type.Optional(Type.Boolean()),
+    requestMediaTypes: Type.Optional(Type.Boolean()),
+    guards: Type.Optional(Type.Union([Type.Literal('resource'), Type.Literal('not-found'), Type.Literal('none')])),
+    lingerTime: Type.Optional(Type.Integer({ minimum: 0 })),
+    lingerBytes: Type.Optional(Type.Integer({ minimum: 0 }))
+  }, { additionalProperties: false }),
+  MethodNotAllowedSchema: Type.Object({
+    statusCode: Type.Literal(405),
+    code: Type.Literal('FST_ERR_METHOD_NOT_ALLOWED'),
+    error: Type.Literal('Method Not Allowed'),
+    message: Type.String()
+  }, { $id: 'MethodNotAllowed', description: 'RFC 9110 15.5.6: the method is not supported by the target resource; see the Allow header.' }),
+  NotImplementedSchema: Type.Object({
+    statusCode: Type.Literal(501),
+    code: Type.Literal('FST_ERR_NOT_IMPLEMENTED'),
+    error: Type.Literal('Not Implemented'),
+    message: Type.String()
+  }, { $id: 'NotImplemented', description: 'RFC 9110 15.6.2: the server does not support the request method for any resource.' }),
+  MethodNotAllowedProblemSchema: Type.Object({
+    type: Type.Literal('https://www.rfc-editor.org/rfc/rfc9110#section-15.5.6'),
+    title: Type.Literal('Method Not Allowed'),
+    status: Type.Literal(405),
+    detail: Type.String(),
+    instance: Type.String(),
+    allowedMethods: Type.Array(Type.String())
+  }, { $id: 'MethodNotAllowedProblem', description: 'RFC 9457 problem details of a 405 (RFC 9110 15.5.6); allowedMethods, an extension member (RFC 9457 3.2), lists the methods of the Allow header.' }),
+  NotImplementedProblemSchema: Type.Object({
+    type: Type.Literal('https://www.rfc-editor.org/rfc/rfc9110#section-15.6.2'),
+    title: Type.Literal('Not Implemented'),
+    status: Type.Literal(501),
+    detail: Type.String(),
+    instance: Type.String()
+  }, { $id: 'NotImplementedProblem', description: 'RFC 9457 problem details of a 501 (RFC 9110 15.6.2): the server does not support the request method for any resource.' }),
+  MethodDescriptionSchema,
+  OptionsDescriptionSchema: Type.Object({
+    allow: Type.Array(Type.String()),
+    methods: Type.Record(Type.String(), MethodDescriptionSchema),
+    schemas: Type.Record(Type.String(), JsonSchema)
+  }, { $id: 'OptionsDescription', additionalProperties: false })
+}
+
+/** Every symbol key anywhere in `value`, as paths: deepStrictEqual compares them, this shows which exist. */
+function symbolPaths (value, path = '') {
+  if (typeof value !== 'object' || value === null) return []
+  return [
+    ...Object.getOwnPropertySymbols(value).map(symbol => `${path}[${symbol.description}]`),
+    ...Object.entries(value).flatMap(([key, item]) => symbolPaths(item, `${path}/${key}`))
+  ]
+}
+
+const cjs = createRequire(import.meta.url)('../../dist/index.cjs')
+
+for (const [name, schema] of Object.entries(expected)) {
+  test(`${name} is the schema TypeBox builds, symbols and key order included`, (t) => {
+    const ours = esm[name]
+    t.assert.deepStrictEqual(ours, schema)
+    t.assert.deepStrictEqual(symbolPaths(ours), symbolPaths(schema))
+    t.assert.ok(symbolPaths(ours).includes('[TypeBox.Kind]'))
+    t.assert.strictEqual(JSON.stringify(ours), JSON.stringify(schema))
+    t.assert.ok(TypeGuard.IsSchema(ours), 'TypeBox recognises it as one of its schemas')
+    t.assert.strictEqual(cjs[name], ours, 'the CommonJS entry exports the same object')
+  })
+}
+
+test('TypeBox validates with the exported schemas', (t) => {
+  t.assert.ok(Value.Check(esm.OptionsSchema, { vary: ['authorization'], replyDecorator: false, notFound: () => {} }))
+  t.assert.ok(!Value.Check(esm.OptionsSchema, { vary: [] }))
+  t.assert.ok(Value.Check(esm.MethodNotAllowedSchema, { statusCode: 405, code: 'FST_ERR_METHOD_NOT_ALLOWED', error: 'Method Not Allowed', message: 'no' }))
+  t.assert.ok(!Value.Check(esm.NotImplementedSchema, { statusCode: 405, code: 'FST_ERR_NOT_IMPLEMENTED', error: 'Not Implemented', message: 'no' }))
+  t.assert.ok(Value.Check(esm.OptionsDescriptionSchema, { allow: ['GET'], methods: { GET: { summary: 'a', response: { 200: {} } } }, schemas: {} }))
+  t.assert.ok(!Value.Check(esm.OptionsDescriptionSchema, { allow: ['GET'], methods: { GET: { extra: 1 } }, schemas: {} }))
+})
