@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { GetRegistry, MethodRegistry } from '../lookup/registry.js'
+import type { PluginContext } from '../context.js'
+import type { MethodRegistry } from '../lookup/registry.js'
 import type { Constraints } from '../internals/find-my-way.js'
-import type { NormalisedOptions } from '../options.js'
 import { narrowed } from '../respond/narrow.js'
 import { withConstraints } from '../lookup/constraints.js'
 import { routeConfigOf, type RouteConfig } from '../internals/fastify.js'
@@ -19,9 +19,8 @@ import { routeConfigOf, type RouteConfig } from '../internals/fastify.js'
  * request's URL (what `request.routeOptions.config` would be there, e.g. its `cors`); undefined when none
  * would, or the route is kept out of the registry.
  */
-export function addRequestDecorators (
-  fastify: FastifyInstance, registry: GetRegistry, filterAllowed: NormalisedOptions['filterAllowed']
-): void {
+export function addRequestDecorators (fastify: FastifyInstance, { registry, options }: PluginContext): void {
+  const { filterAllowed } = options
   fastify.decorateRequest('allowedMethods', function allowedMethods (
     this: FastifyRequest
   ): readonly string[] | Promise<readonly string[]> {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { GetRegistry } from '../lookup/registry.js'
+import type { PluginContext } from '../context.js'
 import type { Constraints } from '../internals/find-my-way.js'
 import { routeUrlOf } from '../internals/fastify.js'
 import { mostSpecific } from '../build/pattern-overlap.js'
@@ -31,7 +31,7 @@ export function noteAnswered (request: FastifyRequest, methods: readonly string[
  * asked for, so that the answers nobody asks about pay one field written; a decorator on Fastify's request
  * prototype, so that the other requests pay nothing.
  */
-export function addResourcePatternDecorator (fastify: FastifyInstance, registry: GetRegistry): void {
+export function addResourcePatternDecorator (fastify: FastifyInstance, { registry }: PluginContext): void {
   fastify.decorateRequest(kAnswered, null)
   fastify.decorateRequest('resourcePattern', function resourcePattern (this: FastifyRequest): string | undefined {
     const noted = notedOn(this)[kAnswered]

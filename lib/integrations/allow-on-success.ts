@@ -1,11 +1,11 @@
 import type { FastifyRequest, onSendHookHandler } from 'fastify'
-import type { GetRegistry } from '../lookup/registry.js'
+import type { PluginContext } from '../context.js'
 import type { RequestHook } from '../respond/not-found-hooks.js'
-import { allowOf, type Narrow } from '../respond/narrow.js'
+import { allowOf } from '../respond/narrow.js'
 import { withConstraints } from '../lookup/constraints.js'
-import type { VaryAnswer } from '../respond/vary.js'
 import { awaitsContinue } from '../respond/expect-continue.js'
-import type { CloseIfBodyUnread } from '../respond/unread-body.js'
+
+export interface AllowOnSuccessHooks { readonly onRequest: RequestHook, readonly onSend: onSendHookHandler }
 
 /**
  * The `allowOnSuccess` hooks, added to each route of the registry. `onRequest` sets on every response of
@@ -13,14 +13,16 @@ import type { CloseIfBodyUnread } from '../respond/unread-body.js'
  * response), looked up as a 405's is. Set in `onRequest`, it survives whatever the handler or the error
  * handler sends, as the 405's own header does. When `filterAllowed` leaves the caller no method and
  * `notFoundWhenEmpty` hides such resources, the route answers the app's 404 instead, with the `Vary` every
- * 404 of the not-found path gets, set before the not-found handler runs (respond/not-found-hooks.ts `hideable`), and
- * nothing added after it: a 404 for an unknown URL gets nothing after it either. `onSend` adds the `Vary`
- * the value needs after the route's handler, which may have set a `Vary` of its own.
+ * 404 of the not-found path gets, set before the not-found handler runs, and nothing added after it: a 404
+ * for an unknown URL gets nothing after it either. `onSend` adds the `Vary` the value needs after the
+ * route's handler, which may have set a `Vary` of its own.
  */
 export function createAllowOnSuccessHooks (
-  registry: GetRegistry, narrow: Narrow, narrows: boolean, notFoundWhenEmpty: boolean, varyAnswer: VaryAnswer,
-  closeIfBodyUnread: CloseIfBodyUnread
-): { onRequest: RequestHook, onSend: onSendHookHandler } {
+  { registry, narrow, vary, closeIfBodyUnread, options }:
+  Pick<PluginContext, 'registry' | 'narrow' | 'vary' | 'closeIfBodyUnread' | 'options'>
+): AllowOnSuccessHooks {
+  const narrows = options.filterAllowed !== undefined
+  const { notFoundWhenEmpty } = options
   const hidden = new WeakSet<FastifyRequest>()
   return {
     onRequest (request, reply, done) {
@@ -34,11 +36,11 @@ export function createAllowOnSuccessHooks (
         }
         narrow(request, answer.methods, (methods) => {
           if (methods.length === 0 && notFoundWhenEmpty) {
-            varyAnswer(reply)
+            vary(reply)
             hidden.add(request)
-            // As the not-found hook sends a 404 to a client awaiting `100 Continue` (respond/not-found-hooks.ts `toNotFound`).
+            // As the not-found path sends a 404 to a client awaiting `100 Continue`: before the body is read.
             if (!awaitsContinue(request.raw)) return reply.callNotFound()
-            closeIfBodyUnread(request, reply, () => reply.callNotFound())
+            return closeIfBodyUnread(request, reply, () => reply.callNotFound())
           }
           reply.header('allow', allowOf(answer, methods))
           done()
@@ -46,7 +48,7 @@ export function createAllowOnSuccessHooks (
       })
     },
     onSend (request, reply, payload, done) {
-      if (!hidden.has(request)) varyAnswer(reply)
+      if (!hidden.has(request)) vary(reply)
       done(null, payload)
     }
   }

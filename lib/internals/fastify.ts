@@ -1,10 +1,11 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify'
+import type { EventEmitter } from 'node:events'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, RouteOptions } from 'fastify'
 import { catchRouter, findMyWayOf, type FindMyWay, type Router } from './find-my-way.js'
 import type { ContentTypes } from '../integrations/media-types.js'
 
-// Every reliance on Fastify's private behaviour. Checking a Fastify upgrade starts here (the wrappers of its
-// public methods are in internals/fastify-wrappers.ts). None loads a file of Fastify: what the plugin needs is found on
-// the running instance, its requests and its router, so that it runs with Fastify bundled into the app too.
+// Every reliance on Fastify's private behaviour, and the wrappers of its public methods: checking a Fastify
+// upgrade means reading this file. None loads a file of Fastify: what the plugin needs is found on the
+// running instance, its requests and its router, so that it runs with Fastify bundled into the app too.
 
 /**
  * Whether `instance` is the app's root rather than an encapsulated plugin's instance: Fastify creates those
@@ -352,3 +353,110 @@ export function routeConfigOf (context: object): RouteConfig {
  * copy of a prefixed `/` route, the prefix).
  */
 export const routeUrlOf = (context: object): string => routeConfigOf(context).url as string
+
+/**
+ * The routes `printRoutes()` shows, or undefined when there are none: Fastify prints find-my-way's
+ * `'(empty tree)'` for a router without routes (find-my-way lib/pretty-print.js).
+ */
+export function printedRoutes (fastify: FastifyInstance): string | undefined {
+  const routes = fastify.printRoutes({ commonPrefix: false })
+  return routes === '(empty tree)' ? undefined : routes
+}
+
+/**
+ * The URLs Fastify's router may hold a route at, for one of its methods as onRoute announces it. Under
+ * `prefixTrailingSlash: 'both'` (the default), a `'/'` route in a prefix is routed at the prefix and at the
+ * prefix + `'/'`, but onRoute is told of the first only (lib/route.js `route`); the registry keeps the second
+ * only if Fastify's router holds it. Its HEAD copy is made from the GET route of each URL, announced itself.
+ */
+export function routedUrls (route: RouteOptions & { prefix: string, routePath: string }, method: string): string[] {
+  return route.prefix !== '' && route.routePath === '' && method !== 'HEAD' ? [route.url, route.url + '/'] : [route.url]
+}
+
+/**
+ * The bytes Fastify's default error handler writes for an error of ours (MethodNotAllowedBody,
+ * NotImplementedBody): lib/error-serializer.js, fields in that order.
+ */
+export const defaultErrorBody = (statusCode: number, code: string, error: string, message: string): string =>
+  `{"statusCode":${statusCode},"code":"${code}","error":"${error}","message":${JSON.stringify(message)}}`
+
+type SetNotFoundHandler = (this: FastifyInstance, opts?: unknown, handler?: unknown) => FastifyInstance
+
+/**
+ * Makes every `setNotFoundHandler()` call made after the plugin (at the root or in any plugin registered
+ * later, which inherits from the root through its prototype) run our hooks in the not-found context, after
+ * the caller's own: the app's guards there (auth, rate limits) come first, as they do for the 404. Fastify
+ * takes lifecycle hooks from the options of `setNotFoundHandler` and runs them after the instance's own
+ * hooks (fastify lib/four-oh-four.js `_setNotFoundHandler`), so @fastify/cors preflights come first too, and
+ * the hooks run for unmatched requests only: matched routes pay nothing.
+ *
+ * Each hook option keeps the shape the caller gave it, as documented for `setNotFoundHandler` (a function,
+ * or an array): other plugins that wrap `setNotFoundHandler` (@sentry/node's copy of the @fastify/otel
+ * instrumentation) call a hook option given as a function as one function, so ours joins a function as one
+ * function that runs both with Fastify's hook runner.
+ */
+export function keepHookInNotFoundHandlers (
+  fastify: FastifyInstance, hooks: Readonly<Record<string, Hook>>
+): SetNotFoundHandler {
+  const original = fastify.setNotFoundHandler as unknown as SetNotFoundHandler
+  const withOurs = (instance: FastifyInstance, given: Record<string, unknown>): Record<string, unknown> => {
+    const merged = { ...given }
+    for (const [name, hook] of Object.entries(hooks)) {
+      const theirs = given[name] as Hook | Hook[] | null | undefined
+      if (theirs === undefined || theirs === null) merged[name] = hook
+      else if (Array.isArray(theirs)) merged[name] = [...theirs, hook]
+      // Fastify binds the hooks of a not-found context to the instance that set it.
+      else merged[name] = inSequence(theirs.bind(instance), hook)
+    }
+    return merged
+  }
+  const wrapped: SetNotFoundHandler = function setNotFoundHandler (opts, handler) {
+    if (typeof opts === 'function') return original.call(this, withOurs(this, {}), opts)
+    const given: Record<string, unknown> = { ...(opts as object | undefined) }
+    if (given.errorHandler !== undefined) noteNotFoundErrorHandler(this)
+    return original.call(this, withOurs(this, given), handler)
+  }
+  fastify.setNotFoundHandler = wrapped as unknown as FastifyInstance['setNotFoundHandler']
+  return wrapped
+}
+
+/** One hook that runs `first`, then `second`, as two hooks in a list would run; named after `first`, for tracers. */
+function inSequence (first: Hook, second: Hook): Hook {
+  const both = [first, second]
+  const hook: Hook = (request, reply, done) => { runHooks(both, request, reply, done) }
+  Object.defineProperty(hook, 'name', { value: first.name })
+  return hook
+}
+
+type DecorateReply = (this: FastifyInstance, name: string, ...rest: unknown[]) => FastifyInstance
+
+/**
+ * Catches Fastify's refusal of every later `decorateReply(name)` in our scope (at the root, or by any plugin
+ * registered later, which inherits from the root through its prototype; an encapsulated scope may shadow the
+ * name, as Fastify allows). Its FST_ERR_DEC_ALREADY_PRESENT says neither who clashed nor what to do. The call
+ * is dropped and `onClash` told instead of throwing: avvio calls a callback-style plugin (such as
+ * @fastify/sensible) outside any try, so a throw from it is an uncaught exception, never an error of `ready()`.
+ */
+export function interceptReplyDecorator (fastify: FastifyInstance, name: string, onClash: () => void): void {
+  const original = fastify.decorateReply as unknown as DecorateReply
+  const wrapped: DecorateReply = function decorateReply (property, ...rest) {
+    try {
+      return original.call(this, property, ...rest)
+    } catch (error) {
+      if (property !== name || (error as { code?: unknown }).code !== 'FST_ERR_DEC_ALREADY_PRESENT') throw error
+      onClash()
+      return this
+    }
+  }
+  fastify.decorateReply = wrapped as unknown as FastifyInstance['decorateReply']
+}
+
+/**
+ * Hands Fastify a request that a `checkContinue` listener holds (Node emits 'request' itself only without
+ * one). Fastify handles it synchronously up to routing: `rewriteUrl` runs in its 'request' listener
+ * (fastify.js `wrapRouting`), so once this returns `req.url` is the URL Fastify routes, and a final response
+ * may be sent already (a route's synchronous hook refused the request).
+ */
+export function handToFastify (server: EventEmitter, req: object, res: object): void {
+  server.emit('request', req, res)
+}

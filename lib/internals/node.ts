@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events'
 import type { Socket } from 'node:net'
 import type { Linger } from '../respond/unread-body.js'
 
@@ -88,4 +89,17 @@ function detachParser (socket: Socket): void {
     handle.reading = true
     handle.readStart?.()
   }
+}
+
+/**
+ * Calls `onRead` once, when something starts reading the request's body: Node's readable streams are read
+ * through a 'data' or a 'readable' listener (lib/internal/streams/readable.js `Readable.prototype.on`, which
+ * `pipe()` and async iteration use too; Fastify's rawBody reads with 'data').
+ */
+export function onFirstRead (req: EventEmitter, onRead: () => void): void {
+  req.on('newListener', function readStarts (event: string | symbol) {
+    if (event !== 'data' && event !== 'readable') return
+    req.off('newListener', readStarts)
+    onRead()
+  })
 }

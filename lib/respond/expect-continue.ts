@@ -1,9 +1,8 @@
 import type { EventEmitter } from 'node:events'
 import type { FastifyInstance, HTTPMethods } from 'fastify'
-import type { Constraints } from '../internals/find-my-way.js'
-
-/** A request's constraint values, derived as Fastify's router derives them (sync or async strategies). */
-export type DeriveConstraints = (req: unknown, done: (err: Error | null, constraints?: Constraints) => void) => void
+import type { PluginContext } from '../context.js'
+import { handToFastify } from '../internals/fastify.js'
+import { onFirstRead } from '../internals/node.js'
 
 /** What we use of Node's request: `http.IncomingMessage` or the HTTP/2 compat `Http2ServerRequest`. */
 interface ExpectingRequest extends EventEmitter {
@@ -50,17 +49,16 @@ export const awaitsContinue = (req: object): boolean => awaiting.has(req)
  * `frameworkErrors`, so no 100 follows; an asynchronous `frameworkErrors` may get one first, harmlessly (Node
  * discards the upload). When deriving fails, Fastify answers an error itself: no early 100.
  *
- * When routes may hide themselves (`hidesRoutes`: allowOnSuccess with notFoundWhenEmpty answers a caller left
- * no method the 404), a routed request gets its 100 only once its body is read: a 100 sent at once would tell
+ * When routes may hide themselves (allowOnSuccess with notFoundWhenEmpty answers a caller left no method the
+ * 404), a routed request gets its 100 only once its body is read: a 100 sent at once would tell
  * that caller the URL exists, where an unknown URL gets the 404 without one.
  *
  * The app's own listener wins: none is added when the server has one, and ours steps aside when one is added
  * later (theirs emits 'request'). Only `fastify.server` is covered: the extra servers Fastify binds when it
  * listens on a name with several addresses (lib/server.js `multipleBindings`) keep Node's default 100.
  */
-export function answerExpectContinue (
-  fastify: FastifyInstance, deriveConstraints: DeriveConstraints, hidesRoutes = false
-): void {
+export function answerExpectContinue (fastify: FastifyInstance, { options, registry }: PluginContext): void {
+  const hidesRoutes = options.allowOnSuccess && options.notFoundWhenEmpty
   const server = fastify.server as EventEmitter
   // Also makes it once per server: a second registration sees ours.
   if (server.listenerCount('checkContinue') > 0) return
@@ -75,17 +73,12 @@ export function answerExpectContinue (
       awaiting.delete(req)
       res.writeContinue()
     }
-    // Readable streams are read through a 'data' or 'readable' listener (Fastify's rawBody: 'data').
-    req.on('newListener', function continueOnRead (event: string | symbol) {
-      if (event !== 'data' && event !== 'readable') return
-      req.off('newListener', continueOnRead)
-      sendContinue()
-    })
-    server.emit('request', req, res)
+    onFirstRead(req, sendContinue)
+    handToFastify(server, req, res)
     if (hidesRoutes) return
 
     const { method = '', url = '' } = req
-    deriveConstraints(req, (err, constraints) => {
+    registry().deriveConstraintsAsync(req, (err, constraints) => {
       if (err !== null) return
       const route: unknown = fastify.findRoute({ method: method as HTTPMethods, url, constraints })
       if (route !== null) sendContinue()

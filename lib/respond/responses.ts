@@ -4,7 +4,7 @@ import {
   PROBLEM_JSON, MethodNotAllowedProblemSchema, NotImplementedProblemSchema, methodNotAllowedProblem, notImplementedProblem
 } from '../integrations/problem-details.js'
 import type { NormalisedOptions } from '../options.js'
-import { logControllerOf, usesDefaultErrorHandler } from '../internals/fastify.js'
+import { defaultErrorBody, logControllerOf, usesDefaultErrorHandler } from '../internals/fastify.js'
 import { formatAllow } from './allow-header.js'
 import { OptionsDescriptionSchema, type OptionsDescription } from '../integrations/describe.js'
 
@@ -44,13 +44,6 @@ export function sendMethodNotAllowed (
       defaultErrorBody(405, error.code, 'Method Not Allowed', methodNotAllowedMessage(refused, url)), !methods.includes('GET'))
   }
 }
-
-/**
- * The bytes Fastify's default error handler writes for an error of ours (MethodNotAllowedBody,
- * NotImplementedBody: lib/error-serializer.js, fields in that order), built directly.
- */
-const defaultErrorBody = (statusCode: number, code: string, error: string, message: string): string =>
-  `{"statusCode":${statusCode},"code":"${code}","error":"${error}","message":${JSON.stringify(message)}}`
 
 /**
  * Sends the body `bodyFor(method)` of a refusal. RFC 9110 8.6: a HEAD response may carry Content-Length only

@@ -8,7 +8,12 @@ import { answerExpectContinue } from '../../dist/respond/expect-continue.js'
 function serverWith (findRoute, deriveConstraints) {
   const server = new EventEmitter()
   const asked = []
-  answerExpectContinue({ server, findRoute: (route) => { asked.push(route); return findRoute(route) } }, deriveConstraints)
+  const fastify = { server, findRoute: (route) => { asked.push(route); return findRoute(route) } }
+  const context = {
+    options: { allowOnSuccess: false, notFoundWhenEmpty: false },
+    registry: () => ({ deriveConstraintsAsync: deriveConstraints })
+  }
+  answerExpectContinue(fastify, context)
   const req = new EventEmitter()
   req.method = 'POST'
   req.url = '/upload'

@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify'
+import type { NormalisedOptions } from './options.js'
+import type { MethodRegistry } from './lookup/registry.js'
+import { createNarrow, type Narrow } from './respond/narrow.js'
+import { createVaryAnswer, type VaryAnswer } from './respond/vary.js'
+import { createCloseIfBodyUnread, type CloseIfBodyUnread } from './respond/unread-body.js'
+import { createLingeringClose } from './internals/node.js'
+import { createAllowOnSuccessHooks, type AllowOnSuccessHooks } from './integrations/allow-on-success.js'
+
+/**
+ * What every part of the plugin shares, made once at registration: the options, the registry once the app
+ * is ready, and the helpers each answer goes through. Each feature takes this one object.
+ */
+export interface PluginContext {
+  readonly options: NormalisedOptions
+  /** The registry. Requests come once the app is ready, when it is built; before, this throws. */
+  readonly registry: () => MethodRegistry
+  /** Narrows an allowed set with `filterAllowed`. */
+  readonly narrow: Narrow
+  /** Sets the `Vary` an answer of the registry needs. */
+  readonly vary: VaryAnswer
+  /** Prepares the connection of an answer sent before the request body is read. */
+  readonly closeIfBodyUnread: CloseIfBodyUnread
+  /** Under `allowOnSuccess`, the hooks added to each route of the registry. */
+  readonly allowOnSuccess: AllowOnSuccessHooks | undefined
+  /** The plugin's own route hooks, which guard nothing. */
+  readonly ownHooks: ReadonlySet<unknown>
+  /** What is known once the app is ready. */
+  readonly ready: ReadyState
+}
+
+/** Set once, when the app is ready. */
+export interface ReadyState {
+  registry: MethodRegistry | undefined
+  /** Whether some route of the app has guard hooks of its own (under `guards: 'resource'`). */
+  routeGuards: boolean
+}
+
+export function createContext (fastify: FastifyInstance, options: NormalisedOptions): PluginContext {
+  const ready: ReadyState = { registry: undefined, routeGuards: false }
+  const registry = (): MethodRegistry => ready.registry ?? notReady()
+  const shared = {
+    options,
+    registry,
+    narrow: createNarrow(options.filterAllowed),
+    vary: createVaryAnswer(registry, options),
+    // Fastify fills `initialConfig.bodyLimit` with its default when the app gives none.
+    closeIfBodyUnread: createCloseIfBodyUnread(fastify.initialConfig.bodyLimit as number,
+      createLingeringClose({ time: options.lingerTime, bytes: options.lingerBytes })),
+    ready
+  }
+  const allowOnSuccess = options.allowOnSuccess ? createAllowOnSuccessHooks(shared) : undefined
+  return { ...shared, allowOnSuccess, ownHooks: new Set(allowOnSuccess === undefined ? [] : [allowOnSuccess.onRequest]) }
+}
+
+function notReady (): never {
+  throw new Error('fastify-allowed-methods: allowedMethods() is available once the app is ready ' +
+    '(after `await app.ready()`)')
+}
