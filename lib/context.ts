@@ -50,7 +50,8 @@ export function createContext (fastify: FastifyInstance, options: NormalisedOpti
     ready
   }
   const allowOnSuccess = options.allowOnSuccess ? createAllowOnSuccessHooks(shared) : undefined
-  return { ...shared, allowOnSuccess, ownHooks: new Set(allowOnSuccess === undefined ? [] : [allowOnSuccess.onRequest]) }
+  const ownHooks = new Set(allowOnSuccess === undefined ? [] : [allowOnSuccess.onRequest])
+  return { ...shared, allowOnSuccess, ownHooks }
 }
 
 function notReady (): never {

@@ -36,7 +36,9 @@ export interface FastifyAllowedMethodsOptions {
    * Promise of them (a permission look-up), whose rejection goes to the app's error handler. Answers computed
    * through it depend on the caller: they carry `Vary: *` (or `Vary` with the `vary` option's headers).
    */
-  filterAllowed?: (request: FastifyRequest, methods: readonly string[]) => readonly string[] | PromiseLike<readonly string[]>
+  filterAllowed?: (
+    request: FastifyRequest, methods: readonly string[]
+  ) => readonly string[] | PromiseLike<readonly string[]>
   /**
    * The request headers `filterAllowed` (and any custom constraint strategy) reads, e.g. `['authorization']`.
    * Answers that depend on the caller then carry `Vary` with these headers, so that a shared cache may store
@@ -146,7 +148,8 @@ export const OptionsSchema = Type.Object({
   notFound: Type.Optional(callback()),
   filterAllowed: Type.Optional(callback()),
   // Header names (RFC 9110 5.1: tokens), listed once each.
-  vary: Type.Optional(Type.Array(Type.String({ pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$" }), { minItems: 1, uniqueItems: true })),
+  vary: Type.Optional(
+    Type.Array(Type.String({ pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$" }), { minItems: 1, uniqueItems: true })),
   notFoundWhenEmpty: Type.Optional(Type.Boolean()),
   includeRoute: Type.Optional(callback()),
   describeOptions: Type.Optional(Type.Boolean()),

@@ -15,7 +15,9 @@ export interface RecordedRoutes {
  * at. Under `allowOnSuccess`, adds its hooks to each route of the registry, the way Fastify documents for
  * onRoute, so that only those routes pay for them.
  */
-export function recordRoutes (fastify: FastifyInstance, { options, allowOnSuccess, ownHooks }: PluginContext): RecordedRoutes {
+export function recordRoutes (
+  fastify: FastifyInstance, { options, allowOnSuccess, ownHooks }: PluginContext
+): RecordedRoutes {
   const records: RouteRecord[] = []
   // Under `guards: 'resource'`, each route's instance and options, until the app is ready: whether any route
   // has guards of its own decides whether a 405 looks its routes' hooks up at all.
@@ -40,10 +42,8 @@ export function recordRoutes (fastify: FastifyInstance, { options, allowOnSucces
       }
     }
     if (included && allowOnSuccess !== undefined) {
-      // A route without hooks of its own gets a function, as it would be written, for the onRoute hooks
-      // that follow.
-      route.onRequest = route.onRequest === undefined ? allowOnSuccess.onRequest : [route.onRequest, allowOnSuccess.onRequest].flat()
-      route.onSend = route.onSend === undefined ? allowOnSuccess.onSend : [route.onSend, allowOnSuccess.onSend].flat()
+      route.onRequest = withHook(route.onRequest, allowOnSuccess.onRequest)
+      route.onSend = withHook(route.onSend, allowOnSuccess.onSend)
     }
   })
   return {
@@ -54,3 +54,9 @@ export function recordRoutes (fastify: FastifyInstance, { options, allowOnSucces
     }
   }
 }
+
+/**
+ * A route's hook option with `hook` after the route's own. A route without hooks of its own gets a function,
+ * as it would be written, for the onRoute hooks that follow.
+ */
+const withHook = <H>(own: H | H[] | undefined, hook: H): H | H[] => own === undefined ? hook : [own, hook].flat() as H[]

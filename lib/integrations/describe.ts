@@ -16,7 +16,8 @@ export const MethodDescriptionSchema = Type.Object({
   body: Type.Optional(JsonSchema),
   response: Type.Optional(Type.Record(Type.String(), JsonSchema)),
   accepts: Type.Optional(Type.Array(Type.String(), {
-    description: "The media types the request content may use (RFC 9110 8.3.1), from the content-type parsers Fastify runs for the route; '*/*' for a catch-all parser. For POST, PUT, PATCH and QUERY."
+    description: 'The media types the request content may use (RFC 9110 8.3.1), from the content-type parsers ' +
+      "Fastify runs for the route; '*/*' for a catch-all parser. For POST, PUT, PATCH and QUERY."
   }))
 }, { additionalProperties: false })
 
@@ -82,8 +83,8 @@ function collectReferences (value: unknown, shared: Record<string, unknown>, int
 
 /**
  * Whether an `Accept` header admits `application/json` (RFC 9110 12.5.1): through `application/json`,
- * `application/*` or the full wildcard (star, slash, star) with a non-zero weight. A request without `Accept` did not ask for a body,
- * so it gets none (the plain OPTIONS answer).
+ * `application/*` or the full wildcard (star, slash, star) with a non-zero weight. A request without `Accept`
+ * did not ask for a body, so it gets none (the plain OPTIONS answer).
  */
 export function acceptsJson (accept: string | undefined): boolean {
   if (accept === undefined) return false

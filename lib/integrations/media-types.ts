@@ -107,7 +107,9 @@ export interface MediaTypeIndex {
  * accept the same types share one value; where every route of a method does (no plugin context adds a
  * parser), the method's own value answers without asking which route a URL runs.
  */
-export function indexMediaTypes (contexts: ReadonlyMap<string, ReadonlySet<object>>, read: (context: object) => MediaTypes): MediaTypeIndex {
+export function indexMediaTypes (
+  contexts: ReadonlyMap<string, ReadonlySet<object>>, read: (context: object) => MediaTypes
+): MediaTypeIndex {
   const byContext = new Map<object, MediaTypes>()
   const byMethod = new Map<string, MediaTypes>()
   const shared = new Map<string, MediaTypes>()
@@ -143,7 +145,9 @@ export const ACCEPT_FIELDS = [
 const DESCRIBED_CONTENT = ['PATCH', 'POST', 'PUT', 'QUERY']
 
 /** The methods whose routes' media types the OPTIONS answer names, under these options. */
-export function contentMethods (options: { autoOptions: boolean, describeOptions: boolean, requestMediaTypes: boolean }): ReadonlySet<string> {
+export function contentMethods (
+  options: { autoOptions: boolean, describeOptions: boolean, requestMediaTypes: boolean }
+): ReadonlySet<string> {
   if (!options.autoOptions || !options.requestMediaTypes) return new Set()
   return new Set(options.describeOptions ? DESCRIBED_CONTENT : ACCEPT_FIELDS.map(([method]) => method))
 }

@@ -20,7 +20,11 @@ export const MethodNotAllowedProblemSchema = Type.Object({
   detail: Type.String(),
   instance: Type.String(),
   allowedMethods: Type.Array(Type.String())
-}, { $id: 'MethodNotAllowedProblem', description: 'RFC 9457 problem details of a 405 (RFC 9110 15.5.6); allowedMethods, an extension member (RFC 9457 3.2), lists the methods of the Allow header.' })
+}, {
+  $id: 'MethodNotAllowedProblem',
+  description: 'RFC 9457 problem details of a 405 (RFC 9110 15.5.6); allowedMethods, an extension member ' +
+    '(RFC 9457 3.2), lists the methods of the Allow header.'
+})
 
 /** JSON Schema (TypeBox) of the 501 body sent with `problemDetails`. */
 export const NotImplementedProblemSchema = Type.Object({
@@ -29,7 +33,11 @@ export const NotImplementedProblemSchema = Type.Object({
   status: Type.Literal(501),
   detail: Type.String(),
   instance: Type.String()
-}, { $id: 'NotImplementedProblem', description: 'RFC 9457 problem details of a 501 (RFC 9110 15.6.2): the server does not support the request method for any resource.' })
+}, {
+  $id: 'NotImplementedProblem',
+  description: 'RFC 9457 problem details of a 501 (RFC 9110 15.6.2): the server does not support the request ' +
+    'method for any resource.'
+})
 
 export type MethodNotAllowedProblem = Static<typeof MethodNotAllowedProblemSchema>
 export type NotImplementedProblem = Static<typeof NotImplementedProblemSchema>
@@ -49,7 +57,9 @@ const uriReference = (url: string): string =>
   url.search(NOT_IN_URI) === -1 ? url : url.replace(NOT_IN_URI, percentEncoded)
 
 /** The 405 body; `url` is the request's target as received, whose URI reference is `instance` (RFC 9457 3.1.5). */
-export const methodNotAllowedProblem = (method: string, url: string, methods: readonly string[]): MethodNotAllowedProblem => ({
+export const methodNotAllowedProblem = (
+  method: string, url: string, methods: readonly string[]
+): MethodNotAllowedProblem => ({
   type: METHOD_NOT_ALLOWED_TYPE,
   title: 'Method Not Allowed',
   status: 405,

@@ -21,7 +21,8 @@ export type Hook = (request: FastifyRequest, reply: FastifyReply, done: (error?:
 /** What we read of a route context (fastify lib/context.js). */
 export interface RouteContext extends Partial<Record<GuardPhase, Hook[] | null>> { handler: Handler, server: object }
 /** Runs `hooks` in order as Fastify runs a route's hooks, then `done` unless a hook replied. */
-export type HookRunner = (hooks: Hook[], request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => void
+export type HookRunner =
+  (hooks: Hook[], request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => void
 
 /**
  * Runs hooks as Fastify runs a route's preValidation and preHandler hooks (lib/hooks.js `hookRunnerGenerator`
@@ -86,7 +87,9 @@ export type RouteHookOptions = Partial<Record<GuardPhase, unknown>>
  * `setNotFoundHandler` (not in `own`) is its own source, as is every copy where the counts disagree (a
  * Fastify that builds the lists otherwise): a hook may then run twice, never be skipped. Read once per context.
  */
-export function contextHooksReader (fastify: FastifyInstance): (context: object, own: RouteHookOptions | undefined) => ContextHooks {
+export function contextHooksReader (
+  fastify: FastifyInstance
+): (context: object, own: RouteHookOptions | undefined) => ContextHooks {
   const hooksOf = instanceHooksReader(fastify)
   const read = new WeakMap<object, ContextHooks>()
   return (context, own) => {
@@ -102,7 +105,9 @@ export function contextHooksReader (fastify: FastifyInstance): (context: object,
           : copies.length > inherited.length ? inherited : []
         return copies.map((run, i) => ({ run, source: sources[i] ?? run }))
       }
-      hooks = { onRequest: sourced('onRequest'), preValidation: sourced('preValidation'), preHandler: sourced('preHandler') }
+      hooks = {
+        onRequest: sourced('onRequest'), preValidation: sourced('preValidation'), preHandler: sourced('preHandler')
+      }
       read.set(context, hooks)
     }
     return hooks
@@ -113,7 +118,9 @@ type Handler = (request: FastifyRequest, reply: FastifyReply) => unknown
 export type RunNotFoundHandler = (request: FastifyRequest, reply: FastifyReply) => void
 
 /** The guard hooks an instance holds (`kHooks`), as the app added them; checked on the root at registration. */
-function instanceHooksReader (fastify: FastifyInstance): (instance: object) => Readonly<Record<GuardPhase, readonly unknown[]>> {
+function instanceHooksReader (
+  fastify: FastifyInstance
+): (instance: object) => Readonly<Record<GuardPhase, readonly unknown[]>> {
   const kHooks = fastifySymbol(fastify, 'fastify.hooks')
   const hooksOf = (instance: object): Partial<Record<GuardPhase, unknown>> | undefined =>
     (instance as Record<symbol, Partial<Record<GuardPhase, unknown>> | undefined>)[kHooks]
@@ -134,7 +141,8 @@ export function ownGuardsReader (
   const hooksOf = instanceHooksReader(fastify)
   return (instance, own) => GUARD_PHASES.some(phase => {
     const root = hooksOf(fastify)[phase]
-    return [own[phase] ?? []].flat().some(hook => !ignored.has(hook)) || hooksOf(instance)[phase].some(hook => !root.includes(hook))
+    return [own[phase] ?? []].flat().some(hook => !ignored.has(hook)) ||
+      hooksOf(instance)[phase].some(hook => !root.includes(hook))
   })
 }
 
@@ -212,9 +220,11 @@ const unsupported = (what: string): Error => new Error(`fastify-allowed-methods:
  * `find` on the instance by a compiled one (`routerOptions.compile`).
  */
 export function fastifysRouter (fastify: FastifyInstance): { router: Router<object | null>, findMyWay: FindMyWay } {
-  const fourOhFour = (fastify as unknown as Record<symbol, { router?: unknown } | undefined>)[fastifySymbol(fastify, 'fastify.404')]
-  const notFoundRouter = fourOhFour?.router
-  const findMyWay = typeof notFoundRouter === 'object' && notFoundRouter !== null ? findMyWayOf(notFoundRouter) : undefined
+  const kFourOhFour = fastifySymbol(fastify, 'fastify.404')
+  const notFoundRouter = (fastify as unknown as Record<symbol, { router?: unknown } | undefined>)[kFourOhFour]?.router
+  const findMyWay = typeof notFoundRouter === 'object' && notFoundRouter !== null
+    ? findMyWayOf(notFoundRouter)
+    : undefined
   if (findMyWay === undefined) throw unsupported("lib/four-oh-four.js's find-my-way `router`")
   const router = catchRouter(findMyWay, () => fastify.findRoute({ method: 'GET' as HTTPMethods, url: '/' }))
   if (router === undefined) throw unsupported("lib/route.js `findRoute` calling its router's `find`")
@@ -225,7 +235,9 @@ export function fastifysRouter (fastify: FastifyInstance): { router: Router<obje
 const withOwnNotFoundErrorHandler = new WeakSet<FastifyInstance>()
 
 /** Notes that `instance`'s not-found handler has an error handler of its own. */
-export const noteNotFoundErrorHandler = (instance: FastifyInstance): void => { withOwnNotFoundErrorHandler.add(instance) }
+export const noteNotFoundErrorHandler = (instance: FastifyInstance): void => {
+  withOwnNotFoundErrorHandler.add(instance)
+}
 
 /**
  * Whether errors of `instance`'s not-found context go to Fastify's default error handler. Fastify names it
@@ -244,7 +256,8 @@ interface ContentTypeParserFields { parserList?: unknown, customParsers?: unknow
  * which its route context holds as `contentTypeParser` (lib/context.js: the parsers of the route's plugin
  * context, its own `addContentTypeParser` calls and those inherited, final once the app has started).
  * Fastify keeps the media types of string parsers in `parserList`, normalised (lib/content-type.js), and
- * the catch-all parser (`'*'`) in `customParsers` under `''`; RegExp parsers are left out (integrations/media-types.ts).
+ * the catch-all parser (`'*'`) in `customParsers` under `''`; RegExp parsers are left out
+ * (integrations/media-types.ts).
  * @throws Error when the context has no such fields: this Fastify version is not supported.
  */
 export function requestContentTypes (context: object): ContentTypes {
@@ -252,7 +265,8 @@ export function requestContentTypes (context: object): ContentTypes {
   const types = parser?.parserList
   const parsers = parser?.customParsers
   if (!Array.isArray(types) || !types.every(type => typeof type === 'string') || !(parsers instanceof Map)) {
-    throw unsupported("lib/context.js `contentTypeParser` with lib/content-type-parser.js's `parserList` and `customParsers`")
+    throw unsupported(
+      "lib/context.js `contentTypeParser` with lib/content-type-parser.js's `parserList` and `customParsers`")
   }
   return { types, anyType: parsers.has('') }
 }
@@ -323,7 +337,8 @@ const logControllers = new WeakMap<FastifyInstance, LogController>()
 export function logControllerOf (server: FastifyInstance): LogController {
   let controller = logControllers.get(server)
   if (controller === undefined) {
-    const found = (server as unknown as Record<symbol, Partial<LogController> | undefined>)[fastifySymbol(server, 'fastify.logController')]
+    const kLogController = fastifySymbol(server, 'fastify.logController')
+    const found = (server as unknown as Record<symbol, Partial<LogController> | undefined>)[kLogController]
     if (typeof found?.defaultErrorLog !== 'function' || typeof found.isLogDisabled !== 'function') {
       throw unsupported('lib/log-controller.js `defaultErrorLog` and `isLogDisabled`')
     }

@@ -7,7 +7,10 @@ import { formatAllow } from './allow-header.js'
  * Narrows a computed allowed set with the app's `filterAllowed`, keeping our order and our methods only, and
  * calls `next` with it, at once or when the app's Promise settles; `fail` gets what it throws or rejects with.
  */
-export type Narrow = (request: FastifyRequest, methods: readonly string[], next: (methods: readonly string[]) => void, fail: (error: Error) => void) => void
+export type Narrow = (
+  request: FastifyRequest, methods: readonly string[], next: (methods: readonly string[]) => void,
+  fail: (error: Error) => void
+) => void
 
 /** The `Allow` value of `methods`, a narrowing of `answer.methods`: the precomputed one when nothing was narrowed. */
 export const allowOf = (answer: Answer, methods: readonly string[]): string =>

@@ -1,7 +1,8 @@
 import type { FastifyReply } from 'fastify'
 import { MethodNotAllowedError, NotImplementedError, methodNotAllowedMessage, notImplementedMessage } from './errors.js'
 import {
-  PROBLEM_JSON, MethodNotAllowedProblemSchema, NotImplementedProblemSchema, methodNotAllowedProblem, notImplementedProblem
+  PROBLEM_JSON, MethodNotAllowedProblemSchema, NotImplementedProblemSchema, methodNotAllowedProblem,
+  notImplementedProblem
 } from '../integrations/problem-details.js'
 import type { NormalisedOptions } from '../options.js'
 import { defaultErrorBody, logControllerOf, usesDefaultErrorHandler } from '../internals/fastify.js'
@@ -36,12 +37,13 @@ export function sendMethodNotAllowed (
   }
   reply.code(405)
   logControllerOf(reply.server).defaultErrorLog(error, reply.request, reply)
+  const getRefused = !methods.includes('GET')
   if (options.problemDetails) {
     sendBody(reply, method, PROBLEM_JSON, (refused) =>
-      reply.serializeInput(methodNotAllowedProblem(refused, url, methods), MethodNotAllowedProblemSchema), !methods.includes('GET'))
+      reply.serializeInput(methodNotAllowedProblem(refused, url, methods), MethodNotAllowedProblemSchema), getRefused)
   } else {
     sendBody(reply, method, JSON_TYPE, (refused) =>
-      defaultErrorBody(405, error.code, 'Method Not Allowed', methodNotAllowedMessage(refused, url)), !methods.includes('GET'))
+      defaultErrorBody(405, error.code, 'Method Not Allowed', methodNotAllowedMessage(refused, url)), getRefused)
   }
 }
 
@@ -51,7 +53,9 @@ export function sendMethodNotAllowed (
  * message names GET); where GET is not, it is unknown, and a HEAD answer sent without content gets no
  * Content-Length from Fastify.
  */
-function sendBody (reply: FastifyReply, method: string, contentType: string, bodyFor: (method: string) => string, getRefused: boolean): void {
+function sendBody (
+  reply: FastifyReply, method: string, contentType: string, bodyFor: (method: string) => string, getRefused: boolean
+): void {
   reply.type(contentType)
   if (method === 'HEAD') {
     if (getRefused) reply.header('content-length', String(Buffer.byteLength(bodyFor('GET'))))
@@ -69,7 +73,9 @@ function sendBody (reply: FastifyReply, method: string, contentType: string, bod
  * server that should page anyone. Otherwise through the error path, to the app's error handler.
  * `getServed`: whether GET has a route, for a HEAD's Content-Length.
  */
-export function sendNotImplemented (reply: FastifyReply, method: string, url: string, problemDetails: boolean, getServed: boolean): void {
+export function sendNotImplemented (
+  reply: FastifyReply, method: string, url: string, problemDetails: boolean, getServed: boolean
+): void {
   const error = new NotImplementedError(method)
   if (!usesDefaultErrorHandler(reply.server)) {
     reply.send(error)
@@ -77,7 +83,9 @@ export function sendNotImplemented (reply: FastifyReply, method: string, url: st
   }
   reply.code(501)
   // The shape of lib/log-controller.js `defaultErrorLog`'s line for a 4xx, under the same settings.
-  if (!logControllerOf(reply.server).isLogDisabled(reply.request)) reply.log.info({ res: reply, err: error }, error.message)
+  if (!logControllerOf(reply.server).isLogDisabled(reply.request)) {
+    reply.log.info({ res: reply, err: error }, error.message)
+  }
   if (problemDetails) {
     sendBody(reply, method, PROBLEM_JSON, (refused) =>
       reply.serializeInput(notImplementedProblem(refused, url), NotImplementedProblemSchema), !getServed)
@@ -91,7 +99,9 @@ export function sendNotImplemented (reply: FastifyReply, method: string, url: st
  * The automatic answer to OPTIONS: `Allow` and no content, with the status `optionsStatus` says. RFC 9110
  * 9.3.7: a 200 without content MUST send `Content-Length: 0`; 8.6: a 204 must not send Content-Length.
  */
-export function sendOptions (reply: FastifyReply, allow: string, { optionsStatus }: Pick<NormalisedOptions, 'optionsStatus'>): void {
+export function sendOptions (
+  reply: FastifyReply, allow: string, { optionsStatus }: Pick<NormalisedOptions, 'optionsStatus'>
+): void {
   reply.code(optionsStatus).header('allow', allow)
   if (optionsStatus === 200) reply.header('content-length', '0')
   reply.send()

@@ -6,9 +6,9 @@
 // compares every exported schema with the one TypeBox builds, types/schema-builders.tst.ts the types. Only
 // the forms the schemas use are here.
 import type {
-  Kind as TypeBoxKind, OptionalKind as TypeBoxOptionalKind, ArrayOptions, IntegerOptions, ObjectOptions, SchemaOptions, StringOptions,
-  TArray, TBoolean, TFunction, TInteger, TLiteral, TLiteralValue, TObject, TOptional, TProperties, TRecord, TSchema, TString,
-  TUnion, TUnknown
+  Kind as TypeBoxKind, OptionalKind as TypeBoxOptionalKind, ArrayOptions, IntegerOptions, ObjectOptions,
+  SchemaOptions, StringOptions, TArray, TBoolean, TFunction, TInteger, TLiteral, TLiteralValue, TObject, TOptional,
+  TProperties, TRecord, TSchema, TString, TUnion, TUnknown
 } from '@sinclair/typebox'
 
 // Registered symbols (`Symbol.for`): the very ones every copy of TypeBox reads.
