@@ -77,5 +77,5 @@ test('installing the package runs no script, and the shipped files point at noth
 test('the dependencies and the peer range', async (t) => {
   const pkg = require('../../package.json')
   t.assert.strictEqual(pkg.peerDependencies.fastify, '^5.12.2 || ^6.0.0-0')
-  t.assert.deepStrictEqual(Object.keys(pkg.dependencies).sort(), ['@sinclair/typebox', 'fastify-plugin'])
+  t.assert.deepStrictEqual(Object.keys(pkg.dependencies).sort(), ['@fastify/error', '@sinclair/typebox', 'fastify-plugin'])
 })
