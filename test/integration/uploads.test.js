@@ -88,7 +88,8 @@ test('answers that read the body, or refuse a request without one, keep the conn
   t.assert.strictEqual(refused.headers.connection, 'keep-alive')
 
   conn.socket.write(head('GET', '/only-get', {}))
-  t.assert.ok(await within(conn, PATIENCE, c => responses(c.text).length === 3), 'a third request on the same connection')
+  t.assert.ok(await within(conn, PATIENCE, c => responses(c.text).length === 3),
+    'a third request on the same connection')
   t.assert.strictEqual(responses(conn.text)[2].status, 200)
   t.assert.strictEqual(conn.closed, false)
 })
@@ -256,7 +257,8 @@ test('Expect: 100-continue over HTTP/2 (h2c): 100 for a routed request only', as
   const client = http2.connect(`http://127.0.0.1:${app.server.address().port}`)
   t.after(() => client.close())
 
-  t.assert.deepStrictEqual(await h2ExpectContinue(client, '/upload'), { continued: true, status: 200, body: 'got hello' })
+  t.assert.deepStrictEqual(await h2ExpectContinue(client, '/upload'),
+    { continued: true, status: 200, body: 'got hello' })
   const refused = await h2ExpectContinue(client, '/only-get')
   t.assert.deepStrictEqual({ continued: refused.continued, status: refused.status }, { continued: false, status: 405 })
 })

@@ -70,13 +70,15 @@ const docApp = () => appWith(app => {
 test('filterAllowed narrows the Allow of 405s', async (t) => {
   const app = await docApp()
   t.assert.deepStrictEqual(await answer(app, 'POST', '/doc', reader), { status: 405, allow: 'GET, HEAD, OPTIONS' })
-  t.assert.deepStrictEqual(await answer(app, 'POST', '/doc', admin), { status: 405, allow: 'DELETE, GET, HEAD, OPTIONS, PUT' })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/doc', admin),
+    { status: 405, allow: 'DELETE, GET, HEAD, OPTIONS, PUT' })
 })
 
 test('filterAllowed narrows the automatic OPTIONS answer', async (t) => {
   const app = await docApp()
   t.assert.deepStrictEqual(await answer(app, 'OPTIONS', '/doc', reader), { status: 200, allow: 'GET, HEAD, OPTIONS' })
-  t.assert.deepStrictEqual(await answer(app, 'OPTIONS', '/doc', admin), { status: 200, allow: 'DELETE, GET, HEAD, OPTIONS, PUT' })
+  t.assert.deepStrictEqual(await answer(app, 'OPTIONS', '/doc', admin),
+    { status: 200, allow: 'DELETE, GET, HEAD, OPTIONS, PUT' })
 })
 
 test('filterAllowed narrows the answer to OPTIONS *', async (t) => {
@@ -96,7 +98,8 @@ test('filterAllowed narrows the answer to OPTIONS *', async (t) => {
 test('filterAllowed narrows the Allow of reply.methodNotAllowed()', async (t) => {
   const app = await docApp()
   t.assert.deepStrictEqual(await answer(app, 'PUT', '/doc', reader), { status: 405, allow: 'GET, HEAD, OPTIONS' })
-  t.assert.deepStrictEqual(await answer(app, 'PUT', '/doc', admin), { status: 405, allow: 'DELETE, GET, HEAD, OPTIONS' })
+  t.assert.deepStrictEqual(await answer(app, 'PUT', '/doc', admin),
+    { status: 405, allow: 'DELETE, GET, HEAD, OPTIONS' })
 })
 
 test('filterAllowed can only narrow: methods it adds are ignored, and Allow may be empty', async (t) => {

@@ -65,7 +65,8 @@ test('the description is the union over matching patterns, like Allow', async (t
   const app = await appWith(userRoutes, describeOnly)
   const response = await app.inject({ method: 'OPTIONS', url: '/users/me', headers: json })
   t.assert.deepStrictEqual(Object.keys(response.json().methods).sort(), ['GET', 'HEAD', 'PATCH', 'POST', 'PUT'])
-  t.assert.deepStrictEqual(response.json().methods.POST, { summary: 'Only for me', accepts: ['application/json', 'text/plain'] })
+  t.assert.deepStrictEqual(response.json().methods.POST,
+    { summary: 'Only for me', accepts: ['application/json', 'text/plain'] })
 })
 
 for (const [accept, described] of [

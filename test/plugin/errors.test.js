@@ -29,7 +29,8 @@ test('the app\'s error handler receives the 405 as an error, and Allow survives 
   const response = await app.inject({ method: 'POST', url: '/a' })
   t.assert.strictEqual(response.statusCode, 405)
   t.assert.strictEqual(response.headers.allow, 'GET, HEAD, OPTIONS, PUT')
-  t.assert.deepStrictEqual(response.json(), { problem: 'FST_ERR_METHOD_NOT_ALLOWED', allowed: ['GET', 'HEAD', 'OPTIONS', 'PUT'] })
+  t.assert.deepStrictEqual(response.json(),
+    { problem: 'FST_ERR_METHOD_NOT_ALLOWED', allowed: ['GET', 'HEAD', 'OPTIONS', 'PUT'] })
   t.assert.ok(received instanceof MethodNotAllowedError)
   t.assert.strictEqual(received.statusCode, 405)
   t.assert.strictEqual(received.code, 'FST_ERR_METHOD_NOT_ALLOWED')

@@ -96,7 +96,8 @@ describe('the 405 is logged as Fastify logs the same answer from its default err
 
   test('problemDetails changes the body, not the line', async (t) => {
     const request = { method: 'DELETE', url: '/a' }
-    t.assert.deepStrictEqual(await linesOf(withPlugin({}, { problemDetails: true }), request), await linesOf(oracle({}), request))
+    t.assert.deepStrictEqual(await linesOf(withPlugin({}, { problemDetails: true }), request),
+      await linesOf(oracle({}), request))
   })
 
   test('a prefixed plugin\'s logLevel applies to its not-found context as to Fastify\'s 404 there', async (t) => {

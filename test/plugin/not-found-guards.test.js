@@ -46,7 +46,8 @@ for (const hook of ['onRequest', 'preValidation', 'preHandler']) {
     app.post('/a', ok)
     await app.ready()
     const withToken = { authorization: 'Bearer ok' }
-    t.assert.deepStrictEqual(await statuses(app, [['GET', '/a'], ['OPTIONS', '/a'], ['GET', '/missing']]), [401, 401, 401])
+    t.assert.deepStrictEqual(await statuses(app, [['GET', '/a'], ['OPTIONS', '/a'], ['GET', '/missing']]),
+      [401, 401, 401])
     t.assert.deepStrictEqual(await statuses(app, [['GET', '/a', withToken], ['OPTIONS', '/a', withToken], ['GET', '/missing', withToken]]), [405, 200, 404])
   })
 }

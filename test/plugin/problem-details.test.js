@@ -111,7 +111,8 @@ test('the app\'s own error handler still receives the errors, and formats the bo
     t.assert.strictEqual(refused.statusCode, 405)
     t.assert.strictEqual(refused.headers['content-type'], 'application/json; charset=utf-8')
     t.assert.strictEqual(refused.headers.allow, 'GET, HEAD, OPTIONS, PUT')
-    t.assert.deepStrictEqual(refused.json(), { code: 'FST_ERR_METHOD_NOT_ALLOWED', allowed: ['GET', 'HEAD', 'OPTIONS', 'PUT'] })
+    t.assert.deepStrictEqual(refused.json(),
+      { code: 'FST_ERR_METHOD_NOT_ALLOWED', allowed: ['GET', 'HEAD', 'OPTIONS', 'PUT'] })
     const unknown = await app.inject({ method: 'PATCH', url: '/a' })
     t.assert.strictEqual(unknown.statusCode, 501)
     t.assert.deepStrictEqual(unknown.json(), { code: 'FST_ERR_NOT_IMPLEMENTED' })

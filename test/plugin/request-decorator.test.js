@@ -38,7 +38,8 @@ test('request.allowedMethods() is narrowed by filterAllowed, and a Promise when 
     const asked = async (headers) => (await app.inject({ method: 'PATCH', url: '/users/7', headers })).json()
     const promise = filterAllowed !== readOnly
     t.assert.deepStrictEqual(await asked({}), { promise, methods: ['GET', 'HEAD', 'OPTIONS'] })
-    t.assert.deepStrictEqual(await asked({ 'x-role': 'admin' }), { promise, methods: ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'PUT'] })
+    t.assert.deepStrictEqual(await asked({ 'x-role': 'admin' }),
+      { promise, methods: ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'PUT'] })
   }
 })
 

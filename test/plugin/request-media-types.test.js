@@ -23,9 +23,12 @@ test("Fastify's default parsers: Accept-Patch where PATCH is allowed, Accept-Que
     app.post('/items', ok)
     app.get('/plain', ok)
   })
-  t.assert.deepStrictEqual(await options(app, '/items/7'), { status: 200, allow: 'GET, HEAD, OPTIONS, PATCH', patch: DEFAULTS, query: undefined })
-  t.assert.deepStrictEqual(await options(app, '/items'), { status: 200, allow: 'OPTIONS, POST, QUERY', patch: undefined, query: DEFAULTS })
-  t.assert.deepStrictEqual(await options(app, '/plain'), { status: 200, allow: 'GET, HEAD, OPTIONS', patch: undefined, query: undefined })
+  t.assert.deepStrictEqual(await options(app, '/items/7'),
+    { status: 200, allow: 'GET, HEAD, OPTIONS, PATCH', patch: DEFAULTS, query: undefined })
+  t.assert.deepStrictEqual(await options(app, '/items'),
+    { status: 200, allow: 'OPTIONS, POST, QUERY', patch: undefined, query: DEFAULTS })
+  t.assert.deepStrictEqual(await options(app, '/plain'),
+    { status: 200, allow: 'GET, HEAD, OPTIONS', patch: undefined, query: undefined })
   // Only the OPTIONS answer: a 405 and a 404 carry neither.
   const wrong = await app.inject({ method: 'DELETE', url: '/items/7' })
   t.assert.strictEqual(wrong.statusCode, 405)
@@ -55,7 +58,8 @@ test("each route's own plugin context: its parsers, those it inherits, and none 
   })
   t.assert.strictEqual((await options(app, '/root')).patch, DEFAULTS)
   const child = 'application/json, application/json-patch+json, application/merge-patch+json, text/plain'
-  t.assert.deepStrictEqual(await options(app, '/child'), { status: 200, allow: 'OPTIONS, PATCH, QUERY', patch: child, query: child })
+  t.assert.deepStrictEqual(await options(app, '/child'),
+    { status: 200, allow: 'OPTIONS, PATCH, QUERY', patch: child, query: child })
   t.assert.strictEqual((await options(app, '/grandchild')).patch,
     'application/json, application/json-patch+json, application/merge-patch+json, application/sql, text/plain')
   t.assert.strictEqual((await options(app, '/sibling')).patch, 'application/merge-patch+json')
@@ -80,8 +84,10 @@ test('a catch-all parser accepts any media type; RegExp parsers cannot be named;
     })
   })
   t.assert.deepStrictEqual(await options(app, '/any'), { status: 200, allow: 'OPTIONS, PATCH, QUERY', patch: `${DEFAULTS}, */*`, query: `${DEFAULTS}, */*` })
-  t.assert.deepStrictEqual(await options(app, '/patterns'), { status: 200, allow: 'OPTIONS, PATCH, QUERY', patch: undefined, query: undefined })
-  t.assert.deepStrictEqual(await options(app, '/none'), { status: 200, allow: 'OPTIONS, PATCH', patch: undefined, query: undefined })
+  t.assert.deepStrictEqual(await options(app, '/patterns'),
+    { status: 200, allow: 'OPTIONS, PATCH, QUERY', patch: undefined, query: undefined })
+  t.assert.deepStrictEqual(await options(app, '/none'),
+    { status: 200, allow: 'OPTIONS, PATCH', patch: undefined, query: undefined })
 })
 
 test('parameters: a media-type list for Accept-Patch, a Structured Field list for Accept-Query', async (t) => {
@@ -102,7 +108,8 @@ test('parameters: a media-type list for Accept-Patch, a Structured Field list fo
     query(app, '/q')
   })
   const { patch, query: accepted } = await options(app, '/q')
-  t.assert.strictEqual(patch, '3d/model, application/sql; charset=utf-8, application/x-odd; a+b=1, text/x-query; profile="a b"; v=2')
+  t.assert.strictEqual(patch,
+    '3d/model, application/sql; charset=utf-8, application/x-odd; a+b=1, text/x-query; profile="a b"; v=2')
   // RFC 10008 3: parameter values are sf-tokens or sf-strings; an sf-token starts with a letter or `*`.
   t.assert.strictEqual(accepted, '"3d/model", application/sql;charset=utf-8, text/x-query;profile="a b";v="2"')
 })
@@ -145,8 +152,10 @@ test('filterAllowed: no field for a method the caller cannot use', async (t) => 
   })
   t.assert.deepStrictEqual(await options(app, '/doc', { 'x-role': 'editor' }),
     { status: 200, allow: 'GET, HEAD, OPTIONS, PATCH, QUERY', patch: DEFAULTS, query: DEFAULTS })
-  t.assert.deepStrictEqual(await options(app, '/doc', { 'x-role': 'reader' }), { status: 200, allow: 'GET, HEAD, OPTIONS, QUERY', patch: undefined, query: DEFAULTS })
-  t.assert.deepStrictEqual(await options(app, '/doc', { 'x-role': 'viewer' }), { status: 200, allow: 'GET, HEAD, OPTIONS', patch: undefined, query: undefined })
+  t.assert.deepStrictEqual(await options(app, '/doc', { 'x-role': 'reader' }),
+    { status: 200, allow: 'GET, HEAD, OPTIONS, QUERY', patch: undefined, query: DEFAULTS })
+  t.assert.deepStrictEqual(await options(app, '/doc', { 'x-role': 'viewer' }),
+    { status: 200, allow: 'GET, HEAD, OPTIONS', patch: undefined, query: undefined })
 })
 
 test("the route Fastify runs for the request's constraints names its media types", async (t) => {
@@ -161,7 +170,8 @@ test("the route Fastify runs for the request's constraints names its media types
       b.patch('/doc', { constraints: { host: 'b.example' } }, ok)
     })
   })
-  t.assert.strictEqual((await options(app, '/doc', { host: 'a.example' })).patch, 'application/a, application/json, text/plain')
+  t.assert.strictEqual((await options(app, '/doc', { host: 'a.example' })).patch,
+    'application/a, application/json, text/plain')
   t.assert.strictEqual((await options(app, '/doc', { host: 'b.example' })).patch, 'application/b')
 })
 
@@ -197,7 +207,8 @@ test('requestMediaTypes: false names none, in the fields or the description', as
     app.patch('/r', ok)
     query(app, '/r')
   }, { pluginOptions: { requestMediaTypes: false, describeOptions: true } })
-  t.assert.deepStrictEqual(await options(app, '/r'), { status: 200, allow: 'OPTIONS, PATCH, QUERY', patch: undefined, query: undefined })
+  t.assert.deepStrictEqual(await options(app, '/r'),
+    { status: 200, allow: 'OPTIONS, PATCH, QUERY', patch: undefined, query: undefined })
   const response = await app.inject({ method: 'OPTIONS', url: '/r', headers: { accept: 'application/json' } })
   t.assert.deepStrictEqual(response.json().methods, { PATCH: {}, QUERY: {} })
 })
@@ -207,5 +218,6 @@ test('@fastify/cors with preflight: false hands OPTIONS to the not-found handler
     await app.register(cors, { preflight: false })
     app.patch('/r', ok)
   })
-  t.assert.deepStrictEqual(await options(app, '/r'), { status: 200, allow: 'OPTIONS, PATCH', patch: DEFAULTS, query: undefined })
+  t.assert.deepStrictEqual(await options(app, '/r'),
+    { status: 200, allow: 'OPTIONS, PATCH', patch: DEFAULTS, query: undefined })
 })

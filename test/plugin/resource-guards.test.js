@@ -135,7 +135,8 @@ test('guards: \'not-found\' runs the not-found context\'s guards alone; \'none\'
   const notFound = await build({ guards: 'not-found' }, { setup })
   t.assert.strictEqual((await notFound.inject({ method: 'DELETE', url: '/admin/users' })).body, 'not-found guard')
   const legacy = await build({ guards: 'not-found' })
-  t.assert.deepStrictEqual(answer(await legacy.inject({ method: 'DELETE', url: '/admin/users' })).allow, 'GET, HEAD, OPTIONS, POST')
+  t.assert.deepStrictEqual(answer(await legacy.inject({ method: 'DELETE', url: '/admin/users' })).allow,
+    'GET, HEAD, OPTIONS, POST')
   const none = await build({ guards: 'none', notImplemented: true }, { setup })
   for (const [method, url, status] of [['DELETE', '/admin/users', 405], ['OPTIONS', '/admin/users', 200], ['PATCH', '/doc', 501]]) {
     t.assert.strictEqual((await none.inject({ method, url })).statusCode, status, `${method} ${url}`)
@@ -149,7 +150,8 @@ test('an OPTIONS request handed to the not-found handler (@fastify/cors without 
     const app = await build({ guards }, { setup: (app) => app.register(cors, { preflight: false }) })
     const response = await app.inject({ method: 'OPTIONS', url: '/doc' })
     t.assert.deepStrictEqual([response.statusCode, response.headers.allow], [200, allow], guards)
-    t.assert.strictEqual((await app.inject({ method: 'OPTIONS', url: '/admin/users' })).statusCode, guards === 'resource' ? 401 : 200)
+    t.assert.strictEqual((await app.inject({ method: 'OPTIONS', url: '/admin/users' })).statusCode,
+      guards === 'resource' ? 401 : 200)
   }
 })
 

@@ -58,9 +58,11 @@ test('the app\'s handler alone, then with a function hook, then with an array', 
     t.assert.deepStrictEqual(shapes(calls.at(-1)), expected)
     t.assert.strictEqual((await app.inject('/missing')).body, 'mine')
     // The app's guard runs before the 405, as before the 404.
-    t.assert.strictEqual((await app.inject({ method: 'DELETE', url: '/a', headers: { 'x-deny': '1' } })).statusCode, setNotFound === cases[0][0] ? 405 : 429)
+    t.assert.strictEqual((await app.inject({ method: 'DELETE', url: '/a', headers: { 'x-deny': '1' } })).statusCode,
+      setNotFound === cases[0][0] ? 405 : 429)
     t.assert.strictEqual((await app.inject({ method: 'DELETE', url: '/a' })).statusCode, 405)
-    t.assert.strictEqual((await app.inject({ method: 'GET', url: '/missing', headers: { 'x-deny': '1' } })).statusCode, setNotFound === cases[0][0] ? 404 : 429)
+    t.assert.strictEqual((await app.inject({ method: 'GET', url: '/missing', headers: { 'x-deny': '1' } })).statusCode,
+      setNotFound === cases[0][0] ? 404 : 429)
   }
 })
 

@@ -19,6 +19,7 @@ test('an anonymous caller gets the 401 of a GET for every method, never the meth
   await app.ready()
   for (const [method, headers] of [['GET', {}], ['DELETE', {}], ['OPTIONS', {}], ['OPTIONS', { accept: 'application/json' }]]) {
     const response = await app.inject({ method, url: '/admin/users', headers })
-    t.assert.deepStrictEqual([response.statusCode, response.headers.allow, response.json()], [401, undefined, { error: 'sign in' }], method)
+    t.assert.deepStrictEqual([response.statusCode, response.headers.allow, response.json()],
+      [401, undefined, { error: 'sign in' }], method)
   }
 })

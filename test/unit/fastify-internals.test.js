@@ -41,7 +41,8 @@ test("requestContentTypes: a route context's parsers, or a clear error on a cont
   app.addContentTypeParser('application/x-a', (request, payload, done) => { done(null) })
   app.get('/', (request) => { context = request[kRouteContext]; return 'ok' })
   await app.inject('/')
-  t.assert.deepStrictEqual(requestContentTypes(context), { types: ['application/x-a', 'application/json', 'text/plain'], anyType: true })
+  t.assert.deepStrictEqual(requestContentTypes(context),
+    { types: ['application/x-a', 'application/json', 'text/plain'], anyType: true })
   const what = "lib/context.js `contentTypeParser` with lib/content-type-parser.js's `parserList` and `customParsers`"
   for (const standIn of [{}, { contentTypeParser: { parserList: [], customParsers: {} } }, { contentTypeParser: { parserList: [/a/], customParsers: new Map() } }]) {
     t.assert.throws(() => requestContentTypes(standIn), notSupported(what))
@@ -59,7 +60,8 @@ test("the root's not-found handler and the LogController are found on the instan
   const standIn = Object.fromEntries(Object.entries(symbols).map(([description, value]) => [Symbol(description), value]))
   t.assert.throws(() => rootNotFoundHandler({}), notSupported("lib/symbols.js `Symbol\\('fastify.canSetNotFoundHandler'\\)`"))
   t.assert.throws(() => rootNotFoundHandler(standIn), notSupported('lib/four-oh-four.js `kCanSetNotFoundHandler`'))
-  t.assert.throws(() => logControllerOf({ [Symbol('fastify.logController')]: {} }), notSupported('lib/log-controller.js'))
+  t.assert.throws(() => logControllerOf({ [Symbol('fastify.logController')]: {} }),
+    notSupported('lib/log-controller.js'))
 })
 
 test("a route context's config (the route's url in it), or a clear error on a context without one", (t) => {

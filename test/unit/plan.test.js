@@ -121,7 +121,8 @@ test('meetings: none for a pattern the app has already, whose plan takes both', 
     context({ methods: ['GET', 'POST', 'PUT'] })
   )
   t.assert.deepStrictEqual(planned.meetings, [])
-  t.assert.deepStrictEqual(planned.plans, [plan(['GET'], true, []), plan(['POST'], true, []), plan(['GET', 'POST', 'PUT'], true, [])])
+  t.assert.deepStrictEqual(planned.plans,
+    [plan(['GET'], true, []), plan(['POST'], true, []), plan(['GET', 'POST', 'PUT'], true, [])])
 })
 
 test('meetings are bounded by the patterns: past that there are none, and the plans ask', (t) => {
@@ -203,6 +204,7 @@ test('an overflow pattern leaves ranking out of every plan, and is itself asked 
     [pattern('/users/me', ['POST']), pattern('/users/:id', ['GET']), pattern('/o/:n(^\\d+$)', ['GET'], { overflow: true })],
     context({ methods })
   )
-  t.assert.deepStrictEqual(planned.plans, [plan(['GET', 'POST'], true, []), plan(['GET'], true, ['POST']), plan([], false, methods)])
+  t.assert.deepStrictEqual(planned.plans,
+    [plan(['GET', 'POST'], true, []), plan(['GET'], true, ['POST']), plan([], false, methods)])
   t.assert.deepStrictEqual(planned.meetings, [])
 })

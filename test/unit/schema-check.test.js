@@ -57,5 +57,6 @@ test('cases worth naming: unknown before invalid, undefined as absent, duplicate
 })
 
 test('a kind it has no check for throws instead of passing', (t) => {
-  t.assert.throws(() => firstInvalidProperty(Type.Object({ n: Type.Number() }), { n: 1 }), /no check for the TypeBox kind Number/)
+  t.assert.throws(() => firstInvalidProperty(Type.Object({ n: Type.Number() }), { n: 1 }),
+    /no check for the TypeBox kind Number/)
 })
