@@ -152,7 +152,8 @@ test('GET and HEAD routes that differ only in a custom constraint value of anoth
     { status: 405, allow: 'HEAD, OPTIONS' })
 })
 
-test('an asynchronous strategy that fails when the plugin derives the values again: the app\'s error handler answers', async (t) => {
+test('an asynchronous strategy that fails when the plugin derives the values again: ' +
+  'the app\'s error handler answers', async (t) => {
   // A lookup that succeeds for Fastify's routing and fails the next time (a flaky backend).
   const calls = new WeakMap()
   const flaky = {

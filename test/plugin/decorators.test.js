@@ -134,5 +134,6 @@ test('a reply decorator of the same name already present: a TypeError naming the
   const app = Fastify()
   app.decorateReply('methodNotAllowed', function () {})
   app.register(fastifyAllowedMethods)
-  await t.assert.rejects(app.ready(), /fastify-allowed-methods: option "replyDecorator": reply\.methodNotAllowed\(\) already exists/)
+  await t.assert.rejects(app.ready(),
+    /fastify-allowed-methods: option "replyDecorator": reply\.methodNotAllowed\(\) already exists/)
 })

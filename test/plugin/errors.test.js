@@ -1,6 +1,8 @@
 import { test } from 'node:test'
 import { appWith, ok } from '../support/with-plugin.js'
-import { MethodNotAllowedError, MethodNotAllowedSchema, NotImplementedError, NotImplementedSchema } from '../../dist/index.js'
+import {
+  MethodNotAllowedError, MethodNotAllowedSchema, NotImplementedError, NotImplementedSchema
+} from '../../dist/index.js'
 import { Value } from '@sinclair/typebox/value'
 
 test('without an error handler, the 405 body is Fastify\'s error shape', async (t) => {
@@ -131,7 +133,9 @@ test('with Fastify\'s default error handler, the 405 is the response the error p
 test('an errorHandler given to setNotFoundHandler receives the 405', async (t) => {
   const app = await appWith(app => {
     app.setNotFoundHandler({
-      errorHandler: (error, request, reply) => { reply.code(error.statusCode).send({ fromNotFoundErrorHandler: error.code }) }
+      errorHandler: (error, request, reply) => {
+        reply.code(error.statusCode).send({ fromNotFoundErrorHandler: error.code })
+      }
     }, (request, reply) => reply.code(404).send('custom'))
     app.get('/a', ok)
   })

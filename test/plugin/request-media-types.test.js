@@ -83,7 +83,8 @@ test('a catch-all parser accepts any media type; RegExp parsers cannot be named;
       none.patch('/none', ok)
     })
   })
-  t.assert.deepStrictEqual(await options(app, '/any'), { status: 200, allow: 'OPTIONS, PATCH, QUERY', patch: `${DEFAULTS}, */*`, query: `${DEFAULTS}, */*` })
+  t.assert.deepStrictEqual(await options(app, '/any'),
+    { status: 200, allow: 'OPTIONS, PATCH, QUERY', patch: `${DEFAULTS}, */*`, query: `${DEFAULTS}, */*` })
   t.assert.deepStrictEqual(await options(app, '/patterns'),
     { status: 200, allow: 'OPTIONS, PATCH, QUERY', patch: undefined, query: undefined })
   t.assert.deepStrictEqual(await options(app, '/none'),
@@ -133,7 +134,8 @@ test('every media type named is one Fastify parses for that route, and no other 
     const named = (await options(app, url)).patch.split(', ')
     for (const type of candidates) {
       const response = await app.inject({ method: 'PATCH', url, headers: { 'content-type': type }, payload: type.includes('json') ? '{}' : 'x' })
-      t.assert.strictEqual(response.statusCode !== 415, named.includes(type), `${url} ${type}: ${response.statusCode}, named ${named}`)
+      t.assert.strictEqual(response.statusCode !== 415,
+        named.includes(type), `${url} ${type}: ${response.statusCode}, named ${named}`)
     }
   }
 })

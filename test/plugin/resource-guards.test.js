@@ -66,7 +66,8 @@ test('public and private routes at one URL: Allow lists only the methods whose g
   ]
   for (const [method, headers, status, allow] of cases) {
     const response = await app.inject({ method, url: '/doc', headers })
-    t.assert.deepStrictEqual([response.statusCode, response.headers.allow], [status, allow], `${method} ${JSON.stringify(headers)}`)
+    t.assert.deepStrictEqual([response.statusCode, response.headers.allow],
+      [status, allow], `${method} ${JSON.stringify(headers)}`)
     // The answer depends on the caller: no shared cache may give it to another.
     t.assert.strictEqual(response.headers.vary, '*')
   }

@@ -51,7 +51,8 @@ test(`the plugin answers as Fastify routes with routerOptions.compile (seed ${SE
   const before = routerCompilations()
   const { compared } = await checkRuns(t, compiled, COMPILED_RUNS)
   // Each app compared started twice (with the plugin and without), each time compiling two routers.
-  t.assert.ok(routerCompilations() - before >= 4 * compared, `${routerCompilations() - before} router compilations for ${compared} apps`)
+  t.assert.ok(routerCompilations() - before >= 4 * compared,
+    `${routerCompilations() - before} router compilations for ${compared} apps`)
 })
 
 async function checkRuns (t, arbitrary, runs) {

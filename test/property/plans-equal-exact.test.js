@@ -268,9 +268,14 @@ test(`planned look-ups equal exact ones (seed ${SEED}, ${RUNS} apps)`, async (t)
     `${stats.asking} on one that asks, ${stats.unmatched} matching no pattern; ${stats.onMeetings} on a meeting`)
   t.assert.strictEqual(stats.apps, RUNS, 'every app starts')
   const floor = (perApp) => Math.ceil(perApp * RUNS)
-  t.assert.ok(stats.urls >= floor(MIN_URLS_PER_APP), `${stats.urls} URLs compared, fewer than ${floor(MIN_URLS_PER_APP)}`)
-  t.assert.ok(stats.certain >= floor(MIN_CERTAIN_PER_APP), `${stats.certain} URLs on a plan asking nothing, fewer than ${floor(MIN_CERTAIN_PER_APP)}`)
-  t.assert.ok(stats.asking >= floor(MIN_ASKING_PER_APP), `${stats.asking} URLs on a plan that asks, fewer than ${floor(MIN_ASKING_PER_APP)}`)
-  t.assert.ok(stats.appsWithMeetings >= floor(MIN_APPS_WITH_MEETINGS), `${stats.appsWithMeetings} apps with meetings, fewer than ${floor(MIN_APPS_WITH_MEETINGS)}`)
-  t.assert.ok(stats.onMeetings >= floor(MIN_ON_MEETINGS_PER_APP), `${stats.onMeetings} URLs on a meeting, fewer than ${floor(MIN_ON_MEETINGS_PER_APP)}`)
+  t.assert.ok(stats.urls >= floor(MIN_URLS_PER_APP),
+    `${stats.urls} URLs compared, fewer than ${floor(MIN_URLS_PER_APP)}`)
+  t.assert.ok(stats.certain >= floor(MIN_CERTAIN_PER_APP),
+    `${stats.certain} URLs on a plan asking nothing, fewer than ${floor(MIN_CERTAIN_PER_APP)}`)
+  t.assert.ok(stats.asking >= floor(MIN_ASKING_PER_APP),
+    `${stats.asking} URLs on a plan that asks, fewer than ${floor(MIN_ASKING_PER_APP)}`)
+  t.assert.ok(stats.appsWithMeetings >= floor(MIN_APPS_WITH_MEETINGS),
+    `${stats.appsWithMeetings} apps with meetings, fewer than ${floor(MIN_APPS_WITH_MEETINGS)}`)
+  t.assert.ok(stats.onMeetings >= floor(MIN_ON_MEETINGS_PER_APP),
+    `${stats.onMeetings} URLs on a meeting, fewer than ${floor(MIN_ON_MEETINGS_PER_APP)}`)
 })

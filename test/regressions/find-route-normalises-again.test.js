@@ -21,7 +21,8 @@ test('findRoute() finds every pattern on() stored, through the path the registry
       const router = FindMyWay(options)
       router.on('GET', url, () => {})
       for (const variant of patternVariants(url, matchingOptionsOf(router))) {
-        t.assert.notStrictEqual(router.findRoute('GET', lookupPath(variant)), null, `${url} with ${JSON.stringify(options)}`)
+        t.assert.notStrictEqual(router.findRoute('GET', lookupPath(variant)),
+          null, `${url} with ${JSON.stringify(options)}`)
         checked++
       }
     }

@@ -58,7 +58,8 @@ test("the root's not-found handler and the LogController are found on the instan
   t.assert.strictEqual(typeof logControllerOf(app).defaultErrorLog, 'function')
   const symbols = { 'fastify.canSetNotFoundHandler': 'yes', 'fastify.404LogLevelInstance': {}, 'fastify.404ContextKey': {} }
   const standIn = Object.fromEntries(Object.entries(symbols).map(([description, value]) => [Symbol(description), value]))
-  t.assert.throws(() => rootNotFoundHandler({}), notSupported("lib/symbols.js `Symbol\\('fastify.canSetNotFoundHandler'\\)`"))
+  t.assert.throws(() => rootNotFoundHandler({}),
+    notSupported("lib/symbols.js `Symbol\\('fastify.canSetNotFoundHandler'\\)`"))
   t.assert.throws(() => rootNotFoundHandler(standIn), notSupported('lib/four-oh-four.js `kCanSetNotFoundHandler`'))
   t.assert.throws(() => logControllerOf({ [Symbol('fastify.logController')]: {} }),
     notSupported('lib/log-controller.js'))
