@@ -12,10 +12,12 @@ const query = (app, url, opts = {}) => app.route({ method: 'QUERY', url, handler
 
 async function options (app, url, headers = {}) {
   const response = await app.inject({ method: 'OPTIONS', url, headers })
-  return { status: response.statusCode, allow: response.headers.allow, patch: response.headers['accept-patch'], query: response.headers['accept-query'] }
+  const { statusCode: status, headers: { allow, 'accept-patch': patch, 'accept-query': query } } = response
+  return { status, allow, patch, query }
 }
 
-test("Fastify's default parsers: Accept-Patch where PATCH is allowed, Accept-Query where QUERY is, nothing elsewhere", async (t) => {
+test("Fastify's default parsers: Accept-Patch where PATCH is allowed, Accept-Query where QUERY is, " +
+  'nothing elsewhere', async (t) => {
   const app = await appWith((app) => {
     app.get('/items/:id', ok)
     app.patch('/items/:id', ok)
@@ -65,7 +67,8 @@ test("each route's own plugin context: its parsers, those it inherits, and none 
   t.assert.strictEqual((await options(app, '/sibling')).patch, 'application/merge-patch+json')
 })
 
-test('a catch-all parser accepts any media type; RegExp parsers cannot be named; no nameable type, no field', async (t) => {
+test('a catch-all parser accepts any media type; RegExp parsers cannot be named; ' +
+  'no nameable type, no field', async (t) => {
   const app = await appWith(async (app) => {
     await app.register(async (any) => {
       any.addContentTypeParser('*', keep)
@@ -115,7 +118,8 @@ test('parameters: a media-type list for Accept-Patch, a Structured Field list fo
   t.assert.strictEqual(accepted, '"3d/model", application/sql;charset=utf-8, text/x-query;profile="a b";v="2"')
 })
 
-test('every media type named is one Fastify parses for that route, and no other among many tried (Fastify is the oracle)', async (t) => {
+test('every media type named is one Fastify parses for that route, and no other among many tried ' +
+  '(Fastify is the oracle)', async (t) => {
   const candidates = ['application/json', 'text/plain', 'application/merge-patch+json', 'application/json-patch+json',
     'application/sql', 'application/xml', 'text/csv', 'application/x-www-form-urlencoded']
   const app = await appWith(async (app) => {
@@ -133,7 +137,8 @@ test('every media type named is one Fastify parses for that route, and no other 
   for (const url of ['/root', '/child', '/grandchild']) {
     const named = (await options(app, url)).patch.split(', ')
     for (const type of candidates) {
-      const response = await app.inject({ method: 'PATCH', url, headers: { 'content-type': type }, payload: type.includes('json') ? '{}' : 'x' })
+      const payload = type.includes('json') ? '{}' : 'x'
+      const response = await app.inject({ method: 'PATCH', url, headers: { 'content-type': type }, payload })
       t.assert.strictEqual(response.statusCode !== 415,
         named.includes(type), `${url} ${type}: ${response.statusCode}, named ${named}`)
     }
@@ -215,7 +220,8 @@ test('requestMediaTypes: false names none, in the fields or the description', as
   t.assert.deepStrictEqual(response.json().methods, { PATCH: {}, QUERY: {} })
 })
 
-test('@fastify/cors with preflight: false hands OPTIONS to the not-found handler: the answer names them too', async (t) => {
+test('@fastify/cors with preflight: false hands OPTIONS to the not-found handler: ' +
+  'the answer names them too', async (t) => {
   const app = await appWith(async (app) => {
     await app.register(cors, { preflight: false })
     app.patch('/r', ok)

@@ -201,7 +201,9 @@ test('undefined for a 404, and for every request the plugin did not answer', asy
     app.get('/users/:id/gone', async (request, reply) => reply.callNotFound())
     await app.register(async (guarded) => {
       guarded.setNotFoundHandler({
-        preHandler: async (request, reply) => { if (request.headers.authorization === undefined) return reply.code(401).send('who?') }
+        preHandler: async (request, reply) => {
+          if (request.headers.authorization === undefined) return reply.code(401).send('who?')
+        }
       }, (request, reply) => reply.code(404).send('none'))
       guarded.get('/thing', ok)
     }, { prefix: '/guarded' })
