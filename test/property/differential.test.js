@@ -46,8 +46,11 @@ async function compilesItsRouter () {
 }
 
 const noCompile = !(await compilesItsRouter()) && 'this Fastify has no routerOptions.compile'
-test(`the plugin answers as Fastify routes with routerOptions.compile (seed ${SEED}, ${COMPILED_RUNS} apps)`, { skip: noCompile }, async (t) => {
-  const compiled = caseArb.map(({ app, requests }) => ({ app: { ...app, router: { ...app.router, compile: { value: true, where: 'router' } } }, requests }))
+const compiledName = 'the plugin answers as Fastify routes with routerOptions.compile ' +
+  `(seed ${SEED}, ${COMPILED_RUNS} apps)`
+test(compiledName, { skip: noCompile }, async (t) => {
+  const compiled = caseArb.map(({ app, requests }) =>
+    ({ app: { ...app, router: { ...app.router, compile: { value: true, where: 'router' } } }, requests }))
   const before = routerCompilations()
   const { compared } = await checkRuns(t, compiled, COMPILED_RUNS)
   // Each app compared started twice (with the plugin and without), each time compiling two routers.
