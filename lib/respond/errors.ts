@@ -8,7 +8,10 @@ export const MethodNotAllowedSchema = Type.Object({
   code: Type.Literal('FST_ERR_METHOD_NOT_ALLOWED'),
   error: Type.Literal('Method Not Allowed'),
   message: Type.String()
-}, { $id: 'MethodNotAllowed', description: 'RFC 9110 15.5.6: the method is not supported by the target resource; see the Allow header.' })
+}, {
+  $id: 'MethodNotAllowed',
+  description: 'RFC 9110 15.5.6: the method is not supported by the target resource; see the Allow header.'
+})
 
 /** JSON Schema (TypeBox) of the 501 body Fastify's default error handler sends. */
 export const NotImplementedSchema = Type.Object({
@@ -16,12 +19,16 @@ export const NotImplementedSchema = Type.Object({
   code: Type.Literal('FST_ERR_NOT_IMPLEMENTED'),
   error: Type.Literal('Not Implemented'),
   message: Type.String()
-}, { $id: 'NotImplemented', description: 'RFC 9110 15.6.2: the server does not support the request method for any resource.' })
+}, {
+  $id: 'NotImplemented',
+  description: 'RFC 9110 15.6.2: the server does not support the request method for any resource.'
+})
 
 export type MethodNotAllowedBody = Static<typeof MethodNotAllowedSchema>
 export type NotImplementedBody = Static<typeof NotImplementedSchema>
 
-export const methodNotAllowedMessage = (method: string, url: string): string => `Method ${method} is not allowed for ${url}`
+export const methodNotAllowedMessage = (method: string, url: string): string =>
+  `Method ${method} is not allowed for ${url}`
 export const notImplementedMessage = (method: string): string => `Method ${method} is not implemented by this server`
 
 // These errors are answers to the client, not faults of the server: @fastify/error builds them without
@@ -35,7 +42,8 @@ export const notImplementedMessage = (method: string): string => `Method ${metho
 /** Names the class `Type` `name` and gives its errors `Error`'s string form. */
 function nameErrors (Type: abstract new (...args: never[]) => Error, name: string): void {
   Object.defineProperty(Type, 'name', { value: name })
-  Object.defineProperty(Type.prototype, 'toString', { value: Error.prototype.toString, writable: true, configurable: true })
+  Object.defineProperty(Type.prototype, 'toString',
+    { value: Error.prototype.toString, writable: true, configurable: true })
 }
 
 /** Gives `error` its class's name and the one-line stack of an Error that captured none. */
