@@ -1,6 +1,12 @@
 import neostandard from 'neostandard'
 
-export default neostandard({
-  ts: true,
-  ignores: ['dist/**', 'dist-example/**', 'coverage/**', 'node_modules/**']
-})
+export default [
+  ...neostandard({
+    ts: true,
+    ignores: ['dist/**', 'dist-example/**', 'coverage/**', 'node_modules/**']
+  }),
+  {
+    ignores: ['lib/**'],
+    rules: { '@stylistic/max-len': ['error', { code: 120 }] }
+  }
+]

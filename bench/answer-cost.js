@@ -62,7 +62,8 @@ async function requestSets (table) {
     wrong: some(requests.filter(r => r.wrong !== null).map(({ url, wrong }) => ({ method: wrong, url }))),
     wrongAuthorised: some(requests.filter(r => r.wrong !== null)
       .map(({ url, wrong }) => ({ method: wrong, url, headers: AUTHORISED }))),
-    optionsPatch: some(requests.filter(r => r.methods.includes('PATCH')).map(({ url }) => ({ method: 'OPTIONS', url }))),
+    optionsPatch: some(requests.filter(r => r.methods.includes('PATCH'))
+      .map(({ url }) => ({ method: 'OPTIONS', url }))),
     preflight: some(requests.map(({ url, methods }) => ({
       method: 'OPTIONS', url, headers: { origin: ORIGIN, 'access-control-request-method': methods[0] }
     }))),
@@ -112,7 +113,8 @@ async function benchPair ({ id, sides, requests: name, compare = [[0, 1]] }, tab
       if (typeof global.gc === 'function') global.gc()
       for (let turn = 0; turn < sides.length; turn++) {
         const side = (round + turn) % sides.length
-        const stats = await measure(injectAll(apps[side], requests), { min_cpu_time: minCpuMs * 1e6, min_samples: 6, gc: false })
+        const options = { min_cpu_time: minCpuMs * 1e6, min_samples: 6, gc: false }
+        const stats = await measure(injectAll(apps[side], requests), options)
         samples[side].push(stats.p50 / requests.length)
       }
     }
@@ -136,7 +138,10 @@ async function microMediaTypes (app, urls, { rounds, minCpuMs }) {
     ['mediaTypesFor', () => { for (const url of urls) doNotOptimize(registry.mediaTypesFor('PATCH', url, undefined)) }]
   ]) {
     const ns = []
-    for (let round = 0; round < rounds; round++) ns.push((await measure(fn, { min_cpu_time: minCpuMs * 1e6, batch_samples: 128, gc: false })).p50 / urls.length)
+    for (let round = 0; round < rounds; round++) {
+      const stats = await measure(fn, { min_cpu_time: minCpuMs * 1e6, batch_samples: 128, gc: false })
+      ns.push(stats.p50 / urls.length)
+    }
     micro[name] = median(ns)
   }
   return micro
@@ -144,9 +149,10 @@ async function microMediaTypes (app, urls, { rounds, minCpuMs }) {
 
 /** Every pair (or those of `ids`), each in a child process of its own. */
 export function benchAnswers (table, { rounds = 9, minCpuMs = 150, ids = PAIRS.map(({ id }) => id) } = {}) {
-  const pairs = ids.map((id) => JSON.parse(execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url),
-    '--table', String(table), '--rounds', String(rounds), '--min-cpu-ms', String(minCpuMs), '--pair', id, '--json'],
-  { encoding: 'utf8', maxBuffer: 16 << 20 }).trim().split('\n').pop()))
+  const args = ['--table', String(table), '--rounds', String(rounds), '--min-cpu-ms', String(minCpuMs), '--json']
+  const pairs = ids.map((id) => JSON.parse(execFileSync(process.execPath,
+    ['--expose-gc', fileURLToPath(import.meta.url), ...args, '--pair', id],
+    { encoding: 'utf8', maxBuffer: 16 << 20 }).trim().split('\n').pop()))
   return { table, rounds, pairs }
 }
 

@@ -27,7 +27,8 @@ function start (table, side) {
 export async function coldStart (table, runs) {
   const ms = { with: [], without: [] }
   for (let run = 0; run < runs; run++) {
-    for (const side of run % 2 === 0 ? ['with', 'without'] : ['without', 'with']) ms[side].push(await start(table, side))
+    const order = run % 2 === 0 ? ['with', 'without'] : ['without', 'with']
+    for (const side of order) ms[side].push(await start(table, side))
   }
   const ratios = ms.with.map((value, i) => value / ms.without[i])
   return {

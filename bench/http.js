@@ -89,13 +89,17 @@ function corsHeaders (response, requested) {
   return `${origin} +ACAM(${list})`
 }
 
-/** One request of each to a server, to check the case measures what it says (status, Allow, Accept-Patch, problem+json, CORS headers). */
+/**
+ * One request of each to a server, to check the case measures what it says (status, Allow, Accept-Patch,
+ * problem+json, CORS headers).
+ */
 export async function probe (server, requests) {
   const seen = new Map()
   for (const { method, url, headers } of requests) {
     const response = await fetch(server.origin + url, { method, headers })
     await response.arrayBuffer()
-    const problem = response.headers.get('content-type')?.startsWith('application/problem+json') === true ? ' problem+json' : ''
+    const problemJson = response.headers.get('content-type')?.startsWith('application/problem+json') === true
+    const problem = problemJson ? ' problem+json' : ''
     const patch = response.headers.has('accept-patch') ? ' +Accept-Patch' : ''
     const cors = corsHeaders(response, headers?.['access-control-request-method'])
     const key = `${response.status}${response.headers.has('allow') ? ' +Allow' : ''}${patch}${problem}${cors}`
@@ -120,7 +124,8 @@ export async function load (server, requests, seconds, connections) {
     connections,
     duration: seconds,
     // A request without headers stays the one autocannon always sent (its defaults only).
-    requests: requests.map(({ method, url, headers }) => headers === undefined ? { method, path: url } : { method, path: url, headers })
+    requests: requests.map(({ method, url, headers }) =>
+      headers === undefined ? { method, path: url } : { method, path: url, headers })
   })
   const cpu = await serverCpu(server) - cpuBefore
   const problems = result.errors + result.timeouts
@@ -175,21 +180,111 @@ export const CASES = ['matched', 'unknown', 'wrong', 'vs-allow', 'options', 'all
   'problem-details', 'options-media-types', 'cors-preflight', 'cors-matched', 'cors-options']
 
 /** Runs the cases (all, or the ids in `only`); returns one row per case. */
-export async function benchHttp ({ size = 1000, rounds = 10, duration = 1, warmup = 1, connections = 10, only, log = () => {} } = {}) {
+export async function benchHttp ({
+  size = 1000, rounds = 10, duration = 1, warmup = 1, connections = 10, only, log = () => {}
+} = {}) {
   const sets = await requestSets(size)
   const cases = [
-    { id: 'matched', name: 'matched route', what: 'no plugin vs ours', a: 'plain', b: 'ours', requests: sets.matched, goal: 0.99 },
-    { id: 'unknown', name: 'unknown URL (404)', what: 'Fastify 404 vs our 404', a: 'plain', b: 'ours', requests: sets.unknown, goal: 0.97 },
-    { id: 'wrong', name: 'wrong method', what: 'Fastify 404 vs our 405', a: 'plain', b: 'ours', requests: sets.wrong, goal: 0.95 },
-    { id: 'vs-allow', name: 'wrong method', what: 'fastify-allow 405 vs our 405', a: 'fastify-allow', b: 'ours', requests: sets.wrong, goal: null },
-    { id: 'options', name: 'OPTIONS', what: 'hand-written route vs our auto answer', a: 'plain', b: 'ours', requests: sets.options, goal: null },
-    { id: 'allow-on-success', name: 'matched route', what: 'allowOnSuccess off vs on', a: 'ours', b: 'ours-aos', requests: sets.matched, goal: null },
-    { id: 'problem-details', name: 'wrong method', what: 'our 405 vs our problemDetails 405', a: 'ours', b: 'ours-problem', requests: sets.wrong, goal: null },
-    { id: 'options-media-types', name: 'OPTIONS', what: 'requestMediaTypes off vs on (Accept-Patch)', a: 'ours-no-media', b: 'ours', requests: sets.optionsMany, goal: null },
-    { id: 'cors-preflight', name: 'CORS preflight', what: 'cors fixed methods vs README recipe', a: 'cors-fixed', b: 'cors-recipe', requests: sets.preflight, goal: null },
-    { id: 'cors-matched', name: 'matched route, Origin', what: 'cors fixed methods vs README recipe', a: 'cors-fixed', b: 'cors-recipe', requests: sets.crossOrigin, goal: null },
+    {
+      id: 'matched',
+      name: 'matched route',
+      what: 'no plugin vs ours',
+      a: 'plain',
+      b: 'ours',
+      requests: sets.matched,
+      goal: 0.99
+    },
+    {
+      id: 'unknown',
+      name: 'unknown URL (404)',
+      what: 'Fastify 404 vs our 404',
+      a: 'plain',
+      b: 'ours',
+      requests: sets.unknown,
+      goal: 0.97
+    },
+    {
+      id: 'wrong',
+      name: 'wrong method',
+      what: 'Fastify 404 vs our 405',
+      a: 'plain',
+      b: 'ours',
+      requests: sets.wrong,
+      goal: 0.95
+    },
+    {
+      id: 'vs-allow',
+      name: 'wrong method',
+      what: 'fastify-allow 405 vs our 405',
+      a: 'fastify-allow',
+      b: 'ours',
+      requests: sets.wrong,
+      goal: null
+    },
+    {
+      id: 'options',
+      name: 'OPTIONS',
+      what: 'hand-written route vs our auto answer',
+      a: 'plain',
+      b: 'ours',
+      requests: sets.options,
+      goal: null
+    },
+    {
+      id: 'allow-on-success',
+      name: 'matched route',
+      what: 'allowOnSuccess off vs on',
+      a: 'ours',
+      b: 'ours-aos',
+      requests: sets.matched,
+      goal: null
+    },
+    {
+      id: 'problem-details',
+      name: 'wrong method',
+      what: 'our 405 vs our problemDetails 405',
+      a: 'ours',
+      b: 'ours-problem',
+      requests: sets.wrong,
+      goal: null
+    },
+    {
+      id: 'options-media-types',
+      name: 'OPTIONS',
+      what: 'requestMediaTypes off vs on (Accept-Patch)',
+      a: 'ours-no-media',
+      b: 'ours',
+      requests: sets.optionsMany,
+      goal: null
+    },
+    {
+      id: 'cors-preflight',
+      name: 'CORS preflight',
+      what: 'cors fixed methods vs README recipe',
+      a: 'cors-fixed',
+      b: 'cors-recipe',
+      requests: sets.preflight,
+      goal: null
+    },
+    {
+      id: 'cors-matched',
+      name: 'matched route, Origin',
+      what: 'cors fixed methods vs README recipe',
+      a: 'cors-fixed',
+      b: 'cors-recipe',
+      requests: sets.crossOrigin,
+      goal: null
+    },
     // Without an Origin, cors-fixed answers 400 Invalid Preflight Request: the same answer is the plugin's alone.
-    { id: 'cors-options', name: 'OPTIONS, no Origin', what: 'our auto answer vs through README recipe', a: 'ours', b: 'cors-recipe', requests: sets.optionsMany, goal: null }
+    {
+      id: 'cors-options',
+      name: 'OPTIONS, no Origin',
+      what: 'our auto answer vs through README recipe',
+      a: 'ours',
+      b: 'cors-recipe',
+      requests: sets.optionsMany,
+      goal: null
+    }
   ].filter(testCase => only === undefined || only.includes(testCase.id))
   const servers = {}
   try {
@@ -197,7 +292,8 @@ export async function benchHttp ({ size = 1000, rounds = 10, duration = 1, warmu
     for (const kind of new Set(cases.flatMap(({ a, b }) => [a, b]))) servers[kind] = await startServer(kind, size)
     const rows = []
     for (const { id, name, what, a, b, requests, goal } of cases) {
-      const measured = await compare({ a: servers[a], b: servers[b], requests }, { rounds, duration, warmup, connections })
+      const options = { rounds, duration, warmup, connections }
+      const measured = await compare({ a: servers[a], b: servers[b], requests }, options)
       const row = { id, name, what, a, b, goal, ...measured }
       rows.push(row)
       log(row)

@@ -26,11 +26,15 @@ const runs = Number(values.runs)
 const require = createRequire(import.meta.url)
 const resolved = (specifier) => ({ url: import.meta.resolve(specifier), path: require.resolve(specifier) })
 const FASTIFY = resolved('fastify')
-const built = (file) => { const url = new URL(file, import.meta.url); return { url: url.href, path: fileURLToPath(url) } }
+const built = (file) => {
+  const url = new URL(file, import.meta.url)
+  return { url: url.href, path: fileURLToPath(url) }
+}
 
 // The entry files, written outside the repository; every module is named by its absolute URL or path, so
 // nothing but the timed imports is resolved or loaded after Fastify.
-const load = (system, module) => system === 'ESM' ? `await import(${JSON.stringify(module.url)})` : `require(${JSON.stringify(module.path)})`
+const load = (system, module) =>
+  system === 'ESM' ? `await import(${JSON.stringify(module.url)})` : `require(${JSON.stringify(module.path)})`
 const entry = (system, targets) => `
   const begin = () => ({ wall: performance.now(), cpu: process.cpuUsage() })
   const end = (mark) => {
@@ -46,7 +50,11 @@ const entry = (system, targets) => `
 `
 
 const KINDS = [
-  { name: 'TypeBox (`.` and `./value`), ESM', system: 'ESM', targets: [resolved('@sinclair/typebox'), resolved('@sinclair/typebox/value')] },
+  {
+    name: 'TypeBox (`.` and `./value`), ESM',
+    system: 'ESM',
+    targets: [resolved('@sinclair/typebox'), resolved('@sinclair/typebox/value')]
+  },
   { name: 'plugin, ESM (dist/index.js)', system: 'ESM', targets: [built('../dist/index.js')] },
   { name: 'plugin, CJS (dist/index.cjs)', system: 'CJS', targets: [built('../dist/index.cjs')] }
 ]
@@ -96,5 +104,7 @@ function row (name, times, system) {
 console.log(`\n## Import time, ms: median of ${runs} fresh processes (node ${process.version})\n`)
 console.log('| import | wall | wall range | CPU | wall vs Fastify | CPU vs Fastify |')
 console.log('| --- | ---: | ---: | ---: | ---: | ---: |')
-for (const system of ['ESM', 'CJS']) console.log(row(`Fastify, ${system} (the entry's first import)`, fastifyBy[system], system))
+for (const system of ['ESM', 'CJS']) {
+  console.log(row(`Fastify, ${system} (the entry's first import)`, fastifyBy[system], system))
+}
 KINDS.forEach((kind, i) => console.log(row(`${kind.name}, after Fastify`, samples[i].map(s => s.target), kind.system)))

@@ -127,7 +127,8 @@ const sameSet = (a, b) => {
   return x === y
 }
 
-const withoutOptions = (allow) => allow === null ? null : allow.split(', ').filter(method => method !== 'OPTIONS').join(', ') || null
+const withoutOptions = (allow) =>
+  allow === null ? null : allow.split(', ').filter(method => method !== 'OPTIONS').join(', ') || null
 
 /**
  * Every request's answer from ours and fastify-allow, compared with Fastify's own router (OPTIONS aside: the
@@ -149,7 +150,8 @@ function check (built) {
       reply.statusCode = 200
       allowHook({ method, url, routeOptions: {} }, reply, noop)
       const theirs = reply.statusCode === 405 ? withoutOptions(reply.allow) : null
-      if (theirs === expected || (theirs !== null && expected !== null && sameSet(theirs, expected))) result.allowAgrees++
+      const agrees = theirs === expected || (theirs !== null && expected !== null && sameSet(theirs, expected))
+      if (agrees) result.allowAgrees++
     }
   }
   return result
@@ -171,7 +173,8 @@ export async function benchTable (table, { rounds = 3, minCpuMs = 120 } = {}) {
       // Rotate the order so that no competitor always runs right after the same other one.
       for (let k = 0; k < names.length; k++) {
         const name = names[(k + round) % names.length]
-        const stats = await measure(fns[name], { min_cpu_time: minCpuMs * 1e6, batch_samples: 128, min_samples: 6, gc: false })
+        const options = { min_cpu_time: minCpuMs * 1e6, batch_samples: 128, min_samples: 6, gc: false }
+        const stats = await measure(fns[name], options)
         samples[name].push(stats.p50 / requests.length)
       }
     }
@@ -199,7 +202,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       json: { type: 'boolean', default: false }
     }
   })
-  const result = await benchTable(values.table, { rounds: Number(values.rounds), minCpuMs: Number(values['min-cpu-ms']) })
+  const result = await benchTable(values.table, {
+    rounds: Number(values.rounds), minCpuMs: Number(values['min-cpu-ms'])
+  })
   if (values.json) process.stdout.write(JSON.stringify(result) + '\n')
   else console.dir(result, { depth: null })
 }

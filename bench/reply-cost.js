@@ -6,8 +6,9 @@
 // overlapping patterns; `solo` keeps the first 8, `overlap` the last 4), one after the other in each round (the
 // order reversed every other round), so that all five see the same background load:
 // - plain: Fastify's own 404;
-// - 405-error: a fixed 405 sent as lib/responses.js sends it to an app with its own error handler (a MethodNotAllowedError without stack, through
-//   Fastify's error path: reply.send(error) -> error handler -> reply.send(error) -> error serializer);
+// - 405-error: a fixed 405 sent as lib/respond/responses.ts sends it to an app with its own error handler (a
+//   MethodNotAllowedError without stack, through Fastify's error path: reply.send(error) -> error handler ->
+//   reply.send(error) -> error serializer);
 // - 405-object: the same status, Allow and body sent as a plain object (the normal reply path);
 // - ours: the plugin itself, lookup included;
 // - ours-problem: the same with `problemDetails: true`, its 405 an RFC 9457 body serialised with its schema.
@@ -44,7 +45,8 @@ try {
     const order = round % 2 === 0 ? forward : forward.reverse()
     for (const i of order) samples[i].push(await load(servers[i], wrong, 1, 10))
   }
-  console.log(`${size} routes, ${wrong.length} wrong-method requests (${values.requests}), ${rounds} rounds of 1 s per server\n`)
+  console.log(`${size} routes, ${wrong.length} wrong-method requests (${values.requests}), ` +
+    `${rounds} rounds of 1 s per server\n`)
   console.log('| server | req/s | ratio to plain | CPU µs/req | CPU ratio (plain / it) | responses |')
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |')
   KINDS.forEach((kind, i) => {
@@ -52,7 +54,8 @@ try {
     const rpsRatio = median(samples[i].map((s, r) => s.rps / samples[0][r].rps))
     const cpu = median(samples[i].map(s => s.cpuUs))
     const cpuRatio = median(samples[i].map((s, r) => samples[0][r].cpuUs / s.cpuUs))
-    console.log(`| ${kind} | ${Math.round(rps)} | ${rpsRatio.toFixed(3)} | ${cpu.toFixed(1)} | ${cpuRatio.toFixed(3)} | ${probes[i]} |`)
+    const cells = [kind, Math.round(rps), rpsRatio.toFixed(3), cpu.toFixed(1), cpuRatio.toFixed(3), probes[i]]
+    console.log(`| ${cells.join(' | ')} |`)
   })
 } finally {
   await Promise.all(servers.map(stopServer))

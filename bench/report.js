@@ -1,7 +1,8 @@
 // The Markdown tables run.js prints, one function per benchmark part, each with its ratios and the goals of
 // the lean registry where one applies (see bench/README.md, "Goals of the lean registry").
 
-const ns = (value) => value === undefined ? '-' : value >= 10000 ? `${(value / 1000).toFixed(1)} µs` : `${Math.round(value)} ns`
+const ns = (value) =>
+  value === undefined ? '-' : value >= 10000 ? `${(value / 1000).toFixed(1)} µs` : `${Math.round(value)} ns`
 const times = (value) => value === undefined || Number.isNaN(value) ? '-' : `${value.toFixed(2)}x`
 const mb = (bytes) => bytes === undefined ? '-' : `${(bytes / (1 << 20)).toFixed(2)} MB`
 const met = (ok) => ok ? 'MET' : 'NOT MET'
@@ -19,26 +20,31 @@ export function printLookup (results) {
   console.log('\n## Lookup: ns per request (median of rounds), ratio to the floor\n')
   console.log('floor = one find-my-way `find(request method, path)` on a router with the same routes;')
   console.log('fmw-allowed = one `find()` with a method the path has (a successful walk to the leaf);')
-  console.log('asking = requests of the group whose plan asks the router per request (`planOf(url).asked` not empty).\n')
+  console.log('asking = requests of the group whose plan asks the router per request ' +
+    '(`planOf(url).asked` not empty).\n')
   const rows = []
   for (const result of results) {
     for (const [group, r] of Object.entries(result.results)) {
       const cell = (name) => r[name] === undefined ? '-' : `${ns(r[name])} (${times(r[name] / r.floor)})`
-      rows.push([result.table, group, `${result.checks.asking[group]}/${result.groupSizes[group]}`, ns(r.floor), cell('fmw-allowed'),
+      const asking = `${result.checks.asking[group]}/${result.groupSizes[group]}`
+      rows.push([result.table, group, asking, ns(r.floor), cell('fmw-allowed'),
         `**${cell('ours')}**`, cell('naive'), cell('fastify-allow')])
     }
   }
-  console.log(table(['table', 'requests', 'asking', 'floor', 'fmw-allowed', 'ours', 'naive (findRoute x9)', 'fastify-allow'], rows))
+  console.log(table(['table', 'requests', 'asking', 'floor', 'fmw-allowed', 'ours', 'naive (findRoute x9)',
+    'fastify-allow'], rows))
 
   console.log('\nAnswers checked against Fastify\'s router before timing:')
   for (const { table: name, patterns, checks, allowBuildMs } of results) {
     const mismatches = checks.oursMismatches.length
     console.log(`- ${name} (${patterns} patterns): ours ${checks.requests - mismatches}/${checks.requests} agree` +
-      `, fastify-allow ${checks.allowAgrees}/${checks.requests}; fastify-allow's onRoute for the table took ${Math.round(allowBuildMs)} ms`)
+      `, fastify-allow ${checks.allowAgrees}/${checks.requests}; ` +
+      `fastify-allow's onRoute for the table took ${Math.round(allowBuildMs)} ms`)
     for (const mismatch of checks.oursMismatches.slice(0, 5)) console.log(`  MISMATCH ${JSON.stringify(mismatch)}`)
   }
 
-  const ratios = goalTables(results).flatMap(result => Object.entries(result.results).map(([group, r]) => ({ name: `${result.table} ${group}`, ratio: r.ours / r.floor })))
+  const ratios = goalTables(results).flatMap(result => Object.entries(result.results)
+    .map(([group, r]) => ({ name: `${result.table} ${group}`, ratio: r.ours / r.floor })))
   if (ratios.length > 0) {
     const worst = ratios.reduce((a, b) => b.ratio > a.ratio ? b : a)
     console.log(`\nGoal (ours / floor <= ${LOOKUP_GOAL} for every group, tables of 1,000 routes and more): ` +
@@ -54,15 +60,21 @@ export function printWorstCase (results) {
   console.log('Every pattern\'s concrete URL; each time the median over rounds of a batch of repetitions.')
   console.log('asking = URLs whose plan asks the router per request.\n')
   const rows = results.map(r => [
-    r.table, String(r.urls), String(r.asking), ns(r.oursP50Ns), ns(r.slowestP50Ns), times(r.p50), `**${times(r.p99)}**`, `**${times(r.max)}**`,
+    r.table, String(r.urls), String(r.asking), ns(r.oursP50Ns), ns(r.slowestP50Ns), times(r.p50),
+    `**${times(r.p99)}**`, `**${times(r.max)}**`,
     `p99 <= ${WORST_GOAL.p99} ${met(r.p99 <= WORST_GOAL.p99)}, max <= ${WORST_GOAL.max} ${met(r.max <= WORST_GOAL.max)}`
   ])
-  console.log(table(['table', 'URLs', 'asking', 'ours p50', 'slowest find p50', 'ratio p50', 'p99', 'max', 'goal'], rows))
+  console.log(table(['table', 'URLs', 'asking', 'ours p50', 'slowest find p50', 'ratio p50', 'p99', 'max', 'goal'],
+    rows))
   for (const r of results) {
     console.log(`\n${r.table}, the ${r.worst.length} worst URLs:`)
     for (const w of r.worst) {
-      const plan = w.plan === null ? 'unknown URL' : `certain [${w.plan.certain.join(', ')}], asked [${w.plan.asked.join(', ')}]${w.plan.known ? '' : ', not known'}`
-      console.log(`- ${times(w.ratio)} \`${w.url}\`: ours ${ns(w.oursNs)}, slowest find ${ns(w.slowestNs)} (${w.slowestMethod}); plan: ${plan}`)
+      const plan = w.plan === null
+        ? 'unknown URL'
+        : `certain [${w.plan.certain.join(', ')}], asked [${w.plan.asked.join(', ')}]` +
+          (w.plan.known ? '' : ', not known')
+      console.log(`- ${times(w.ratio)} \`${w.url}\`: ours ${ns(w.oursNs)}, ` +
+        `slowest find ${ns(w.slowestNs)} (${w.slowestMethod}); plan: ${plan}`)
     }
     for (const mismatch of r.mismatches.slice(0, 5)) console.log(`  MISMATCH ${JSON.stringify(mismatch)}`)
   }
@@ -81,11 +93,13 @@ export function printMemory (results) {
     const ours = of('fastify+ours') - of('fastify')
     const allow = of('fastify+fastify-allow') - of('fastify')
     rows.push([
-      name, mb(of('empty')), mb(own), `${mb(of('fmw'))} (${times(of('fmw') / own)})`, `**${mb(ours)} (${times(ours / own)})**`,
+      name, mb(of('empty')), mb(own), `${mb(of('fmw'))} (${times(of('fmw') / own)})`,
+      `**${mb(ours)} (${times(ours / own)})**`,
       `${mb(allow)} (${times(allow / own)})`, `<= ${MEMORY_GOAL} ${met(ours / own <= MEMORY_GOAL)}`
     ])
   }
-  console.log(table(['table', 'empty app', 'app\'s own heap', 'one find-my-way router (of own)', 'plugin heap (of own)', 'fastify-allow heap (of own)', 'goal'], rows))
+  console.log(table(['table', 'empty app', 'app\'s own heap', 'one find-my-way router (of own)',
+    'plugin heap (of own)', 'fastify-allow heap (of own)', 'goal'], rows))
 }
 
 const COLD_GOAL = 1.15
@@ -96,13 +110,15 @@ export function printColdStart (results) {
   console.log('ratio = median over runs of with / without (each pair back to back), [min - max].\n')
   const rows = results.map(r => [
     r.table, String(r.runs), `${Math.round(r.without)} ms`, `${Math.round(r.with)} ms`,
-    `**${times(r.ratio)}** [${r.ratioMin.toFixed(2)} - ${r.ratioMax.toFixed(2)}]`, `<= ${COLD_GOAL} ${met(r.ratio <= COLD_GOAL)}`
+    `**${times(r.ratio)}** [${r.ratioMin.toFixed(2)} - ${r.ratioMax.toFixed(2)}]`,
+    `<= ${COLD_GOAL} ${met(r.ratio <= COLD_GOAL)}`
   ])
   console.log(table(['table', 'runs', 'without', 'with', 'ratio', 'goal'], rows))
 }
 
 export function printHttp (result) {
-  console.log(`\n## HTTP: autocannon, ${result.size} routes, ${result.connections} connections, ${result.rounds} A/B rounds of ${result.duration} s (after ${result.warmup} s warm-up per side)\n`)
+  console.log(`\n## HTTP: autocannon, ${result.size} routes, ${result.connections} connections, ` +
+    `${result.rounds} A/B rounds of ${result.duration} s (after ${result.warmup} s warm-up per side)\n`)
   console.log('ratio = median over rounds of B req/s / A req/s (each round ran A and B back to back), [min - max];')
   console.log('CPU = the server process\'s user+system µs per request (median), CPU ratio = A / B per request.\n')
   const rows = result.rows.map(row => [
@@ -112,7 +128,8 @@ export function printHttp (result) {
     `${row.cpuA.toFixed(1)} / ${row.cpuB.toFixed(1)}`, row.cpuRatio.toFixed(3),
     `${row.probes.a} / ${row.probes.b}`
   ])
-  console.log(table(['case', 'A vs B', 'A req/s', 'B req/s', 'ratio B/A', 'goal', 'CPU µs/req A / B', 'CPU ratio', 'responses A / B'], rows))
+  console.log(table(['case', 'A vs B', 'A req/s', 'B req/s', 'ratio B/A', 'goal', 'CPU µs/req A / B', 'CPU ratio',
+    'responses A / B'], rows))
   if (result.rows.some(row => /ACA[MO]/.test(row.probes.a + row.probes.b))) {
     console.log('\n+ACAO: Access-Control-Allow-Origin; +ACAM(...): Access-Control-Allow-Methods, cors-fixed\'s fixed ' +
       'list or the preflight\'s requested method alone.')
@@ -124,7 +141,8 @@ export function printHttp (result) {
 export function printAnswers (results) {
   console.log('\n## The opt-in features and the guards on the 405 and OPTIONS paths: app.inject(), ' +
     `one process per pair, ${results[0]?.rounds} rounds\n`)
-  console.log('µs = median time per request of each side; ratio = median over rounds of A / B (below 1: B costs more).\n')
+  console.log('µs = median time per request of each side; ' +
+    'ratio = median over rounds of A / B (below 1: B costs more).\n')
   const rows = results.flatMap(({ table, pairs }) => pairs.flatMap(pair => pair.ratios.map(({ a, b, ratio }) => [
     table, pair.id, `${pair.sides[a]} vs ${pair.sides[b]}`, String(pair.requests),
     `${(pair.ns[a] / 1000).toFixed(1)} / ${(pair.ns[b] / 1000).toFixed(1)}`, `**${ratio.toFixed(3)}**`,
@@ -133,6 +151,10 @@ export function printAnswers (results) {
   console.log(table(['table', 'pair', 'A vs B', 'requests', 'µs A / B', 'ratio A/B', 'responses A / B'], rows))
   for (const { table, pairs } of results) {
     const micro = pairs.find(pair => pair.micro !== undefined)?.micro
-    if (micro !== undefined) console.log(`\n${table}: the work Accept-Patch adds, registry.mediaTypesFor('PATCH', url) ${micro.mediaTypesFor.toFixed(0)} ns per URL, next to the lookup every OPTIONS answer makes, ${micro.lookup.toFixed(0)} ns.`)
+    if (micro !== undefined) {
+      console.log(`\n${table}: the work Accept-Patch adds, registry.mediaTypesFor('PATCH', url) ` +
+        `${micro.mediaTypesFor.toFixed(0)} ns per URL, next to the lookup every OPTIONS answer makes, ` +
+        `${micro.lookup.toFixed(0)} ns.`)
+    }
   }
 }

@@ -98,7 +98,8 @@ const REGEX_CANDIDATES = ['2024', '42']
 export function fillPattern (url, random) {
   return url
     .replace(/:([A-Za-z0-9_]+)(\(([^)]*)\))?/g, (whole, name, group, regex) => {
-      const value = VALUES[name] ?? (isNumberLike(name) ? String(1 + Math.floor(random() * 9999)) : name.replaceAll('_', '-'))
+      const value = VALUES[name] ??
+        (isNumberLike(name) ? String(1 + Math.floor(random() * 9999)) : name.replaceAll('_', '-'))
       if (regex === undefined || new RegExp(regex).test(value)) return value
       return REGEX_CANDIDATES.find(candidate => new RegExp(regex).test(candidate))
     })
@@ -166,7 +167,8 @@ const shallowMiss = (random, extra) => {
 }
 
 /** A concrete URL made unknown deep in the tree: one segment too many, or an unknown last static segment. */
-const deepMiss = (path, random) => random() < 0.5 ? `${path}/extra` : path.replace(/\/([a-z]+)\/([^/]+)$/, '/unknown/$2')
+const deepMiss = (path, random) =>
+  random() < 0.5 ? `${path}/extra` : path.replace(/\/([a-z]+)\/([^/]+)$/, '/unknown/$2')
 
 /**
  * Real tables: one request per pattern, with its wrong method (405), grouped by depth; misses derived from
@@ -176,7 +178,8 @@ function realGroups (routes, app, unknown) {
   const random = prng(0xA11CE)
   const { requests } = patternRequests(routes, app)
   const hits = requests.filter(request => request.wrong !== null).map(({ wrong, url }) => ({ method: wrong, url }))
-  const misses = (paths) => [...new Set(paths)].filter(unknown).map(url => ({ method: random() < 0.75 ? 'GET' : 'POST', url }))
+  const misses = (paths) => [...new Set(paths)].filter(unknown)
+    .map(url => ({ method: random() < 0.75 ? 'GET' : 'POST', url }))
   return {
     'hit-shallow': hits.filter(({ url }) => segments(url) <= 3),
     'hit-deep': hits.filter(({ url }) => segments(url) >= 6),
@@ -224,7 +227,8 @@ function syntheticGroups (routes, known, unknown, count) {
   }
   const deep = patterns.filter(route => route.family >= 0 && segments(route.url) >= 6)
   // Half the time, the file name that the overlapping `:id/<sub>` pattern of the same family also matches.
-  const fileOrSub = ({ url, family }) => url.replace(/:fileName\([^)]*\)/, random() < 0.5 ? 'report.pdf' : SUBS[family % SUBS.length])
+  const fileOrSub = ({ url, family }) =>
+    url.replace(/:fileName\([^)]*\)/, random() < 0.5 ? 'report.pdf' : SUBS[family % SUBS.length])
   const groups = {
     'hit-shallow': hit(patterns.filter(route => segments(route.url) <= 3 && !route.url.includes('*'))),
     'hit-deep': hit(patterns.filter(route => segments(route.url) >= 6)),

@@ -31,8 +31,9 @@ export const SIZES = [10, 100, 1000, 10000]
 export const REAL_TABLES = ['github', 'kubernetes']
 export const TABLES = [...SIZES.map(String), ...REAL_TABLES]
 
-export const NOUNS = ['users', 'orgs', 'repos', 'projects', 'teams', 'invoices', 'orders', 'products', 'carts', 'payments',
-  'shipments', 'tickets', 'comments', 'files', 'events', 'webhooks', 'tokens', 'reports', 'alerts', 'devices']
+export const NOUNS = ['users', 'orgs', 'repos', 'projects', 'teams', 'invoices', 'orders', 'products', 'carts',
+  'payments', 'shipments', 'tickets', 'comments', 'files', 'events', 'webhooks', 'tokens', 'reports', 'alerts',
+  'devices']
 export const SUBS = ['members', 'labels', 'notes', 'attachments', 'reviews', 'tags', 'items', 'logs']
 const LEAVES = ['issues', 'versions', 'entries', 'replies']
 
@@ -88,7 +89,9 @@ export const isReal = (table) => REAL_TABLES.includes(String(table))
 export function routeTable (table) {
   if (isReal(table)) return realTable(String(table))
   const size = Number(table)
-  if (!Number.isInteger(size) || size < 0) throw new Error(`unknown route table ${table}: a size or one of ${REAL_TABLES.join(', ')}`)
+  if (!Number.isInteger(size) || size < 0) {
+    throw new Error(`unknown route table ${table}: a size or one of ${REAL_TABLES.join(', ')}`)
+  }
   return syntheticTable(size)
 }
 

@@ -2,7 +2,8 @@
 //
 // Environment (all optional):
 //   BENCH_QUICK=1            smoke run: small tables, one short round of everything (numbers meaningless)
-//   BENCH_ONLY=lookup,worst-case,memory,cold-start,import-time,http,answers,keep-alive   the parts to run (default: all)
+//   BENCH_ONLY=lookup,worst-case,memory,cold-start,import-time,http,answers,keep-alive
+//                            the parts to run (default: all)
 //   BENCH_TABLES=1000,github route tables of the lookup and memory parts (default: every size and real API)
 //   BENCH_ROUNDS=3           lookup: interleaved rounds per competitor; BENCH_MIN_CPU_MS=120 per measurement
 //   BENCH_WORST_TABLES=github,kubernetes,1000   worst-case: the tables; BENCH_WORST_ROUNDS=15 rounds per URL
@@ -13,14 +14,15 @@
 //   BENCH_HTTP_ROUNDS=10     HTTP: A/B pairs per case; BENCH_HTTP_DURATION=1 second per side and round
 //                            (whole seconds: autocannon stops on its once-a-second tick)
 //   BENCH_HTTP_WARMUP=1      HTTP: seconds of warm-up per side (0: none)
-//   BENCH_CASES=matched,unknown,wrong,vs-allow,options,allow-on-success,problem-details,options-media-types   the HTTP cases (default: all);
-//                            the CORS cases: cors-preflight,cors-matched,cors-options
-//   BENCH_ANSWER_TABLES=1000,github   answers (answer-cost.js): the tables; BENCH_ANSWER_ROUNDS=9 A/B rounds per pair
+//   BENCH_CASES=matched,unknown,wrong,vs-allow,options,allow-on-success,problem-details,options-media-types
+//                            the HTTP cases (default: all); the CORS cases: cors-preflight,cors-matched,cors-options
+//   BENCH_ANSWER_TABLES=1000,github   answers (answer-cost.js): the tables; BENCH_ANSWER_ROUNDS=9 A/B rounds
+//                            per pair
 //   BENCH_ANSWER_PAIRS=guards,problem-details   answers: the pairs (default: all, answer-cost.js PAIRS)
 //
 // Each lookup table, each worst-case table, each memory measurement and each answers pair runs in its own
-// `node --expose-gc` child process, each cold start in a fresh `node`; import-time.js runs as it is when the file exists; the
-// HTTP servers run in child processes on 127.0.0.1, with autocannon in this process.
+// `node --expose-gc` child process, each cold start in a fresh `node`; import-time.js runs as it is when the
+// file exists; the HTTP servers run in child processes on 127.0.0.1, with autocannon in this process.
 
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -36,7 +38,8 @@ import { printLookup, printWorstCase, printMemory, printColdStart, printHttp, pr
 
 const env = process.env
 const quick = env.BENCH_QUICK === '1'
-const list = (value, fallback) => value === undefined || value === '' ? fallback : value.split(',').map(item => item.trim())
+const list = (value, fallback) =>
+  value === undefined || value === '' ? fallback : value.split(',').map(item => item.trim())
 const number = (value, fallback) => value === undefined || value === '' ? fallback : Number(value)
 
 const PARTS = ['lookup', 'worst-case', 'memory', 'cold-start', 'import-time', 'http', 'answers', 'keep-alive']
@@ -68,7 +71,8 @@ const CHILD_TIMEOUT_MS = 600_000
 function run (file, args, { exposeGc = true } = {}) {
   return new Promise((resolve, reject) => {
     const flags = exposeGc ? ['--expose-gc'] : []
-    execFile(process.execPath, [...flags, here(file), ...args], { timeout: CHILD_TIMEOUT_MS, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
+    const options = { timeout: CHILD_TIMEOUT_MS, maxBuffer: 16 << 20 }
+    execFile(process.execPath, [...flags, here(file), ...args], options, (error, stdout, stderr) => {
       if (error !== null) reject(new Error(`${file} ${args.join(' ')} failed: ${error.message}\n${stderr}`))
       else resolve(stdout)
     })
@@ -82,8 +86,10 @@ async function main () {
   const started = Date.now()
   const elapsed = () => `[${((Date.now() - started) / 1000).toFixed(0)} s]`
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
-  console.log(`# fastify-allowed-methods benchmarks${quick ? ' (BENCH_QUICK: smoke run, numbers are not meaningful)' : ''}\n`)
-  console.log(`Node ${process.version}, ${os.cpus().length} cores (${os.availableParallelism()} available), ${cpu}, ${os.platform()} ${os.release()}`)
+  const smoke = quick ? ' (BENCH_QUICK: smoke run, numbers are not meaningful)' : ''
+  console.log(`# fastify-allowed-methods benchmarks${smoke}\n`)
+  console.log(`Node ${process.version}, ${os.cpus().length} cores (${os.availableParallelism()} available), ` +
+    `${cpu}, ${os.platform()} ${os.release()}`)
   console.log(`Load average before the run: ${os.loadavg().map(load => load.toFixed(2)).join(', ')}`)
   console.log(`Config: ${JSON.stringify(config)}`)
 
@@ -91,7 +97,8 @@ async function main () {
     const results = []
     for (const table of config.tables) {
       console.error(`${elapsed()} lookup: ${table}...`)
-      results.push(await child('lookup.js', ['--table', table, '--rounds', String(config.rounds), '--min-cpu-ms', String(config.minCpuMs)]))
+      const args = ['--table', table, '--rounds', String(config.rounds), '--min-cpu-ms', String(config.minCpuMs)]
+      results.push(await child('lookup.js', args))
     }
     printLookup(results)
   }
@@ -107,7 +114,8 @@ async function main () {
 
   if (config.only.includes('memory')) {
     console.error(`${elapsed()} memory...`)
-    const jobs = config.tables.flatMap(table => KINDS.flatMap(kind => Array.from({ length: config.memoryRuns }, () => ['--table', table, '--kind', kind])))
+    const jobs = config.tables.flatMap(table => KINDS.flatMap(kind =>
+      Array.from({ length: config.memoryRuns }, () => ['--table', table, '--kind', kind])))
     const measured = []
     // Heap sizes do not suffer from a busy CPU: two children at a time.
     for (let i = 0; i < jobs.length; i += 2) {
@@ -116,7 +124,8 @@ async function main () {
     const results = config.tables.flatMap(table => KINDS.map(kind => ({
       table,
       kind,
-      bytes: median(measured.filter(result => result.table === table && result.kind === kind).map(result => result.bytes))
+      bytes: median(measured
+        .filter(result => result.table === table && result.kind === kind).map(result => result.bytes))
     })))
     printMemory(results)
   }

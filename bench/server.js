@@ -6,7 +6,8 @@
 //   kind ours-problem   the same with `problemDetails: true` (RFC 9457 bodies for the 405 and 501)
 //   kind fastify-allow  Fastify with fastify-allow 2.0.0 registered before the routes, as its README says
 //   kind 405-error      (reply-cost.js) no plugin; every unmatched request gets a fixed 405 sent the way
-//                       lib/responses.js sends it to apps with their own error handler: a MethodNotAllowedError through the error path
+//                       lib/respond/responses.ts sends it to apps with their own error handler: a
+//                       MethodNotAllowedError through the error path
 //   kind 405-object     (reply-cost.js) the same 405 sent as a plain object body
 //   kind cors-fixed     ours, then @fastify/cors with a fixed `methods` (CORS_METHODS, every method of the
 //                       table): what an app lists without the plugin's help

@@ -10,7 +10,8 @@ import { spec } from 'node:test/reporters'
 
 const here = import.meta.dirname
 const chosen = process.argv.slice(2)
-const files = (chosen.length > 0 ? chosen : readdirSync(here, { recursive: true }).filter(file => file.endsWith('.test.js')))
+const all = () => readdirSync(here, { recursive: true }).filter(file => file.endsWith('.test.js'))
+const files = (chosen.length > 0 ? chosen : all())
   .sort()
   .map(file => join(here, file))
 

@@ -143,15 +143,18 @@ test('works with typed routes of @fastify/type-provider-typebox, and documents t
     config: { allowedMethods: true }
   }, async (request, reply) => {
     expect(request.params.id).type.toBe<number>()
-    expect(reply.code(405).send({ statusCode: 404, code: 'FST_ERR_METHOD_NOT_ALLOWED', error: 'Method Not Allowed', message: 'no' })).type.toRaiseError()
-    if (request.params.id < 0) return reply.code(405).send({ statusCode: 405, code: 'FST_ERR_METHOD_NOT_ALLOWED', error: 'Method Not Allowed', message: 'no' })
+    const body = { code: 'FST_ERR_METHOD_NOT_ALLOWED', error: 'Method Not Allowed', message: 'no' } as const
+    expect(reply.code(405).send({ ...body, statusCode: 404 })).type.toRaiseError()
+    if (request.params.id < 0) return reply.code(405).send({ ...body, statusCode: 405 })
     return { id: request.params.id }
   })
 })
 
 test('the exported schemas and error', () => {
   expect<Static<typeof MethodNotAllowedSchema>>().type.toBe<MethodNotAllowedBody>()
-  expect<MethodNotAllowedBody>().type.toBe<{ statusCode: 405, code: 'FST_ERR_METHOD_NOT_ALLOWED', error: 'Method Not Allowed', message: string }>()
+  expect<MethodNotAllowedBody>().type.toBe<{
+    statusCode: 405, code: 'FST_ERR_METHOD_NOT_ALLOWED', error: 'Method Not Allowed', message: string
+  }>()
   expect<Static<typeof NotImplementedSchema>['statusCode']>().type.toBe<501>()
   expect(new MethodNotAllowedError('POST', '/a', ['GET']).allowedMethods).type.toBe<string[]>()
   expect(new MethodNotAllowedError('POST', '/a', ['GET']).statusCode).type.toBe<405>()
@@ -160,7 +163,12 @@ test('the exported schemas and error', () => {
 test('the problem details schemas', () => {
   expect<Static<typeof MethodNotAllowedProblemSchema>>().type.toBe<MethodNotAllowedProblem>()
   expect<MethodNotAllowedProblem>().type.toBe<{
-    type: 'https://www.rfc-editor.org/rfc/rfc9110#section-15.5.6', title: 'Method Not Allowed', status: 405, detail: string, instance: string, allowedMethods: string[]
+    type: 'https://www.rfc-editor.org/rfc/rfc9110#section-15.5.6',
+    title: 'Method Not Allowed',
+    status: 405,
+    detail: string,
+    instance: string,
+    allowedMethods: string[]
   }>()
   expect<Static<typeof NotImplementedProblemSchema>>().type.toBe<NotImplementedProblem>()
   expect<NotImplementedProblem['status']>().type.toBe<501>()

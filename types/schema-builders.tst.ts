@@ -15,9 +15,11 @@ test('each builder has the type of TypeBox\'s', () => {
   expect(Type.Unknown({ description: 'any' })).type.toBe(TypeBox.Unknown({ description: 'any' }))
   expect(Type.Function([], Type.Unknown())).type.toBe(TypeBox.Function([], TypeBox.Unknown()))
   expect(Type.Array(Type.String(), { minItems: 1 })).type.toBe(TypeBox.Array(TypeBox.String(), { minItems: 1 }))
-  expect(Type.Union([Type.String(), Type.Literal(false)])).type.toBe(TypeBox.Union([TypeBox.String(), TypeBox.Literal(false)]))
+  expect(Type.Union([Type.String(), Type.Literal(false)]))
+    .type.toBe(TypeBox.Union([TypeBox.String(), TypeBox.Literal(false)]))
   expect(Type.Record(Type.String(), Type.Unknown())).type.toBe(TypeBox.Record(TypeBox.String(), TypeBox.Unknown()))
   expect(Type.Optional(Type.Boolean())).type.toBe(TypeBox.Optional(TypeBox.Boolean()))
   expect(Type.Object({ a: Type.Optional(Type.String()), b: Type.Literal(1) }, { additionalProperties: false }))
-    .type.toBe(TypeBox.Object({ a: TypeBox.Optional(TypeBox.String()), b: TypeBox.Literal(1) }, { additionalProperties: false }))
+    .type.toBe(TypeBox.Object({ a: TypeBox.Optional(TypeBox.String()), b: TypeBox.Literal(1) },
+      { additionalProperties: false }))
 })

@@ -1,3 +1,4 @@
+import { createError } from '@fastify/error'
 import type { Static } from '@sinclair/typebox'
 import { Type } from '../schemas/builders.js'
 
@@ -7,7 +8,10 @@ export const MethodNotAllowedSchema = Type.Object({
   code: Type.Literal('FST_ERR_METHOD_NOT_ALLOWED'),
   error: Type.Literal('Method Not Allowed'),
   message: Type.String()
-}, { $id: 'MethodNotAllowed', description: 'RFC 9110 15.5.6: the method is not supported by the target resource; see the Allow header.' })
+}, {
+  $id: 'MethodNotAllowed',
+  description: 'RFC 9110 15.5.6: the method is not supported by the target resource; see the Allow header.'
+})
 
 /** JSON Schema (TypeBox) of the 501 body Fastify's default error handler sends. */
 export const NotImplementedSchema = Type.Object({
@@ -15,68 +19,74 @@ export const NotImplementedSchema = Type.Object({
   code: Type.Literal('FST_ERR_NOT_IMPLEMENTED'),
   error: Type.Literal('Not Implemented'),
   message: Type.String()
-}, { $id: 'NotImplemented', description: 'RFC 9110 15.6.2: the server does not support the request method for any resource.' })
+}, {
+  $id: 'NotImplemented',
+  description: 'RFC 9110 15.6.2: the server does not support the request method for any resource.'
+})
 
 export type MethodNotAllowedBody = Static<typeof MethodNotAllowedSchema>
 export type NotImplementedBody = Static<typeof NotImplementedSchema>
 
-export const methodNotAllowedMessage = (method: string, url: string): string => `Method ${method} is not allowed for ${url}`
+export const methodNotAllowedMessage = (method: string, url: string): string =>
+  `Method ${method} is not allowed for ${url}`
 export const notImplementedMessage = (method: string): string => `Method ${method} is not implemented by this server`
 
+// These errors are answers to the client, not faults of the server: @fastify/error builds them without
+// capturing a stack (its `captureStackTrace` argument, honoured from 4.1.0) and without calling `Error()`,
+// whose construction is most of the cost of an error on a path that should cost no more than Fastify's own
+// 404. Their messages come whole from the functions above, which the direct path in responses.ts shares.
+// Each class adds its name, on its errors and on itself (a minifier renames classes, and pino's `err`
+// serialiser logs the constructor's name as `type`), the first line of V8's stack as a stack-less Error has
+// it, and `Error`'s string form ("Name: message") in place of @fastify/error's "Name [CODE]: message".
+
+/** Names the class `Type` `name` and gives its errors `Error`'s string form. */
+function nameErrors (Type: abstract new (...args: never[]) => Error, name: string): void {
+  Object.defineProperty(Type, 'name', { value: name })
+  Object.defineProperty(Type.prototype, 'toString',
+    { value: Error.prototype.toString, writable: true, configurable: true })
+}
+
+/** Gives `error` its class's name and the one-line stack of an Error that captured none. */
+function settle (error: Error, name: string): void {
+  error.name = name
+  error.stack = `${name}: ${error.message}`
+}
+
 /** The 405 error, sent through Fastify's error path so that the app's error handler formats it. */
-export interface MethodNotAllowedError extends Error {
-  readonly name: 'MethodNotAllowedError'
-  readonly statusCode: 405
-  readonly code: 'FST_ERR_METHOD_NOT_ALLOWED'
+export class MethodNotAllowedError extends createError<'FST_ERR_METHOD_NOT_ALLOWED', 405, [message: string]>(
+  'FST_ERR_METHOD_NOT_ALLOWED', '%s', 405, Error, false
+) {
+  declare readonly name: 'MethodNotAllowedError'
+  declare readonly statusCode: 405
+  declare readonly code: 'FST_ERR_METHOD_NOT_ALLOWED'
   /** The methods of the `Allow` header sent with it. */
   readonly allowedMethods: string[]
+
+  constructor (method: string, url: string, allowedMethods: readonly string[]) {
+    super(methodNotAllowedMessage(method, url))
+    this.allowedMethods = [...allowedMethods]
+    settle(this, 'MethodNotAllowedError')
+  }
+
+  static {
+    nameErrors(this, 'MethodNotAllowedError')
+  }
 }
 
 /** The 501 error (RFC 9110 9.1: a method the server does not implement for any resource). */
-export interface NotImplementedError extends Error {
-  readonly name: 'NotImplementedError'
-  readonly statusCode: 501
-  readonly code: 'FST_ERR_NOT_IMPLEMENTED'
-}
+export class NotImplementedError extends createError<'FST_ERR_NOT_IMPLEMENTED', 501, [message: string]>(
+  'FST_ERR_NOT_IMPLEMENTED', '%s', 501, Error, false
+) {
+  declare readonly name: 'NotImplementedError'
+  declare readonly statusCode: 501
+  declare readonly code: 'FST_ERR_NOT_IMPLEMENTED'
 
-// These errors are answers to the client, not faults of the server: no stack is captured. They are built as
-// @fastify/error builds its errors (index.js `createError`): objects on a prototype that inherits from
-// `Error.prototype`, so that `instanceof Error` holds, without calling `Error()`, whose construction is most
-// of the cost of an error on a path that should cost no more than Fastify's own 404. Their own enumerable
-// fields are those a class with these fields would have, so loggers (pino's `err` serialiser) write the same.
-
-type Fields<T> = { -readonly [K in keyof T]: T[K] }
-
-/** A constructor of errors on `Error.prototype`, without `Error()`. */
-function errorType<T extends Error, Args extends unknown[]> (
-  name: T['name'], init: (error: Fields<T>, ...args: Args) => void
-): new (...args: Args) => T {
-  function ErrorType (this: Fields<T>, ...args: Args): void {
-    init(this, ...args)
-    this.name = name
-    // The first line of V8's stack, as a stack-less Error has it.
-    this.stack = `${name}: ${this.message}`
+  constructor (method: string) {
+    super(notImplementedMessage(method))
+    settle(this, 'NotImplementedError')
   }
-  ErrorType.prototype = Object.create(Error.prototype, {
-    constructor: { value: ErrorType, writable: true, configurable: true }
-  })
-  Object.defineProperty(ErrorType, 'name', { value: name })
-  return ErrorType as unknown as new (...args: Args) => T
+
+  static {
+    nameErrors(this, 'NotImplementedError')
+  }
 }
-
-// eslint-disable-next-line @typescript-eslint/no-redeclare -- the type and its constructor share a name, as a class's do
-export const MethodNotAllowedError = errorType<MethodNotAllowedError, [method: string, url: string, allowedMethods: readonly string[]]>(
-  'MethodNotAllowedError', (error, method, url, allowedMethods) => {
-    error.statusCode = 405
-    error.code = 'FST_ERR_METHOD_NOT_ALLOWED'
-    error.message = methodNotAllowedMessage(method, url)
-    error.allowedMethods = [...allowedMethods]
-  })
-
-// eslint-disable-next-line @typescript-eslint/no-redeclare -- the type and its constructor share a name, as a class's do
-export const NotImplementedError = errorType<NotImplementedError, [method: string]>(
-  'NotImplementedError', (error, method) => {
-    error.statusCode = 501
-    error.code = 'FST_ERR_NOT_IMPLEMENTED'
-    error.message = notImplementedMessage(method)
-  })

@@ -35,5 +35,7 @@ test("the README's JavaScript recipes that tests run are their text, verbatim", 
       .map(([, indent, code]) => ({ file, code: code.replaceAll(new RegExp(`^${indent}`, 'gm'), '') }))
   })
   t.assert.ok(recipes.length > 0)
-  for (const { file, code } of recipes) t.assert.ok(readme.includes(`\`\`\`js\n${code}`), `test/${file}: recipe not in README.md`)
+  for (const { file, code } of recipes) {
+    t.assert.ok(readme.includes(`\`\`\`js\n${code}`), `test/${file}: recipe not in README.md`)
+  }
 })

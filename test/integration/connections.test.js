@@ -27,6 +27,9 @@ const ACCEPTED_AT_MOST = 64 * 1024 * 1024
 const SMALL = 64 * 1024
 const JSON_20 = '{"a":"0123456789ab"}'
 const FIVE_MB = 5_000_000
+// What the tests wait for: a final answer, or `count` answers, or else the connection's close.
+const answered = (c) => finalResponse(c) !== undefined || c.closed
+const answeredTimes = (count) => (c) => responses(c.text).length >= count || c.closed
 
 const counted = () => {
   const counter = { runs: 0 }
@@ -36,7 +39,8 @@ const counted = () => {
     app.put('/elsewhere', ok)
     app.post('/counter', async () => { counter.runs++; return `run ${counter.runs}` })
     // A large upload the route reads in full: the routed side of `Expect: 100-continue`.
-    app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (request, body, done) => done(null, body.length))
+    app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' },
+      (request, body, done) => done(null, body.length))
     app.post('/upload', { bodyLimit: 8 * 1024 * 1024 }, async (request) => `got ${request.body} bytes`)
   }
   return counter
@@ -107,15 +111,16 @@ test('pipelined small-body 405s, written at once: every request answered in orde
   t.assert.strictEqual(Buffer.byteLength(JSON_20), 20)
 
   conn.socket.write(jsonPut('/only-get') + jsonPut('/only-get') + jsonPut('/only-get') + head('GET', '/only-get'))
-  t.assert.ok(await within(conn, PATIENCE, c => responses(c.text).length >= 4 || c.closed), 'four answers came')
+  t.assert.ok(await within(conn, PATIENCE, answeredTimes(4)), 'four answers came')
   t.assert.deepStrictEqual(statuses(conn), [405, 405, 405, 200], shown(conn))
   for (const response of responses(conn.text)) {
     t.assert.strictEqual(response.headers.connection, 'keep-alive', `${response.status}: no Connection: close`)
   }
-  t.assert.deepStrictEqual(responses(conn.text).slice(0, 3).map(response => response.headers.allow), ['GET, HEAD, OPTIONS', 'GET, HEAD, OPTIONS', 'GET, HEAD, OPTIONS'])
+  t.assert.deepStrictEqual(responses(conn.text).slice(0, 3).map(response => response.headers.allow),
+    ['GET, HEAD, OPTIONS', 'GET, HEAD, OPTIONS', 'GET, HEAD, OPTIONS'])
 
   conn.socket.write(head('POST', '/counter', { 'Content-Length': 0 }))
-  t.assert.ok(await within(conn, PATIENCE, c => responses(c.text).length >= 5 || c.closed), 'a fifth request on the same connection')
+  t.assert.ok(await within(conn, PATIENCE, answeredTimes(5)), 'a fifth request on the same connection')
   t.assert.strictEqual(responses(conn.text)[4]?.body, 'run 1', shown(conn))
   t.assert.strictEqual(conn.closed, false)
 })
@@ -128,9 +133,10 @@ test('the small-body rule for every early answer: a 501, an automatic OPTIONS, a
   conn.socket.write(head('PATCH', '/only-get', { 'Content-Type': 'application/json', 'Content-Length': 20 }) + JSON_20 +
     head('OPTIONS', '/only-get', { 'Content-Type': 'application/json', 'Content-Length': 20 }) + JSON_20 +
     jsonPut('/nowhere') + head('POST', '/counter', { 'Content-Length': 0 }))
-  t.assert.ok(await within(conn, PATIENCE, c => responses(c.text).length >= 4 || c.closed), 'four answers came')
+  t.assert.ok(await within(conn, PATIENCE, answeredTimes(4)), 'four answers came')
   t.assert.deepStrictEqual(statuses(conn), [501, 200, 404, 200], shown(conn))
-  t.assert.deepStrictEqual(responses(conn.text).map(response => response.headers.connection), ['keep-alive', 'keep-alive', 'keep-alive', 'keep-alive'])
+  t.assert.deepStrictEqual(responses(conn.text).map(response => response.headers.connection),
+    ['keep-alive', 'keep-alive', 'keep-alive', 'keep-alive'])
   t.assert.strictEqual(counter.runs, 1)
 })
 
@@ -139,12 +145,13 @@ test('the small-body line: 64 KiB and the app\'s bodyLimit, whichever is lower',
   const app = await listening(t, counter.routes)
   const small = await connect(app, t)
   small.socket.write(jsonPut('/only-get', `"${'x'.repeat(SMALL - 2)}"`) + head('GET', '/only-get'))
-  t.assert.ok(await within(small, PATIENCE, c => responses(c.text).length >= 2 || c.closed), `${SMALL} bytes: both answered`)
+  t.assert.ok(await within(small, PATIENCE, answeredTimes(2)), `${SMALL} bytes: both answered`)
   t.assert.deepStrictEqual(statuses(small), [405, 200], shown(small))
   t.assert.strictEqual(responses(small.text)[0].headers.connection, 'keep-alive')
 
   const over = await connect(app, t)
-  over.socket.write(jsonPut('/only-get', `"${'x'.repeat(SMALL - 1)}"`) + head('POST', '/counter', { 'Content-Length': 0 }))
+  over.socket.write(jsonPut('/only-get', `"${'x'.repeat(SMALL - 1)}"`) +
+    head('POST', '/counter', { 'Content-Length': 0 }))
   t.assert.ok(await within(over, CLOSE_WITHIN, c => c.closed), `${SMALL + 1} bytes: the connection closed`)
   t.assert.deepStrictEqual(statuses(over), [405], shown(over))
   t.assert.strictEqual(responses(over.text)[0].headers.connection, 'close')
@@ -152,7 +159,7 @@ test('the small-body line: 64 KiB and the app\'s bodyLimit, whichever is lower',
   const limited = await listening(t, counted().routes, { fastifyOptions: { bodyLimit: 1000 } })
   const within1000 = await connect(limited, t)
   within1000.socket.write(jsonPut('/only-get', `"${'x'.repeat(998)}"`) + head('GET', '/only-get'))
-  t.assert.ok(await within(within1000, PATIENCE, c => responses(c.text).length >= 2 || c.closed), 'bodyLimit 1000, 1000 bytes: both answered')
+  t.assert.ok(await within(within1000, PATIENCE, answeredTimes(2)), 'bodyLimit 1000, 1000 bytes: both answered')
   t.assert.deepStrictEqual(statuses(within1000), [405, 200], shown(within1000))
   const above = await connect(limited, t)
   above.socket.write(jsonPut('/only-get', `"${'x'.repeat(999)}"`) + head('GET', '/only-get'))
@@ -194,7 +201,7 @@ test('a 5 MB upload to a GET-only URL, the client still writing: the whole 405, 
   // 16 KiB every 50 ms for 1.5 s after the answer: about 500 KB, inside the server's bounds (1 MiB, 2 s).
   const writer = keepWriting(conn, Buffer.alloc(16 * 1024, 'x'), { interval: 50, limit: FIVE_MB })
   t.after(writer.stop)
-  t.assert.ok(await within(conn, PATIENCE, c => finalResponse(c) !== undefined || c.closed), `the 405 came: ${shown(conn)}`)
+  t.assert.ok(await within(conn, PATIENCE, answered), `the 405 came: ${shown(conn)}`)
   const answeredAt = performance.now()
   const stopTimer = setTimeout(writer.stop, 1500)
   t.after(() => clearTimeout(stopTimer))
@@ -207,17 +214,20 @@ test('a 5 MB upload to a GET-only URL, the client still writing: the whole 405, 
   // The client is half-open: the server's close shows as its FIN (a reset, were the server to destroy early).
   t.assert.ok(await within(conn, CLOSE_WITHIN, c => c.ended || c.error !== null), 'the server closed')
   const since = (at) => `${Math.round(at - answeredAt)} ms after the 405`
-  t.assert.strictEqual(conn.error, null, `no ${conn.error?.code} ${since(conn.errorAt)}, ${writer.accepted()} bytes written ` +
+  t.assert.strictEqual(conn.error, null,
+    `no ${conn.error?.code} ${since(conn.errorAt)}, ${writer.accepted()} bytes written ` +
     `(the FIN ${conn.ended ? since(conn.endedAt) : 'not yet'})`)
   t.assert.ok(conn.ended, 'a FIN')
   t.assert.ok(conn.endedAt - answeredAt < CLOSE_WITHIN, `the FIN ${since(conn.endedAt)}`)
   t.assert.deepStrictEqual(statuses(conn), [405], 'nothing after the 405')
   const grown = process.memoryUsage().rss - rssBefore
   t.assert.ok(grown < 40 * 1024 * 1024, `rss grew by ${(grown / 1024 / 1024).toFixed(1)} MB`)
-  t.diagnostic(`the FIN ${since(conn.endedAt)}, ${writer.accepted()} bytes written, rss +${(grown / 1024 / 1024).toFixed(1)} MB`)
+  const rss = `rss +${(grown / 1024 / 1024).toFixed(1)} MB`
+  t.diagnostic(`the FIN ${since(conn.endedAt)}, ${writer.accepted()} bytes written, ${rss}`)
 })
 
-test('an endless chunked upload: the whole 405, then the server closes within its time bound, reading a bounded amount', async (t) => {
+test('an endless chunked upload: the whole 405, then the server closes within its time bound, ' +
+  'reading a bounded amount', async (t) => {
   const app = await listening(t, counted().routes)
   const cases = [
     // As fast as the socket drains: the size bound (1 MiB after the answer) ends it.
@@ -227,10 +237,12 @@ test('an endless chunked upload: the whole 405, then the server closes within it
   ]
   for (const [label, interval] of cases) {
     const conn = await connect(app, t, { allowHalfOpen: true })
-    conn.socket.write(head('PUT', '/only-get', { 'Content-Type': 'application/octet-stream', 'Transfer-Encoding': 'chunked' }))
+    conn.socket.write(head('PUT', '/only-get', {
+      'Content-Type': 'application/octet-stream', 'Transfer-Encoding': 'chunked'
+    }))
     const writer = keepWriting(conn, chunk('x'.repeat(16 * 1024 - 8)), { interval })
     t.after(writer.stop)
-    t.assert.ok(await within(conn, PATIENCE, c => finalResponse(c) !== undefined || c.closed), `${label}: the 405 came: ${shown(conn)}`)
+    t.assert.ok(await within(conn, PATIENCE, answered), `${label}: the 405 came: ${shown(conn)}`)
     const answeredAt = performance.now()
     t.assert.strictEqual(finalResponse(conn)?.status, 405, `${label}: ${shown(conn)}`)
     t.assert.strictEqual(finalResponse(conn).headers.connection, 'close', label)
@@ -241,8 +253,9 @@ test('an endless chunked upload: the whole 405, then the server closes within it
     writer.stop()
     t.assert.ok(writer.accepted() < ACCEPTED_AT_MOST, `${label}: the client wrote ${writer.accepted()} bytes`)
     t.assert.deepStrictEqual(statuses(conn), [405], `${label}: nothing after the 405`)
-    t.diagnostic(`${label}: closed ${Math.round(closedAfter)} ms after the 405 (${conn.error?.code ?? 'no error'}; FIN ` +
-      `${conn.ended ? `${Math.round(conn.endedAt - answeredAt)} ms after it` : 'none'}), ${writer.accepted()} bytes written`)
+    const fin = conn.ended ? `${Math.round(conn.endedAt - answeredAt)} ms after it` : 'none'
+    t.diagnostic(`${label}: closed ${Math.round(closedAfter)} ms after the 405 ` +
+      `(${conn.error?.code ?? 'no error'}; FIN ${fin}), ${writer.accepted()} bytes written`)
   }
 })
 
@@ -251,10 +264,13 @@ test('a request pipelined behind a refused large body is never parsed or run', a
   const app = await listening(t, counter.routes)
   const next = head('POST', '/counter', { 'Content-Length': 0 })
   const cases = [
-    ['Content-Length: 200000', head('PUT', '/only-get', { 'Content-Type': 'application/octet-stream', 'Content-Length': 200_000 }) + 'x'.repeat(200_000)],
+    ['Content-Length: 200000',
+      head('PUT', '/only-get', { 'Content-Type': 'application/octet-stream', 'Content-Length': 200_000 }) +
+      'x'.repeat(200_000)],
     // A chunked body still unfinished when the plugin answers closes the connection: its chunk of 0x30000
     // bytes has 100,000 when the request text follows (inside the chunk, as the parser would read it).
-    ['an unfinished chunked body', head('PUT', '/only-get', { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' }) +
+    ['an unfinished chunked body',
+      head('PUT', '/only-get', { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' }) +
       '30000\r\n' + 'x'.repeat(100_000)]
   ]
   const seen = []
@@ -268,15 +284,17 @@ test('a request pipelined behind a refused large body is never parsed or run', a
     const after405 = conn.text.indexOf('HTTP/1.1', 1) !== -1
     seen.push({ label, closed, answers, after405, counterRuns: counter.runs - runs })
   }
-  t.assert.deepStrictEqual(seen, cases.map(([label]) => ({ label, closed: true, answers: ['405 close'], after405: false, counterRuns: 0 })))
+  t.assert.deepStrictEqual(seen, cases.map(([label]) =>
+    ({ label, closed: true, answers: ['405 close'], after405: false, counterRuns: 0 })))
 })
 
-test('a chunked body the parser finished with the head\'s read keeps the connection: the request behind it is answered in turn', async (t) => {
+test('a chunked body the parser finished with the head\'s read keeps the connection: ' +
+  'the request behind it is answered in turn', async (t) => {
   const counter = counted()
   const app = await listening(t, counter.routes)
   const conn = await connect(app, t)
-  conn.socket.write(head('PUT', '/only-get', { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' }) + chunk('hello') +
-    '0\r\n\r\n' + head('POST', '/counter', { 'Content-Length': 0 }))
+  conn.socket.write(head('PUT', '/only-get', { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' }) +
+    chunk('hello') + '0\r\n\r\n' + head('POST', '/counter', { 'Content-Length': 0 }))
   t.assert.ok(await within(conn, PATIENCE, c => responses(c.text).length === 2), shown(conn))
   t.assert.deepStrictEqual(responses(conn.text).map(response => `${response.status} ${response.headers.connection}`),
     ['405 keep-alive', '200 keep-alive'])
@@ -291,7 +309,7 @@ test('a malformed chunked body after the 405: no second response (no 400 from th
   together.socket.write(refused + 'zz\r\n')
   const later = await connect(app, t)
   later.socket.write(refused)
-  t.assert.ok(await within(later, PATIENCE, c => finalResponse(c) !== undefined || c.closed), `the 405 came: ${shown(later)}`)
+  t.assert.ok(await within(later, PATIENCE, answered), `the 405 came: ${shown(later)}`)
   later.socket.write('zz\r\nnot a chunk\r\n\r\n')
   const seen = []
   for (const [label, conn] of [['in the same write', together], ['after the 405', later]]) {
@@ -305,14 +323,15 @@ test('a malformed chunked body after the 405: no second response (no 400 from th
   ])
 })
 
-test('Expect: 100-continue with a 5 MB body: a refused one gets the 405 and a FIN, a routed one its 100 and the route\'s answer', async (t) => {
+test('Expect: 100-continue with a 5 MB body: a refused one gets the 405 and a FIN, ' +
+  'a routed one its 100 and the route\'s answer', async (t) => {
   const app = await listening(t, counted().routes)
   const expecting = (method, url, length) =>
     head(method, url, { 'Content-Type': 'application/octet-stream', 'Content-Length': length, Expect: '100-continue' })
 
   const refused = await connect(app, t)
   refused.socket.write(expecting('PUT', '/only-get', FIVE_MB))
-  t.assert.ok(await within(refused, PATIENCE, c => finalResponse(c) !== undefined || c.closed), `the 405 came: ${shown(refused)}`)
+  t.assert.ok(await within(refused, PATIENCE, answered), `the 405 came: ${shown(refused)}`)
   t.assert.deepStrictEqual(statuses(refused), [405], 'the final status, no 100')
   t.assert.strictEqual(finalResponse(refused).headers.connection, 'close')
   t.assert.ok(await within(refused, CLOSE_WITHIN, c => c.ended || c.error !== null), 'the server closed')
@@ -323,7 +342,7 @@ test('Expect: 100-continue with a 5 MB body: a refused one gets the 405 and a FI
   // server cannot read it to keep the connection (it would read the next request as that body).
   const small = await connect(app, t)
   small.socket.write(expecting('PUT', '/only-get', 20))
-  t.assert.ok(await within(small, PATIENCE, c => finalResponse(c) !== undefined || c.closed), `the 405 came: ${shown(small)}`)
+  t.assert.ok(await within(small, PATIENCE, answered), `the 405 came: ${shown(small)}`)
   t.assert.deepStrictEqual(statuses(small), [405], 'the final status, no 100')
   t.assert.strictEqual(finalResponse(small).headers.connection, 'close')
   t.assert.ok(await within(small, CLOSE_WITHIN, c => c.ended || c.error !== null), 'the server closed')
@@ -331,10 +350,10 @@ test('Expect: 100-continue with a 5 MB body: a refused one gets the 405 and a FI
 
   const routed = await connect(app, t)
   routed.socket.write(expecting('POST', '/upload', FIVE_MB))
-  t.assert.ok(await within(routed, PATIENCE, c => responses(c.text).length > 0 || c.closed), `an answer to the head: ${shown(routed)}`)
+  t.assert.ok(await within(routed, PATIENCE, answeredTimes(1)), `an answer to the head: ${shown(routed)}`)
   t.assert.deepStrictEqual(statuses(routed), [100])
   routed.socket.write(Buffer.alloc(FIVE_MB, 'x'))
-  t.assert.ok(await within(routed, CLOSE_WITHIN, c => finalResponse(c) !== undefined || c.closed), `the route answered: ${shown(routed)}`)
+  t.assert.ok(await within(routed, CLOSE_WITHIN, answered), `the route answered: ${shown(routed)}`)
   t.assert.deepStrictEqual(statuses(routed), [100, 200])
   t.assert.strictEqual(finalResponse(routed).body, `got ${FIVE_MB} bytes`)
   t.assert.strictEqual(finalResponse(routed).headers.connection, 'keep-alive')
@@ -344,7 +363,10 @@ test('Expect: 100-continue with a 5 MB body: a refused one gets the 405 and a FI
 function h2Stream (client, headers, write) {
   return new Promise((resolve, reject) => {
     const stream = client.request(headers)
-    const timer = setTimeout(() => { stream.close(); reject(new Error(`${headers[':method']} ${headers[':path']}: not closed in ${CLOSE_WITHIN} ms`)) }, CLOSE_WITHIN)
+    const timer = setTimeout(() => {
+      stream.close()
+      reject(new Error(`${headers[':method']} ${headers[':path']}: not closed in ${CLOSE_WITHIN} ms`))
+    }, CLOSE_WITHIN)
     let response
     let body = ''
     stream.on('response', (received) => { response = received })
@@ -360,7 +382,8 @@ function h2Stream (client, headers, write) {
   })
 }
 
-test('HTTP/2 (h2c): a refused stream with a pending large body is reset after its 405, the session stays usable', async (t) => {
+test('HTTP/2 (h2c): a refused stream with a pending large body is reset after its 405, ' +
+  'the session stays usable', async (t) => {
   const app = await listening(t, counted().routes, { fastifyOptions: { http2: true } })
   const client = http2.connect(`http://127.0.0.1:${app.server.address().port}`)
   t.after(() => client.close())
@@ -368,7 +391,10 @@ test('HTTP/2 (h2c): a refused stream with a pending large body is reset after it
   await once(client, 'connect')
 
   const refused = await h2Stream(client, {
-    ':method': 'PUT', ':path': '/only-get', 'content-type': 'application/octet-stream', 'content-length': String(FIVE_MB)
+    ':method': 'PUT',
+    ':path': '/only-get',
+    'content-type': 'application/octet-stream',
+    'content-length': String(FIVE_MB)
   }, (stream) => { stream.write(Buffer.alloc(64 * 1024, 'x')) })
   t.assert.strictEqual(refused.status, 405)
   t.assert.strictEqual(refused.headers.allow, 'GET, HEAD, OPTIONS')
@@ -386,7 +412,8 @@ test('HTTP/2 (h2c): a refused stream with a pending large body is reset after it
 test('a client that half-closes after part of its body: the whole 405, then the server closes at once', async (t) => {
   const app = await listening(t, counted().routes)
   const conn = await connect(app, t, { allowHalfOpen: true })
-  conn.socket.end(head('PUT', '/only-get', { 'Content-Type': 'application/octet-stream', 'Content-Length': 200_000 }) + 'x'.repeat(1000))
+  conn.socket.end(head('PUT', '/only-get', { 'Content-Type': 'application/octet-stream', 'Content-Length': 200_000 }) +
+    'x'.repeat(1000))
   const sentAt = performance.now()
   t.assert.ok(await within(conn, PATIENCE, c => c.closed), `closed: ${shown(conn)}`)
   t.assert.deepStrictEqual(statuses(conn), [405])

@@ -87,12 +87,15 @@ for (const variant of variants) {
         // The resource's onRequest hooks run before its 405 (the `guards` option): it carries the CORS headers
         // its routes' answers carry, at the root and in a prefixed plugin, whose cors hook no 404 runs.
         const routed = await plain.inject({ method: 'GET', url, headers: { origin: 'http://app.example' } })
-        t.assert.strictEqual(response.headers['access-control-allow-origin'], routed.headers['access-control-allow-origin'])
+        const allowOrigin = 'access-control-allow-origin'
+        t.assert.strictEqual(response.headers[allowOrigin], routed.headers[allowOrigin])
       }
     })
 
     test('a route that exists keeps its own answer', async (t) => {
-      const response = await withPlugin.inject({ method: 'GET', url: `${prefix}/users/3`, headers: { origin: 'http://app.example' } })
+      const response = await withPlugin.inject({
+        method: 'GET', url: `${prefix}/users/3`, headers: { origin: 'http://app.example' }
+      })
       t.assert.strictEqual(response.statusCode, 200)
       t.assert.deepStrictEqual(response.json(), { id: '3' })
       t.assert.strictEqual(response.headers['access-control-allow-origin'], '*')
@@ -114,7 +117,8 @@ for (const variant of variants) {
         }
       })
 
-      test('an OPTIONS request that is not a preflight gets cors\'s strict-preflight 400, as without the plugin', async (t) => {
+      test('an OPTIONS request that is not a preflight gets cors\'s strict-preflight 400, ' +
+        'as without the plugin', async (t) => {
         for (const url of [`${prefix}/users`, `${prefix}/nope`]) {
           const expected = await plain.inject({ method: 'OPTIONS', url })
           const response = await withPlugin.inject({ method: 'OPTIONS', url })
@@ -208,7 +212,8 @@ describe('autoOptions: false next to cors', () => {
 
 // `OPTIONS *` needs a raw socket: app.inject() turns the target `*` into `/*`.
 describe('OPTIONS * next to cors (raw socket)', () => {
-  test('cors at the root owns `OPTIONS *` (its `/*` route matches it): same answer as without the plugin', async (t) => {
+  test('cors at the root owns `OPTIONS *` (its `/*` route matches it): ' +
+    'same answer as without the plugin', async (t) => {
     const plain = await build({ plugin: false, listen: true })
     // Closed even when the second app fails to start: a listening server left open keeps the file running.
     t.after(() => plain.close())

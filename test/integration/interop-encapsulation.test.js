@@ -8,7 +8,8 @@ import fp from 'fastify-plugin'
 import fastifyAllowedMethods from '../../dist/index.js'
 import { methodNotAllowedBody, stableHeaders } from '../support/expected.js'
 
-const rootNotFound = (request, reply) => reply.code(404).header('x-not-found', 'root').send({ scope: 'root', url: request.url })
+const rootNotFound = (request, reply) =>
+  reply.code(404).header('x-not-found', 'root').send({ scope: 'root', url: request.url })
 
 /**
  * `rootHandler`: how the root's not-found handler is set: 'option' (the plugin's `notFound` option) or
@@ -91,7 +92,8 @@ const known = [
 ]
 
 for (const rootHandler of ['option', 'setNotFoundHandler']) {
-  describe(`nested plugins, root not-found handler via ${rootHandler === 'option' ? 'the notFound option' : 'app.setNotFoundHandler() after the plugin'}`, () => {
+  const via = rootHandler === 'option' ? 'the notFound option' : 'app.setNotFoundHandler() after the plugin'
+  describe(`nested plugins, root not-found handler via ${via}`, () => {
     let plain
     let withPlugin
     before(async () => {
@@ -143,7 +145,8 @@ for (const rootHandler of ['option', 'setNotFoundHandler']) {
     }
 
     test('existing routes in every scope answer as without the plugin', async (t) => {
-      const routes = [['GET', '/'], ['GET', '/shared'], ['GET', '/api/users/9'], ['DELETE', '/api/users/9'], ['GET', '/api/v1/'], ['GET', '/api/v1/admin/stats'], ['GET', '/docs/guide/intro']]
+      const routes = [['GET', '/'], ['GET', '/shared'], ['GET', '/api/users/9'], ['DELETE', '/api/users/9'],
+        ['GET', '/api/v1/'], ['GET', '/api/v1/admin/stats'], ['GET', '/docs/guide/intro']]
       t.plan(routes.length * 3)
       for (const [method, url] of routes) {
         const expected = await plain.app.inject({ method, url })
@@ -154,7 +157,8 @@ for (const rootHandler of ['option', 'setNotFoundHandler']) {
       }
     })
 
-    test('a not-found handler\'s own onRequest hook runs for its 405 and OPTIONS answers as for its 404s', async (t) => {
+    test('a not-found handler\'s own onRequest hook runs for its 405 and OPTIONS answers ' +
+      'as for its 404s', async (t) => {
       const before = withPlugin.seen.docsNotFoundHook
       await withPlugin.app.inject({ method: 'DELETE', url: '/docs/guide' })
       await withPlugin.app.inject({ method: 'OPTIONS', url: '/docs/guide' })

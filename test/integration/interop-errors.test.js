@@ -19,7 +19,9 @@ describe('an app-level setErrorHandler', () => {
       const how = request.query.how
       if (how === 'text') return reply.code(error.statusCode).type('text/plain').send(`no: ${error.message}`)
       if (how === 'status-400') return reply.code(400).send({ replaced: true })
-      if (how === 'headers') return reply.code(error.statusCode).headers({ 'x-handled': 'yes', 'cache-control': 'no-store' }).send('')
+      if (how === 'headers') {
+        return reply.code(error.statusCode).headers({ 'x-handled': 'yes', 'cache-control': 'no-store' }).send('')
+      }
       if (how === 'no-status') return reply.send({ problem: error.code })
       if (how === 'rethrow') return reply.send(error)
       if (how === 'throw') throw new Error('handler failed')
@@ -47,7 +49,8 @@ describe('an app-level setErrorHandler', () => {
     t.assert.strictEqual(error.message, 'Method PUT is not allowed for /users')
     t.assert.strictEqual(response.statusCode, 405)
     t.assert.strictEqual(response.headers.allow, 'GET, HEAD, OPTIONS, POST')
-    t.assert.deepStrictEqual(response.json(), { problem: 'FST_ERR_METHOD_NOT_ALLOWED', allowed: ['GET', 'HEAD', 'OPTIONS', 'POST'] })
+    t.assert.deepStrictEqual(response.json(),
+      { problem: 'FST_ERR_METHOD_NOT_ALLOWED', allowed: ['GET', 'HEAD', 'OPTIONS', 'POST'] })
   })
 
   test('the 501 error arrives with statusCode and code, and no Allow header', async (t) => {
@@ -82,8 +85,10 @@ describe('an app-level setErrorHandler', () => {
     // Fastify does not set the status before a custom error handler runs: a handler that sets none sends 200.
     ['no-status', 200, 'application/json; charset=utf-8', '{"problem":"FST_ERR_METHOD_NOT_ALLOWED"}'],
     // reply.send(error) from the root handler falls back to Fastify's default handler.
-    ['rethrow', 405, 'application/json; charset=utf-8', JSON.stringify(methodNotAllowedBody('PUT', '/users?how=rethrow'))],
-    ['throw', 500, 'application/json; charset=utf-8', '{"statusCode":500,"error":"Internal Server Error","message":"handler failed"}']
+    ['rethrow', 405, 'application/json; charset=utf-8',
+      JSON.stringify(methodNotAllowedBody('PUT', '/users?how=rethrow'))],
+    ['throw', 500, 'application/json; charset=utf-8',
+      '{"statusCode":500,"error":"Internal Server Error","message":"handler failed"}']
   ]
   for (const [how, status, type, body] of rows) {
     test(`the Allow header survives a handler that answers "${how}"`, async (t) => {
@@ -104,14 +109,16 @@ describe('error handlers of encapsulated plugins', () => {
   test('the 405 goes to the error handler of the context that owns the not-found handler', async (t) => {
     const app = Fastify()
     await app.register(fastifyAllowedMethods)
-    app.setErrorHandler((error, request, reply) => reply.code(error.statusCode).send({ handledBy: 'root', allowed: error.allowedMethods }))
+    app.setErrorHandler((error, request, reply) =>
+      reply.code(error.statusCode).send({ handledBy: 'root', allowed: error.allowedMethods }))
     await app.register(async (child) => {
       // No not-found handler of its own: unmatched requests under /plain belong to the root's context.
       child.setErrorHandler((error, request, reply) => reply.code(error.statusCode).send({ handledBy: 'plain' }))
       child.get('/a', async () => 'a')
     }, { prefix: '/plain' })
     await app.register(async (child) => {
-      child.setErrorHandler((error, request, reply) => reply.code(error.statusCode).send({ handledBy: 'own', allowed: error.allowedMethods }))
+      child.setErrorHandler((error, request, reply) =>
+        reply.code(error.statusCode).send({ handledBy: 'own', allowed: error.allowedMethods }))
       child.setNotFoundHandler((request, reply) => reply.code(404).send({ notFound: 'own' }))
       child.get('/a', async () => 'a')
     }, { prefix: '/own' })
@@ -146,7 +153,8 @@ describe('@fastify/sensible', () => {
     app.register(fastifyAllowedMethods)
     await t.assert.rejects(app.ready(), (error) => {
       t.assert.ok(error instanceof TypeError)
-      t.assert.match(error.message, /^fastify-allowed-methods: option "replyDecorator": reply\.methodNotAllowed\(\) already exists/)
+      t.assert.match(error.message,
+        /^fastify-allowed-methods: option "replyDecorator": reply\.methodNotAllowed\(\) already exists/)
       return true
     })
   })
@@ -170,7 +178,8 @@ describe('@fastify/sensible', () => {
     t.assert.deepStrictEqual(received.allowedMethods, ['GET', 'HEAD', 'OPTIONS'])
     t.assert.strictEqual(response.statusCode, 405)
     t.assert.strictEqual(response.headers.allow, 'GET, HEAD, OPTIONS')
-    t.assert.deepStrictEqual(response.json(), { statusCode: 405, error: 'Method Not Allowed', message: 'Method DELETE is not allowed for /users' })
+    t.assert.deepStrictEqual(response.json(),
+      { statusCode: 405, error: 'Method Not Allowed', message: 'Method DELETE is not allowed for /users' })
   })
 
   // In this order a name collision makes sensible's synchronous decorateReply() throw outside any promise

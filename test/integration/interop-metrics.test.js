@@ -19,7 +19,9 @@ async function build (routeMetrics) {
   const app = Fastify()
   await app.register(fastifyAllowedMethods)
   // clearRegisterOnInit: each test's app registers the same metrics in prom-client's global registry.
-  await app.register(metricsPlugin, { endpoint: '/metrics', clearRegisterOnInit: true, defaultMetrics: { enabled: false }, routeMetrics })
+  await app.register(metricsPlugin, {
+    endpoint: '/metrics', clearRegisterOnInit: true, defaultMetrics: { enabled: false }, routeMetrics
+  })
   app.get('/users/:id', async () => 'user')
   app.post('/users/me', async () => 'me')
   await app.ready()
@@ -31,7 +33,8 @@ async function counts (app) {
   const text = (await app.inject('/metrics')).body
   const found = {}
   for (const [, labels, count] of text.matchAll(/^http_request_duration_seconds_count\{(.*)\} (\d+)$/gm)) {
-    const { method, route, status_code: status } = Object.fromEntries([...labels.matchAll(/(\w+)="([^"]*)"/g)].map(([, k, v]) => [k, v]))
+    const pairs = [...labels.matchAll(/(\w+)="([^"]*)"/g)].map(([, k, v]) => [k, v])
+    const { method, route, status_code: status } = Object.fromEntries(pairs)
     found[`${method} ${route} ${status}`] = Number(count)
   }
   return found
@@ -49,7 +52,8 @@ test('alone, fastify-metrics skips the 405, or counts it as __unknown__ with the
 
   const everything = await build({ registeredRoutesOnly: false })
   await send(everything, [['DELETE', '/users/1'], ['GET', '/nope'], ['GET', '/users/1']])
-  t.assert.deepStrictEqual(await counts(everything), { 'DELETE __unknown__ 405': 1, 'GET __unknown__ 404': 1, 'GET /users/:id 200': 1 })
+  t.assert.deepStrictEqual(await counts(everything),
+    { 'DELETE __unknown__ 405': 1, 'GET __unknown__ 404': 1, 'GET /users/:id 200': 1 })
   await everything.close()
 })
 
@@ -57,7 +61,9 @@ test('with the recipe, the 405 is counted under its route pattern, one series fo
   const app = await build(recipe)
   t.after(() => app.close())
   const users = Array.from({ length: 20 }, (_, i) => ['DELETE', `/users/${i}`])
-  await send(app, [...users, ['DELETE', '/users/me'], ['PATCH', '/users/me'], ['GET', '/nope'], ['POST', '/nope/1'], ['GET', '/users/1']])
+  await send(app,
+    [...users, ['DELETE', '/users/me'], ['PATCH', '/users/me'], ['GET', '/nope'], ['POST', '/nope/1'],
+      ['GET', '/users/1']])
   t.assert.deepStrictEqual(await counts(app), {
     'DELETE /users/:id 405': 20,
     // GET /users/:id and POST /users/me both route /users/me: the most specific names it.

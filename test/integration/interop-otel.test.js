@@ -58,8 +58,10 @@ for (const otelFirst of [true, false]) {
   test(`${order}, alone: the 405's span has no route, like a 404's`, async (t) => {
     const app = await build({ otelFirst, withRecipe: false })
     t.after(() => app.close())
-    t.assert.deepStrictEqual(await requestSpan(app, 'DELETE', '/users/1'), { status: 405, name: 'request', route: undefined, spanStatus: 405 })
-    t.assert.deepStrictEqual(await requestSpan(app, 'GET', '/nope'), { status: 404, name: 'request', route: undefined, spanStatus: 404 })
+    t.assert.deepStrictEqual(await requestSpan(app, 'DELETE', '/users/1'),
+      { status: 405, name: 'request', route: undefined, spanStatus: 405 })
+    t.assert.deepStrictEqual(await requestSpan(app, 'GET', '/nope'),
+      { status: 404, name: 'request', route: undefined, spanStatus: 404 })
   })
 
   test(`${order}, with the recipe: the 405 and OPTIONS spans are named after the route pattern`, async (t) => {
@@ -72,10 +74,13 @@ for (const otelFirst of [true, false]) {
       ['PUT', '/api/items/7', 405, '/api/items/:id']
     ]
     for (const [method, url, status, route] of cases) {
-      t.assert.deepStrictEqual(await requestSpan(app, method, url), { status, name: `${method} ${route}`, route, spanStatus: status }, `${method} ${url}`)
+      t.assert.deepStrictEqual(await requestSpan(app, method, url),
+        { status, name: `${method} ${route}`, route, spanStatus: status }, `${method} ${url}`)
     }
     // A 404 keeps its unnamed span; a matched route keeps what @fastify/otel set.
-    t.assert.deepStrictEqual(await requestSpan(app, 'GET', '/nope'), { status: 404, name: 'request', route: undefined, spanStatus: 404 })
-    t.assert.deepStrictEqual(await requestSpan(app, 'GET', '/users/1'), { status: 200, name: 'request', route: '/users/:id', spanStatus: 200 })
+    t.assert.deepStrictEqual(await requestSpan(app, 'GET', '/nope'),
+      { status: 404, name: 'request', route: undefined, spanStatus: 404 })
+    t.assert.deepStrictEqual(await requestSpan(app, 'GET', '/users/1'),
+      { status: 200, name: 'request', route: '/users/:id', spanStatus: 200 })
   })
 }

@@ -67,7 +67,9 @@ describe('@fastify/type-provider-typebox typed routes', () => {
   })
 
   test('a wrong method gets 405 before the body is parsed or validated', async (t) => {
-    const malformed = await app.inject({ method: 'POST', url: '/items/4', headers: { 'content-type': 'application/json' }, payload: '{"name":' })
+    const malformed = await app.inject({
+      method: 'POST', url: '/items/4', headers: { 'content-type': 'application/json' }, payload: '{"name":'
+    })
     t.assert.strictEqual(malformed.statusCode, 405)
     t.assert.strictEqual(malformed.headers.allow, 'DELETE, GET, HEAD, OPTIONS, PUT')
     const invalid = await app.inject({ method: 'PATCH', url: '/items/4', payload: { name: 42, extra: true } })
@@ -116,7 +118,8 @@ describe('@fastify/swagger', () => {
     if (plugin && order === 'swagger first') await app.register(fastifyAllowedMethods)
     app.addSchema(MethodNotAllowedSchema)
     itemRoutes(app)
-    app.patch('/items/:id/name', { schema: { response: { 405: { $ref: 'MethodNotAllowed#' } } } }, async () => 'renamed')
+    app.patch('/items/:id/name', { schema: { response: { 405: { $ref: 'MethodNotAllowed#' } } } },
+      async () => 'renamed')
     await app.ready()
     return app
   }
@@ -167,7 +170,8 @@ describe('@fastify/swagger', () => {
     // Through app.addSchema() and a $ref, it becomes a shared component titled by its $id.
     const { $ref } = doc.paths['/items/{id}/name'].patch.responses['405'].content['application/json'].schema
     const component = doc.components.schemas[$ref.replace('#/components/schemas/', '')]
-    t.assert.deepStrictEqual(component, { ...documented405.content['application/json'].schema, title: 'MethodNotAllowed' })
+    t.assert.deepStrictEqual(component,
+      { ...documented405.content['application/json'].schema, title: 'MethodNotAllowed' })
   })
 
   test('Swagger 2.0 documents carry the schema as well', async (t) => {
@@ -179,7 +183,8 @@ describe('@fastify/swagger', () => {
     const response405 = doc.paths['/items/{id}'].delete.responses['405']
     t.assert.strictEqual(response405.description, MethodNotAllowedSchema.description)
     t.assert.deepStrictEqual(response405.schema.required, ['statusCode', 'code', 'error', 'message'])
-    t.assert.deepStrictEqual(response405.schema.properties.code, { type: 'string', enum: ['FST_ERR_METHOD_NOT_ALLOWED'] })
+    t.assert.deepStrictEqual(response405.schema.properties.code,
+      { type: 'string', enum: ['FST_ERR_METHOD_NOT_ALLOWED'] })
   })
 
   test('generating the document does not change the exported schema', async (t) => {

@@ -15,11 +15,13 @@ test('@fastify/sensible, then the plugin with the default reply decorator: our T
   await t.assert.rejects(app.ready(), clash('already exists'))
 })
 
-test('the plugin with the default reply decorator, then @fastify/sensible: the same advice, not FST_ERR_DEC_ALREADY_PRESENT', async (t) => {
+test('the plugin with the default reply decorator, then @fastify/sensible: the same advice, ' +
+  'not FST_ERR_DEC_ALREADY_PRESENT', async (t) => {
   const app = Fastify()
   app.register(fastifyAllowedMethods)
   app.register(fastifySensible)
-  await t.assert.rejects(app.ready(), clash('is ours, and a plugin registered after fastify-allowed-methods decorates it too'))
+  await t.assert.rejects(app.ready(),
+    clash('is ours, and a plugin registered after fastify-allowed-methods decorates it too'))
 })
 
 test('an encapsulated plugin may still decorate the name in its own scope, as Fastify allows', async (t) => {

@@ -1,7 +1,8 @@
 // A bounded load test on 127.0.0.1: a fixed number of mixed 200, 404, 405 and OPTIONS requests over 10
-// connections (a count, not a duration: how fast this shared machine is never decides a pass), every answer checked on the client (status and Allow) and counted on the server; and a heap
-// check in a child process (`node --expose-gc`): 100,000 requests to distinct known and unknown URLs must
-// not grow the heap, because the plugin keeps no per-URL memory.
+// connections (a count, not a duration: how fast this shared machine is never decides a pass), every answer
+// checked on the client (status and Allow) and counted on the server; and a heap check in a child process
+// (`node --expose-gc`): 100,000 requests to distinct known and unknown URLs must not grow the heap, because
+// the plugin keeps no per-URL memory.
 import { test, describe } from 'node:test'
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -28,7 +29,8 @@ const kinds = [
 ]
 
 describe('load', { concurrency: true }, () => {
-  test(`${AMOUNT} mixed requests over ${CONNECTIONS} connections: every answer right, no errors`, { timeout: 120_000 }, async (t) => {
+  const name = `${AMOUNT} mixed requests over ${CONNECTIONS} connections: every answer right, no errors`
+  test(name, { timeout: 120_000 }, async (t) => {
     const app = Fastify()
     const served = {}
     // Counted on the server for every response, the plugin's 405 and OPTIONS answers included.
@@ -72,7 +74,8 @@ describe('load', { concurrency: true }, () => {
       requests
     })
 
-    t.diagnostic(`${result.requests.total} requests, ${Math.round(result.requests.average)} req/s; received ${JSON.stringify(received)}`)
+    t.diagnostic(`${result.requests.total} requests, ${Math.round(result.requests.average)} req/s; ` +
+      `received ${JSON.stringify(received)}`)
     t.assert.deepStrictEqual(wrong, [], 'answers with a wrong status or Allow')
     t.assert.strictEqual(result.errors, 0)
     t.assert.strictEqual(result.timeouts, 0)
@@ -84,7 +87,8 @@ describe('load', { concurrency: true }, () => {
       const status = key.split(' ')[1]
       byStatus[status] = (byStatus[status] ?? 0) + count
     }
-    t.assert.deepStrictEqual(Object.fromEntries(Object.entries(result.statusCodeStats).map(([status, { count }]) => [status, count])), byStatus)
+    const counted = Object.entries(result.statusCodeStats).map(([status, { count }]) => [status, count])
+    t.assert.deepStrictEqual(Object.fromEntries(counted), byStatus)
     // Exactly the expected (method, status) pairs, on both sides.
     const expectedKeys = [...new Set(kinds.map(kind => `${kind.method} ${kind.status}`))].sort()
     t.assert.deepStrictEqual(Object.keys(received).sort(), expectedKeys)
@@ -109,7 +113,8 @@ describe('load', { concurrency: true }, () => {
     t.diagnostic(`heap before ${before} B, after ${after} B, 100,000 requests in ${elapsedMs} ms`)
     t.assert.strictEqual(wrong, 0)
     t.assert.strictEqual(right, 100000)
-    t.assert.deepStrictEqual(statuses, { 'GET 200': 20000, 'GET 404': 20000, 'PUT 405': 20000, 'OPTIONS 200': 20000, 'POST 405': 20000 })
+    t.assert.deepStrictEqual(statuses,
+      { 'GET 200': 20000, 'GET 404': 20000, 'PUT 405': 20000, 'OPTIONS 200': 20000, 'POST 405': 20000 })
     // A per-URL cache of even 30 bytes an entry would add 3 MB; seen here: about 0.15 MB either way.
     const grownMB = (after - before) / 1024 / 1024
     t.assert.ok(grownMB < 2, `heap grew by ${grownMB.toFixed(2)} MB (before ${before}, after ${after})`)

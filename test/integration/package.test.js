@@ -39,7 +39,8 @@ const packed = () => JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--jso
 
 test('the published files are the build of lib/, the README and the licence', async (t) => {
   const files = packed()
-  t.assert.deepStrictEqual(files.filter(file => !file.startsWith('dist/')).sort(), ['LICENSE', 'README.md', 'package.json'])
+  t.assert.deepStrictEqual(files.filter(file => !file.startsWith('dist/')).sort(),
+    ['LICENSE', 'README.md', 'package.json'])
   // Every built file comes from a source file of today (no leftover of a renamed one).
   for (const file of files.filter(file => file.startsWith('dist/'))) {
     const source = file.slice('dist/'.length).replace(/\.d\.c?ts$|\.c?js(\.map)?$/, '')
@@ -77,5 +78,6 @@ test('installing the package runs no script, and the shipped files point at noth
 test('the dependencies and the peer range', async (t) => {
   const pkg = require('../../package.json')
   t.assert.strictEqual(pkg.peerDependencies.fastify, '^5.12.2 || ^6.0.0-0')
-  t.assert.deepStrictEqual(Object.keys(pkg.dependencies).sort(), ['@sinclair/typebox', 'fastify-plugin'])
+  t.assert.deepStrictEqual(Object.keys(pkg.dependencies).sort(),
+    ['@fastify/error', '@sinclair/typebox', 'fastify-plugin'])
 })

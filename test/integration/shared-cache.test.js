@@ -13,7 +13,8 @@ const reader = { 'x-role': 'reader' }
 
 // The README's use of filterAllowed: a reader may only read.
 const READ = new Set(['GET', 'HEAD', 'OPTIONS'])
-const byRole = (request, methods) => request.headers['x-role'] === 'admin' ? methods : methods.filter(method => READ.has(method))
+const byRole = (request, methods) =>
+  request.headers['x-role'] === 'admin' ? methods : methods.filter(method => READ.has(method))
 
 /** The app with the plugin and `routes`, listening on 127.0.0.1, behind its own nginx; both stopped after `t`. */
 async function behindCache (t, nginx, pluginOptions, routes) {
@@ -95,7 +96,8 @@ test('a shared cache never serves one caller\'s Allow or refusal to another', { 
     ])
   })
 
-  await t.test('allowOnSuccess and filterAllowed: an admin\'s Allow on a cacheable 200 is not served to a reader', async (t) => {
+  await t.test('allowOnSuccess and filterAllowed: an admin\'s Allow on a cacheable 200 ' +
+    'is not served to a reader', async (t) => {
     const cache = await behindCache(t, nginx, { filterAllowed: byRole, allowOnSuccess: true }, (app) => {
       app.get('/documents', async (request, reply) => { cacheable(reply); return 'documents' })
       app.delete('/documents', async () => 'deleted')
@@ -138,7 +140,8 @@ test('a shared cache never serves one caller\'s Allow or refusal to another', { 
   await t.test('vary: the 405s are cached, per caller', async (t) => {
     // Also the proof that nginx does cache a 405 in this set-up: the 405 tests above do not pass merely
     // because it never would.
-    const cache = await behindCache(t, nginx, { filterAllowed: byRole, cacheControl: 'max-age=60', vary: ['x-role'] }, (app) => {
+    const options = { filterAllowed: byRole, cacheControl: 'max-age=60', vary: ['x-role'] }
+    const cache = await behindCache(t, nginx, options, (app) => {
       app.post('/forms/:name', async () => 'posted')
     })
     t.assert.deepStrictEqual(await sequence(cache, '/forms/one', [admin, reader, admin, reader]), [

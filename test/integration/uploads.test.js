@@ -63,7 +63,8 @@ test('an early 405, 501 or automatic OPTIONS answer to an upload closes the conn
     t.assert.strictEqual(response?.status, status, `${label}: ${JSON.stringify(conn.text.slice(0, 120))}`)
     t.assert.strictEqual(response.headers.connection, 'close', `${label}: Connection: close`)
     // Node would otherwise read and discard the declared gigabyte, for up to requestTimeout.
-    t.assert.ok(closed, `${label}: the server closed the connection (waited ${PATIENCE} ms of its ${REQUEST_TIMEOUT} ms requestTimeout)`)
+    t.assert.ok(closed, `${label}: the server closed the connection ` +
+      `(waited ${PATIENCE} ms of its ${REQUEST_TIMEOUT} ms requestTimeout)`)
     t.assert.ok(conn.ended, `${label}: a clean close (FIN), not a reset`)
   }
 })
@@ -88,7 +89,8 @@ test('answers that read the body, or refuse a request without one, keep the conn
   t.assert.strictEqual(refused.headers.connection, 'keep-alive')
 
   conn.socket.write(head('GET', '/only-get', {}))
-  t.assert.ok(await within(conn, PATIENCE, c => responses(c.text).length === 3), 'a third request on the same connection')
+  t.assert.ok(await within(conn, PATIENCE, c => responses(c.text).length === 3),
+    'a third request on the same connection')
   t.assert.strictEqual(responses(conn.text)[2].status, 200)
   t.assert.strictEqual(conn.closed, false)
 })
@@ -106,7 +108,9 @@ async function expectContinue (app, t, method, url) {
   if (responses(conn.text)[0].status === 100) conn.socket.write('hello')
   t.assert.ok(await within(conn, PATIENCE, c => finalResponse(c) !== undefined), `${label}: a final response`)
   const final = finalResponse(conn)
-  if (final.headers.connection === 'close') t.assert.ok(await within(conn, PATIENCE, c => c.closed), `${label}: the connection closed`)
+  if (final.headers.connection === 'close') {
+    t.assert.ok(await within(conn, PATIENCE, c => c.closed), `${label}: the connection closed`)
+  }
   return { statuses: responses(conn.text).map(response => response.status), final, conn }
 }
 
@@ -126,7 +130,8 @@ test('Expect: 100-continue over HTTP/1.1: 100 for a routed request, the final st
   }
 })
 
-test('Expect: 100-continue to an unknown URL: the 404 at once, from the app\'s own not-found handler and guards', async (t) => {
+test('Expect: 100-continue to an unknown URL: the 404 at once, ' +
+  'from the app\'s own not-found handler and guards', async (t) => {
   // Fastify's not-found handler is a route that parses the body before it runs (lib/handle-request.js):
   // for a client still waiting for its 100, the plugin runs the guards and the handler without the body.
   const seen = []
@@ -181,7 +186,8 @@ const tenantStrategy = {
   validate () {}
 }
 
-test("Expect: 100-continue: the 100 is sent before the route's own hooks run, as Fastify's router routes", async (t) => {
+test("Expect: 100-continue: the 100 is sent before the route's own hooks run, " +
+  "as Fastify's router routes", async (t) => {
   // A routed request gets its 100 at once, not when its body is read: after a slow onRequest hook here.
   // It comes at once only when our decision matches Fastify's: constraints derived (host; an async custom
   // strategy), rewriteUrl applied.
@@ -190,7 +196,8 @@ test("Expect: 100-continue: the 100 is sent before the route's own hooks run, as
     app.addConstraintStrategy(tenantStrategy)
     app.get('/only-get', ok)
     app.post('/upload', slow, async (request) => `got ${request.body}`)
-    app.post('/hosted', { ...slow, constraints: { host: 'api.example' } }, async (request) => `host got ${request.body}`)
+    app.post('/hosted', { ...slow, constraints: { host: 'api.example' } },
+      async (request) => `host got ${request.body}`)
     app.post('/tenant', { ...slow, constraints: { tenant: 'acme' } }, async (request) => `acme got ${request.body}`)
   }, {}, { rewriteUrl: (req) => req.url === '/old-upload' ? '/upload' : req.url })
   t.after(() => app.close())
@@ -203,8 +210,10 @@ test("Expect: 100-continue: the 100 is sent before the route's own hooks run, as
   ]
   for (const [url, headers, body] of cases) {
     const conn = await connect(app, t)
-    conn.socket.write(head('POST', url, { ...headers, 'Content-Type': 'text/plain', 'Content-Length': 5, Expect: '100-continue' }))
-    t.assert.ok(await within(conn, CONTINUE_WAIT, c => responses(c.text).length > 0), `${url}: 100 Continue before the hook ends`)
+    conn.socket.write(head('POST', url,
+      { ...headers, 'Content-Type': 'text/plain', 'Content-Length': 5, Expect: '100-continue' }))
+    t.assert.ok(await within(conn, CONTINUE_WAIT, c => responses(c.text).length > 0),
+      `${url}: 100 Continue before the hook ends`)
     t.assert.strictEqual(responses(conn.text)[0].status, 100)
     conn.socket.write('hello')
     t.assert.ok(await within(conn, PATIENCE, c => finalResponse(c) !== undefined), `${url}: answered`)
@@ -234,8 +243,13 @@ test('Expect: 100-continue: a request refused at once gets no 100 after its answ
  */
 function h2ExpectContinue (client, path) {
   return new Promise((resolve, reject) => {
-    const stream = client.request({ ':method': 'POST', ':path': path, 'content-type': 'text/plain', 'content-length': '5', expect: '100-continue' })
-    const timer = setTimeout(() => { stream.close(); reject(new Error(`POST ${path} over HTTP/2: no answer in ${PATIENCE} ms`)) }, PATIENCE)
+    const stream = client.request({
+      ':method': 'POST', ':path': path, 'content-type': 'text/plain', 'content-length': '5', expect: '100-continue'
+    })
+    const timer = setTimeout(() => {
+      stream.close()
+      reject(new Error(`POST ${path} over HTTP/2: no answer in ${PATIENCE} ms`))
+    }, PATIENCE)
     let continued = false
     let status
     let body = ''
@@ -256,7 +270,8 @@ test('Expect: 100-continue over HTTP/2 (h2c): 100 for a routed request only', as
   const client = http2.connect(`http://127.0.0.1:${app.server.address().port}`)
   t.after(() => client.close())
 
-  t.assert.deepStrictEqual(await h2ExpectContinue(client, '/upload'), { continued: true, status: 200, body: 'got hello' })
+  t.assert.deepStrictEqual(await h2ExpectContinue(client, '/upload'),
+    { continued: true, status: 200, body: 'got hello' })
   const refused = await h2ExpectContinue(client, '/only-get')
   t.assert.deepStrictEqual({ continued: refused.continued, status: refused.status }, { continued: false, status: 405 })
 })
@@ -288,20 +303,23 @@ test("an app's own checkContinue listener wins, added before or after the app is
 })
 
 test('a guard that answers before the plugin\'s early answer closes an upload\'s connection too', async (t) => {
+  const unauthorised = async (request, reply) => {
+    if (request.headers.authorization === undefined) return reply.code(401).send('who are you')
+  }
   const guarded = (hook) => (app) => {
-    app.setNotFoundHandler({ [hook]: async (request, reply) => { if (request.headers.authorization === undefined) return reply.code(401).send('who are you') } },
-      (request, reply) => reply.code(404).send('nope'))
+    app.setNotFoundHandler({ [hook]: unauthorised }, (request, reply) => reply.code(404).send('nope'))
     routes(app)
   }
   const failing = (app) => {
-    app.setNotFoundHandler({ preValidation: async () => { throw Object.assign(new Error('slow down'), { statusCode: 429 }) } },
+    const slowDown = async () => { throw Object.assign(new Error('slow down'), { statusCode: 429 }) }
+    app.setNotFoundHandler({ preValidation: slowDown },
       (request, reply) => reply.code(404).send('nope'))
     routes(app)
   }
   // The resource's own guard (`guards: 'resource'`): an auth hook of the plugin that holds the routes.
   const resourceGuarded = (app) => {
     app.register(async (scope) => {
-      scope.addHook('onRequest', async (request, reply) => { if (request.headers.authorization === undefined) return reply.code(401).send('who are you') })
+      scope.addHook('onRequest', unauthorised)
       routes(scope)
     })
   }
@@ -326,7 +344,8 @@ test('a guard that answers before the plugin\'s early answer closes an upload\'s
   }
 })
 
-test('Expect: 100-continue to an unknown URL: an async not-found handler that sets a status and returns nothing is answered, as Fastify answers it', async (t) => {
+test('Expect: 100-continue to an unknown URL: an async not-found handler that sets a status ' +
+  'and returns nothing is answered, as Fastify answers it', async (t) => {
   // Fastify sends what an async handler resolves to, undefined included, unless it replied (lib/wrap-thenable.js).
   const notFound = (app) => {
     routes(app)

@@ -41,7 +41,8 @@ test('three overlapping patterns, parameters named differently', async (t) => {
     app.post('/users/me', ok)
     app.put('/users/:userId', ok)
   })
-  t.assert.deepStrictEqual(await answer(app, 'PATCH', '/users/me'), { status: 405, allow: 'GET, HEAD, OPTIONS, POST, PUT' })
+  t.assert.deepStrictEqual(await answer(app, 'PATCH', '/users/me'),
+    { status: 405, allow: 'GET, HEAD, OPTIONS, POST, PUT' })
   t.assert.deepStrictEqual(await answer(app, 'POST', '/users/7'), { status: 405, allow: 'GET, HEAD, OPTIONS, PUT' })
 })
 
@@ -52,7 +53,8 @@ test('Allow is deduplicated and sorted, whatever the registration order', async 
     app.patch('/r', ok)
     app.get('/r', ok)
   })
-  t.assert.deepStrictEqual(await answer(app, 'SEARCH', '/r'), { status: 405, allow: 'DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT' })
+  t.assert.deepStrictEqual(await answer(app, 'SEARCH', '/r'),
+    { status: 405, allow: 'DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT' })
 })
 
 test('HEAD is listed exactly when Fastify routes HEAD there', async (t) => {

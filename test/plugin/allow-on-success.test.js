@@ -24,10 +24,13 @@ test('overlapping patterns: the value is resolved for the request\'s URL', async
     app.get('/files/*', ok)
     app.delete('/files/tmp/:name', ok)
   }, on)
-  t.assert.strictEqual((await app.inject({ method: 'GET', url: '/users/me' })).headers.allow, 'GET, HEAD, OPTIONS, POST')
+  t.assert.strictEqual((await app.inject({ method: 'GET', url: '/users/me' })).headers.allow,
+    'GET, HEAD, OPTIONS, POST')
   t.assert.strictEqual((await app.inject({ method: 'GET', url: '/users/42' })).headers.allow, 'GET, HEAD, OPTIONS')
-  t.assert.strictEqual((await app.inject({ method: 'POST', url: '/users/me' })).headers.allow, 'GET, HEAD, OPTIONS, POST')
-  t.assert.strictEqual((await app.inject({ method: 'GET', url: '/files/tmp/x' })).headers.allow, 'DELETE, GET, HEAD, OPTIONS')
+  t.assert.strictEqual((await app.inject({ method: 'POST', url: '/users/me' })).headers.allow,
+    'GET, HEAD, OPTIONS, POST')
+  t.assert.strictEqual((await app.inject({ method: 'GET', url: '/files/tmp/x' })).headers.allow,
+    'DELETE, GET, HEAD, OPTIONS')
   t.assert.strictEqual((await app.inject({ method: 'GET', url: '/files/a/b' })).headers.allow, 'GET, HEAD, OPTIONS')
 })
 
@@ -36,8 +39,9 @@ test('constrained routes: resolved for the request\'s host', async (t) => {
     app.get('/home', { constraints: { host: 'a.example' } }, ok)
     app.put('/home', ok)
   }, on)
-  t.assert.strictEqual((await app.inject({ method: 'PUT', url: '/home', headers: { host: 'a.example' } })).headers.allow, 'GET, HEAD, OPTIONS, PUT')
-  t.assert.strictEqual((await app.inject({ method: 'PUT', url: '/home', headers: { host: 'b.example' } })).headers.allow, 'OPTIONS, PUT')
+  const allowFor = async (host) => (await app.inject({ method: 'PUT', url: '/home', headers: { host } })).headers.allow
+  t.assert.strictEqual(await allowFor('a.example'), 'GET, HEAD, OPTIONS, PUT')
+  t.assert.strictEqual(await allowFor('b.example'), 'OPTIONS, PUT')
 })
 
 test('error responses of a matched route carry it too', async (t) => {
@@ -61,7 +65,12 @@ test('filterAllowed narrows it per caller, on a pattern alone and on one that an
     app.get('/users/:id', ok)
     app.delete('/users/:id', ok)
     app.post('/users/me', ok)
-  }, { pluginOptions: { allowOnSuccess: true, filterAllowed: (request, methods) => request.headers['x-role'] === 'admin' ? methods : ['GET', 'HEAD'] } })
+  }, {
+    pluginOptions: {
+      allowOnSuccess: true,
+      filterAllowed: (request, methods) => request.headers['x-role'] === 'admin' ? methods : ['GET', 'HEAD']
+    }
+  })
   const allow = async (url, headers) => (await app.inject({ method: 'GET', url, headers })).headers.allow
   t.assert.strictEqual(await allow('/doc', {}), 'GET, HEAD')
   t.assert.strictEqual(await allow('/doc', { 'x-role': 'admin' }), 'DELETE, GET, HEAD, OPTIONS')

@@ -35,9 +35,12 @@ test('a constrained catch-all joins Allow only for requests it accepts', async (
     app.put('/*', { constraints: { host: 'a.example' } }, ok)
     app.get('/page', ok)
   })
-  t.assert.deepStrictEqual(await answer(app, 'POST', '/page', { host: 'a.example' }), { status: 405, allow: 'GET, HEAD, OPTIONS, PUT' })
-  t.assert.deepStrictEqual(await answer(app, 'POST', '/page', { host: 'b.example' }), { status: 405, allow: 'GET, HEAD, OPTIONS' })
-  t.assert.deepStrictEqual(await answer(app, 'POST', '/elsewhere', { host: 'a.example' }), { status: 404, allow: undefined })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/page', { host: 'a.example' }),
+    { status: 405, allow: 'GET, HEAD, OPTIONS, PUT' })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/page', { host: 'b.example' }),
+    { status: 405, allow: 'GET, HEAD, OPTIONS' })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/elsewhere', { host: 'a.example' }),
+    { status: 404, allow: undefined })
 })
 
 test('config: { allowedMethods: false } keeps a route out of the registry', async (t) => {

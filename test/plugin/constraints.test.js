@@ -7,15 +7,20 @@ test('host constraints: only routes accepting the request\'s host count', async 
     app.put('/home', { constraints: { host: 'b.example' } }, ok)
     app.delete('/home', ok)
   })
-  t.assert.deepStrictEqual(await answer(app, 'POST', '/home', { host: 'a.example' }), { status: 405, allow: 'DELETE, GET, HEAD, OPTIONS' })
-  t.assert.deepStrictEqual(await answer(app, 'POST', '/home', { host: 'b.example' }), { status: 405, allow: 'DELETE, OPTIONS, PUT' })
-  t.assert.deepStrictEqual(await answer(app, 'POST', '/home', { host: 'c.example' }), { status: 405, allow: 'DELETE, OPTIONS' })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/home', { host: 'a.example' }),
+    { status: 405, allow: 'DELETE, GET, HEAD, OPTIONS' })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/home', { host: 'b.example' }),
+    { status: 405, allow: 'DELETE, OPTIONS, PUT' })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/home', { host: 'c.example' }),
+    { status: 405, allow: 'DELETE, OPTIONS' })
 })
 
 test('a URL known only through routes for another host is unknown', async (t) => {
   const app = await appWith(app => { app.get('/only-a', { constraints: { host: 'a.example' } }, ok) })
-  t.assert.deepStrictEqual(await answer(app, 'POST', '/only-a', { host: 'z.example' }), { status: 404, allow: undefined })
-  t.assert.deepStrictEqual(await answer(app, 'POST', '/only-a', { host: 'a.example' }), { status: 405, allow: 'GET, HEAD, OPTIONS' })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/only-a', { host: 'z.example' }),
+    { status: 404, allow: undefined })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/only-a', { host: 'a.example' }),
+    { status: 405, allow: 'GET, HEAD, OPTIONS' })
 })
 
 test('a route of the request\'s own method that rejected the host gets 404, not 405', async (t) => {
@@ -24,7 +29,8 @@ test('a route of the request\'s own method that rejected the host gets 404, not 
     app.post('/x', ok)
   })
   t.assert.deepStrictEqual(await answer(app, 'GET', '/x', { host: 'b.example' }), { status: 404, allow: undefined })
-  t.assert.deepStrictEqual(await answer(app, 'PUT', '/x', { host: 'b.example' }), { status: 405, allow: 'OPTIONS, POST' })
+  t.assert.deepStrictEqual(await answer(app, 'PUT', '/x', { host: 'b.example' }),
+    { status: 405, allow: 'OPTIONS, POST' })
 })
 
 test('version constraints (accept-version)', async (t) => {
@@ -32,9 +38,12 @@ test('version constraints (accept-version)', async (t) => {
     app.get('/v', { constraints: { version: '1.2.0' } }, ok)
     app.post('/v', { constraints: { version: '2.0.0' } }, ok)
   })
-  t.assert.deepStrictEqual(await answer(app, 'DELETE', '/v', { 'accept-version': '1.x' }), { status: 405, allow: 'GET, HEAD, OPTIONS' })
-  t.assert.deepStrictEqual(await answer(app, 'DELETE', '/v', { 'accept-version': '2.x' }), { status: 405, allow: 'OPTIONS, POST' })
-  t.assert.deepStrictEqual(await answer(app, 'GET', '/v', { 'accept-version': '2.x' }), { status: 404, allow: undefined })
+  t.assert.deepStrictEqual(await answer(app, 'DELETE', '/v', { 'accept-version': '1.x' }),
+    { status: 405, allow: 'GET, HEAD, OPTIONS' })
+  t.assert.deepStrictEqual(await answer(app, 'DELETE', '/v', { 'accept-version': '2.x' }),
+    { status: 405, allow: 'OPTIONS, POST' })
+  t.assert.deepStrictEqual(await answer(app, 'GET', '/v', { 'accept-version': '2.x' }),
+    { status: 404, allow: undefined })
   t.assert.deepStrictEqual(await answer(app, 'DELETE', '/v'), { status: 404, allow: undefined })
 })
 
@@ -45,9 +54,12 @@ test('a request carrying accept-version matches no unversioned route (find-my-wa
     app.get('/plain', ok)
   })
   // GET /mixed exists unversioned but rejects a versioned request: its own method was refused on constraints.
-  t.assert.deepStrictEqual(await answer(app, 'GET', '/mixed', { 'accept-version': '1.0.0' }), { status: 404, allow: undefined })
-  t.assert.deepStrictEqual(await answer(app, 'PUT', '/mixed', { 'accept-version': '1.0.0' }), { status: 405, allow: 'OPTIONS, POST' })
-  t.assert.deepStrictEqual(await answer(app, 'PUT', '/plain', { 'accept-version': '1.0.0' }), { status: 404, allow: undefined })
+  t.assert.deepStrictEqual(await answer(app, 'GET', '/mixed', { 'accept-version': '1.0.0' }),
+    { status: 404, allow: undefined })
+  t.assert.deepStrictEqual(await answer(app, 'PUT', '/mixed', { 'accept-version': '1.0.0' }),
+    { status: 405, allow: 'OPTIONS, POST' })
+  t.assert.deepStrictEqual(await answer(app, 'PUT', '/plain', { 'accept-version': '1.0.0' }),
+    { status: 404, allow: undefined })
   t.assert.deepStrictEqual(await answer(app, 'PUT', '/plain'), { status: 405, allow: 'GET, HEAD, OPTIONS' })
 })
 
@@ -71,8 +83,10 @@ for (const [name, fastifyOptions] of [
       app.get('/t', { constraints: { tenant: 'acme' } }, ok)
       app.put('/t', ok)
     }, { fastifyOptions })
-    t.assert.deepStrictEqual(await answer(app, 'POST', '/t', { 'x-tenant': 'acme' }), { status: 405, allow: 'GET, HEAD, OPTIONS, PUT' })
-    t.assert.deepStrictEqual(await answer(app, 'POST', '/t', { 'x-tenant': 'other' }), { status: 405, allow: 'OPTIONS, PUT' })
+    t.assert.deepStrictEqual(await answer(app, 'POST', '/t', { 'x-tenant': 'acme' }),
+      { status: 405, allow: 'GET, HEAD, OPTIONS, PUT' })
+    t.assert.deepStrictEqual(await answer(app, 'POST', '/t', { 'x-tenant': 'other' }),
+      { status: 405, allow: 'OPTIONS, PUT' })
   })
 }
 
@@ -81,7 +95,8 @@ test('a strategy added with addConstraintStrategy() after the plugin', async (t)
     app.addConstraintStrategy({ ...tenantStrategy })
     app.get('/t', { constraints: { tenant: 'acme' } }, ok)
   })
-  t.assert.deepStrictEqual(await answer(app, 'POST', '/t', { 'x-tenant': 'acme' }), { status: 405, allow: 'GET, HEAD, OPTIONS' })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/t', { 'x-tenant': 'acme' }),
+    { status: 405, allow: 'GET, HEAD, OPTIONS' })
   t.assert.deepStrictEqual(await answer(app, 'POST', '/t', { 'x-tenant': 'other' }), { status: 404, allow: undefined })
 })
 
@@ -94,8 +109,10 @@ test('an asynchronous custom strategy', async (t) => {
     app.get('/t', { constraints: { tenant: 'acme' } }, ok)
     app.put('/t', ok)
   }, { fastifyOptions: { routerOptions: { constraints: { tenant: asyncTenant } } } })
-  t.assert.deepStrictEqual(await answer(app, 'POST', '/t', { 'x-tenant': 'acme' }), { status: 405, allow: 'GET, HEAD, OPTIONS, PUT' })
-  t.assert.deepStrictEqual(await answer(app, 'POST', '/t', { 'x-tenant': 'other' }), { status: 405, allow: 'OPTIONS, PUT' })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/t', { 'x-tenant': 'acme' }),
+    { status: 405, allow: 'GET, HEAD, OPTIONS, PUT' })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/t', { 'x-tenant': 'other' }),
+    { status: 405, allow: 'OPTIONS, PUT' })
   t.assert.deepStrictEqual(await answer(app, 'POST', '/nope'), { status: 404, allow: undefined })
 })
 
@@ -107,9 +124,12 @@ test('GET and HEAD routes that differ only in a regex host constraint are told a
     app.head('/x', { constraints: { host: /^b\./ } }, ok)
     app.get('/y', { constraints: { host: /^a\./ } }, ok)
   })
-  t.assert.deepStrictEqual(await answer(app, 'POST', '/x', { host: 'a.example' }), { status: 405, allow: 'GET, OPTIONS' })
-  t.assert.deepStrictEqual(await answer(app, 'POST', '/x', { host: 'b.example' }), { status: 405, allow: 'HEAD, OPTIONS' })
-  t.assert.deepStrictEqual(await answer(app, 'POST', '/y', { host: 'a.example' }), { status: 405, allow: 'GET, HEAD, OPTIONS' })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/x', { host: 'a.example' }),
+    { status: 405, allow: 'GET, OPTIONS' })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/x', { host: 'b.example' }),
+    { status: 405, allow: 'HEAD, OPTIONS' })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/y', { host: 'a.example' }),
+    { status: 405, allow: 'GET, HEAD, OPTIONS' })
 })
 
 test('GET and HEAD routes that differ only in a custom constraint value of another type are told apart', async (t) => {
@@ -126,11 +146,14 @@ test('GET and HEAD routes that differ only in a custom constraint value of anoth
     app.get('/z', { exposeHeadRoute: false, constraints: { account: { id: 1 } } }, ok)
     app.head('/z', { constraints: { account: { id: 2 } } }, ok)
   }, { fastifyOptions: { routerOptions: { constraints: { account: byId } } } })
-  t.assert.deepStrictEqual(await answer(app, 'POST', '/z', { 'x-account': '1' }), { status: 405, allow: 'GET, OPTIONS' })
-  t.assert.deepStrictEqual(await answer(app, 'POST', '/z', { 'x-account': '2' }), { status: 405, allow: 'HEAD, OPTIONS' })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/z', { 'x-account': '1' }),
+    { status: 405, allow: 'GET, OPTIONS' })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/z', { 'x-account': '2' }),
+    { status: 405, allow: 'HEAD, OPTIONS' })
 })
 
-test('an asynchronous strategy that fails when the plugin derives the values again: the app\'s error handler answers', async (t) => {
+test('an asynchronous strategy that fails when the plugin derives the values again: ' +
+  'the app\'s error handler answers', async (t) => {
   // A lookup that succeeds for Fastify's routing and fails the next time (a flaky backend).
   const calls = new WeakMap()
   const flaky = {

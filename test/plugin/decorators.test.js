@@ -70,13 +70,15 @@ const docApp = () => appWith(app => {
 test('filterAllowed narrows the Allow of 405s', async (t) => {
   const app = await docApp()
   t.assert.deepStrictEqual(await answer(app, 'POST', '/doc', reader), { status: 405, allow: 'GET, HEAD, OPTIONS' })
-  t.assert.deepStrictEqual(await answer(app, 'POST', '/doc', admin), { status: 405, allow: 'DELETE, GET, HEAD, OPTIONS, PUT' })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/doc', admin),
+    { status: 405, allow: 'DELETE, GET, HEAD, OPTIONS, PUT' })
 })
 
 test('filterAllowed narrows the automatic OPTIONS answer', async (t) => {
   const app = await docApp()
   t.assert.deepStrictEqual(await answer(app, 'OPTIONS', '/doc', reader), { status: 200, allow: 'GET, HEAD, OPTIONS' })
-  t.assert.deepStrictEqual(await answer(app, 'OPTIONS', '/doc', admin), { status: 200, allow: 'DELETE, GET, HEAD, OPTIONS, PUT' })
+  t.assert.deepStrictEqual(await answer(app, 'OPTIONS', '/doc', admin),
+    { status: 200, allow: 'DELETE, GET, HEAD, OPTIONS, PUT' })
 })
 
 test('filterAllowed narrows the answer to OPTIONS *', async (t) => {
@@ -96,7 +98,8 @@ test('filterAllowed narrows the answer to OPTIONS *', async (t) => {
 test('filterAllowed narrows the Allow of reply.methodNotAllowed()', async (t) => {
   const app = await docApp()
   t.assert.deepStrictEqual(await answer(app, 'PUT', '/doc', reader), { status: 405, allow: 'GET, HEAD, OPTIONS' })
-  t.assert.deepStrictEqual(await answer(app, 'PUT', '/doc', admin), { status: 405, allow: 'DELETE, GET, HEAD, OPTIONS' })
+  t.assert.deepStrictEqual(await answer(app, 'PUT', '/doc', admin),
+    { status: 405, allow: 'DELETE, GET, HEAD, OPTIONS' })
 })
 
 test('filterAllowed can only narrow: methods it adds are ignored, and Allow may be empty', async (t) => {
@@ -131,5 +134,6 @@ test('a reply decorator of the same name already present: a TypeError naming the
   const app = Fastify()
   app.decorateReply('methodNotAllowed', function () {})
   app.register(fastifyAllowedMethods)
-  await t.assert.rejects(app.ready(), /fastify-allowed-methods: option "replyDecorator": reply\.methodNotAllowed\(\) already exists/)
+  await t.assert.rejects(app.ready(),
+    /fastify-allowed-methods: option "replyDecorator": reply\.methodNotAllowed\(\) already exists/)
 })

@@ -65,7 +65,8 @@ test('the description is the union over matching patterns, like Allow', async (t
   const app = await appWith(userRoutes, describeOnly)
   const response = await app.inject({ method: 'OPTIONS', url: '/users/me', headers: json })
   t.assert.deepStrictEqual(Object.keys(response.json().methods).sort(), ['GET', 'HEAD', 'PATCH', 'POST', 'PUT'])
-  t.assert.deepStrictEqual(response.json().methods.POST, { summary: 'Only for me', accepts: ['application/json', 'text/plain'] })
+  t.assert.deepStrictEqual(response.json().methods.POST,
+    { summary: 'Only for me', accepts: ['application/json', 'text/plain'] })
 })
 
 for (const [accept, described] of [
@@ -77,9 +78,11 @@ for (const [accept, described] of [
   ['text/html', false],
   [undefined, false]
 ]) {
-  test(`Accept ${accept === undefined ? 'absent' : `"${accept}"`}: ${described ? 'described' : 'the plain empty 200'}`, async (t) => {
+  const shown = accept === undefined ? 'absent' : `"${accept}"`
+  test(`Accept ${shown}: ${described ? 'described' : 'the plain empty 200'}`, async (t) => {
     const app = await appWith(userRoutes, describeOnly)
-    const response = await app.inject({ method: 'OPTIONS', url: '/users/7', headers: accept === undefined ? {} : { accept } })
+    const headers = accept === undefined ? {} : { accept }
+    const response = await app.inject({ method: 'OPTIONS', url: '/users/7', headers })
     t.assert.strictEqual(response.statusCode, 200)
     t.assert.strictEqual(response.headers.allow, 'DELETE, GET, HEAD, OPTIONS, PATCH, PUT')
     if (described) {
@@ -105,7 +108,8 @@ test('routes opted out, and methods narrowed away by filterAllowed, are never de
   }, {
     pluginOptions: {
       describeOptions: true,
-      filterAllowed: (request, methods) => request.headers['x-role'] === 'admin' ? methods : methods.filter(m => m !== 'PUT')
+      filterAllowed: (request, methods) =>
+        request.headers['x-role'] === 'admin' ? methods : methods.filter(m => m !== 'PUT')
     }
   })
   const reader = await app.inject({ method: 'OPTIONS', url: '/doc', headers: json })

@@ -1,6 +1,8 @@
 import { test } from 'node:test'
 import { appWith, ok } from '../support/with-plugin.js'
-import { MethodNotAllowedError, MethodNotAllowedSchema, NotImplementedSchema } from '../../dist/index.js'
+import {
+  MethodNotAllowedError, MethodNotAllowedSchema, NotImplementedError, NotImplementedSchema
+} from '../../dist/index.js'
 import { Value } from '@sinclair/typebox/value'
 
 test('without an error handler, the 405 body is Fastify\'s error shape', async (t) => {
@@ -29,7 +31,8 @@ test('the app\'s error handler receives the 405 as an error, and Allow survives 
   const response = await app.inject({ method: 'POST', url: '/a' })
   t.assert.strictEqual(response.statusCode, 405)
   t.assert.strictEqual(response.headers.allow, 'GET, HEAD, OPTIONS, PUT')
-  t.assert.deepStrictEqual(response.json(), { problem: 'FST_ERR_METHOD_NOT_ALLOWED', allowed: ['GET', 'HEAD', 'OPTIONS', 'PUT'] })
+  t.assert.deepStrictEqual(response.json(),
+    { problem: 'FST_ERR_METHOD_NOT_ALLOWED', allowed: ['GET', 'HEAD', 'OPTIONS', 'PUT'] })
   t.assert.ok(received instanceof MethodNotAllowedError)
   t.assert.strictEqual(received.statusCode, 405)
   t.assert.strictEqual(received.code, 'FST_ERR_METHOD_NOT_ALLOWED')
@@ -93,13 +96,20 @@ test('the error carries no captured stack (answers to clients are not server fau
   t.assert.ok(received instanceof Error)
   t.assert.strictEqual(received.name, 'MethodNotAllowedError')
   t.assert.strictEqual(String(received), 'MethodNotAllowedError: Method POST is not allowed for /a')
-  // Built without calling Error(): the global stack trace limit is never touched, not even for a moment.
+  // Built without calling Error() and without capturing a stack: neither the global stack trace limit nor
+  // Error.captureStackTrace is touched, not even for a moment.
   const limit = Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit')
-  Object.defineProperty(Error, 'stackTraceLimit', { get: () => limit.value, set: () => { throw new Error('touched') }, configurable: true })
+  const capture = Error.captureStackTrace
+  const touched = () => { throw new Error('touched') }
+  Object.defineProperty(Error, 'stackTraceLimit', { get: () => limit.value, set: touched, configurable: true })
+  Error.captureStackTrace = touched
   try {
     t.assert.strictEqual((await app.inject({ method: 'POST', url: '/a' })).statusCode, 405)
+    t.assert.strictEqual(new NotImplementedError('PROPFIND').stack,
+      'NotImplementedError: Method PROPFIND is not implemented by this server')
   } finally {
     Object.defineProperty(Error, 'stackTraceLimit', limit)
+    Error.captureStackTrace = capture
   }
 })
 
@@ -123,7 +133,9 @@ test('with Fastify\'s default error handler, the 405 is the response the error p
 test('an errorHandler given to setNotFoundHandler receives the 405', async (t) => {
   const app = await appWith(app => {
     app.setNotFoundHandler({
-      errorHandler: (error, request, reply) => { reply.code(error.statusCode).send({ fromNotFoundErrorHandler: error.code }) }
+      errorHandler: (error, request, reply) => {
+        reply.code(error.statusCode).send({ fromNotFoundErrorHandler: error.code })
+      }
     }, (request, reply) => reply.code(404).send('custom'))
     app.get('/a', ok)
   })

@@ -66,7 +66,9 @@ class TaggingController extends LogController {
 const SETTINGS = {
   'the default logger': {},
   'disableRequestLogging: true': { disableRequestLogging: true },
-  'disableRequestLogging as a function that silences this request': { disableRequestLogging: (request) => request.url === '/a' },
+  'disableRequestLogging as a function that silences this request': {
+    disableRequestLogging: (request) => request.url === '/a'
+  },
   'disableRequestLogging as a function that does not': { disableRequestLogging: (request) => request.url === '/quiet' },
   'a LogController with disableRequestLogging': { logController: new LogController({ disableRequestLogging: true }) },
   'a LogController overriding defaultErrorLog': { logController: new TaggingController() },
@@ -96,7 +98,8 @@ describe('the 405 is logged as Fastify logs the same answer from its default err
 
   test('problemDetails changes the body, not the line', async (t) => {
     const request = { method: 'DELETE', url: '/a' }
-    t.assert.deepStrictEqual(await linesOf(withPlugin({}, { problemDetails: true }), request), await linesOf(oracle({}), request))
+    t.assert.deepStrictEqual(await linesOf(withPlugin({}, { problemDetails: true }), request),
+      await linesOf(oracle({}), request))
   })
 
   test('a prefixed plugin\'s logLevel applies to its not-found context as to Fastify\'s 404 there', async (t) => {
@@ -134,7 +137,8 @@ describe('the 501 is logged at info, with the shape of Fastify\'s 4xx line, unde
   }
 
   test('with problemDetails too', async (t) => {
-    const ours = await linesOf(withPlugin({}, { notImplemented: true, problemDetails: true }), { method: 'PROPFIND', url: '/a' })
+    const app = withPlugin({}, { notImplemented: true, problemDetails: true })
+    const ours = await linesOf(app, { method: 'PROPFIND', url: '/a' })
     const line = ours.find(line => line.err !== undefined)
     t.assert.strictEqual(line?.level, 30)
     t.assert.strictEqual(line.err.code, 'FST_ERR_NOT_IMPLEMENTED')

@@ -55,8 +55,10 @@ test('wildcards match the rest of the path', async (t) => {
     app.get('/assets/*', ok)
     app.put('/assets/logo.png', ok)
   })
-  t.assert.deepStrictEqual(await answer(app, 'POST', '/assets/css/site.css'), { status: 405, allow: 'GET, HEAD, OPTIONS' })
-  t.assert.deepStrictEqual(await answer(app, 'POST', '/assets/logo.png'), { status: 405, allow: 'GET, HEAD, OPTIONS, PUT' })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/assets/css/site.css'),
+    { status: 405, allow: 'GET, HEAD, OPTIONS' })
+  t.assert.deepStrictEqual(await answer(app, 'POST', '/assets/logo.png'),
+    { status: 405, allow: 'GET, HEAD, OPTIONS, PUT' })
   t.assert.deepStrictEqual(await answer(app, 'POST', '/asset'), { status: 404, allow: undefined })
 })
 
@@ -98,7 +100,8 @@ for (const [name, fastifyOptions] of [
       app.get('/Users/:id', ok)
       app.post('/users/ME', ok)
     }, { fastifyOptions })
-    t.assert.deepStrictEqual(await answer(app, 'DELETE', '/USERS/me'), { status: 405, allow: 'GET, HEAD, OPTIONS, POST' })
+    t.assert.deepStrictEqual(await answer(app, 'DELETE', '/USERS/me'),
+      { status: 405, allow: 'GET, HEAD, OPTIONS, POST' })
   })
 }
 
@@ -171,7 +174,8 @@ for (const [prefixTrailingSlash, expected] of [
     for (const [url, status] of Object.entries(expected)) {
       const plain = await app.inject({ method: 'GET', url })
       t.assert.strictEqual(plain.statusCode, status === 405 ? 200 : 404, `GET ${url} is routed iff 405 is expected`)
-      t.assert.deepStrictEqual(await answer(app, 'POST', url), { status, allow: status === 405 ? 'GET, HEAD, OPTIONS' : undefined })
+      t.assert.deepStrictEqual(await answer(app, 'POST', url),
+        { status, allow: status === 405 ? 'GET, HEAD, OPTIONS' : undefined })
     }
   })
 }
@@ -186,5 +190,6 @@ test('a route written as \'\' in a prefix is only the prefix itself', async (t) 
 
 test('absolute-form request targets are matched on their path, as Fastify does', async (t) => {
   const app = await appWith(app => { app.get('/a', ok) })
-  t.assert.deepStrictEqual(await answer(app, 'POST', 'http://example.com/a?x=1'), { status: 405, allow: 'GET, HEAD, OPTIONS' })
+  t.assert.deepStrictEqual(await answer(app, 'POST', 'http://example.com/a?x=1'),
+    { status: 405, allow: 'GET, HEAD, OPTIONS' })
 })

@@ -30,7 +30,9 @@ test("@fastify/rate-limit's documented not-found pattern limits wrong methods, O
   other.get('/a', ok)
   other.post('/b', ok)
   await other.ready()
-  t.assert.deepStrictEqual(await statuses(other, [...times(2, ['POST', '/a']), ['OPTIONS', '/a'], ['PATCH', '/a'], ['POST', '/a']]), [405, 405, 200, 429, 429])
+  t.assert.deepStrictEqual(
+    await statuses(other, [...times(2, ['POST', '/a']), ['OPTIONS', '/a'], ['PATCH', '/a'], ['POST', '/a']]),
+    [405, 405, 200, 429, 429])
   // Matched routes are not on the not-found path.
   t.assert.deepStrictEqual(await statuses(other, times(2, ['GET', '/a'])), [200, 200])
 })
@@ -46,8 +48,11 @@ for (const hook of ['onRequest', 'preValidation', 'preHandler']) {
     app.post('/a', ok)
     await app.ready()
     const withToken = { authorization: 'Bearer ok' }
-    t.assert.deepStrictEqual(await statuses(app, [['GET', '/a'], ['OPTIONS', '/a'], ['GET', '/missing']]), [401, 401, 401])
-    t.assert.deepStrictEqual(await statuses(app, [['GET', '/a', withToken], ['OPTIONS', '/a', withToken], ['GET', '/missing', withToken]]), [405, 200, 404])
+    t.assert.deepStrictEqual(await statuses(app, [['GET', '/a'], ['OPTIONS', '/a'], ['GET', '/missing']]),
+      [401, 401, 401])
+    t.assert.deepStrictEqual(
+      await statuses(app, [['GET', '/a', withToken], ['OPTIONS', '/a', withToken], ['GET', '/missing', withToken]]),
+      [405, 200, 404])
   })
 }
 
@@ -65,7 +70,9 @@ test("the instance's own hooks guard too, in Fastify's order, and see no body", 
   }, (request, reply) => reply.code(404).send('nope'))
   app.post('/a', ok)
   await app.ready()
-  const response = await app.inject({ method: 'PUT', url: '/a', payload: '{"broken', headers: { 'content-type': 'application/json' } })
+  const response = await app.inject({
+    method: 'PUT', url: '/a', payload: '{"broken', headers: { 'content-type': 'application/json' }
+  })
   t.assert.strictEqual(response.statusCode, 405, 'the 405 still wins over the 400 of a malformed body')
   t.assert.deepStrictEqual(order, [
     'instance onRequest', 'not-found onRequest', 'instance preValidation body=undefined',
@@ -119,7 +126,8 @@ const guards = {
 }
 // Where Fastify's chain ends without an error, so the request goes on: to the 404, or to the plugin's 405.
 const passes = new Set([
-  'preHandler: passes an empty string', 'preHandler: passes zero', 'preValidation: throws nothing', 'preHandler: throws nothing'
+  'preHandler: passes an empty string', 'preHandler: passes zero', 'preValidation: throws nothing',
+  'preHandler: throws nothing'
 ])
 
 test("a guard ends the plugin's answers as it ends Fastify's 404, in every way a hook can end", async (t) => {

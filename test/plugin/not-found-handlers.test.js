@@ -67,7 +67,9 @@ test('a prefixed plugin keeps its own not-found handler, and its URLs still get 
 test('@fastify/cors-style root onRequest hooks run before the decision', async (t) => {
   const app = await appWith(app => {
     app.addHook('onRequest', (request, reply, done) => {
-      if (request.method === 'OPTIONS' && request.headers.origin) return reply.code(204).header('x-preflight', 'yes').send()
+      if (request.method === 'OPTIONS' && request.headers.origin) {
+        return reply.code(204).header('x-preflight', 'yes').send()
+      }
       done()
     })
     app.get('/a', ok)
@@ -77,7 +79,8 @@ test('@fastify/cors-style root onRequest hooks run before the decision', async (
   t.assert.strictEqual(preflight.headers['x-preflight'], 'yes')
 })
 
-test('a root not-found handler set before the plugin fails its registration, with a message saying what to do', async (t) => {
+test('a root not-found handler set before the plugin fails its registration, ' +
+  'with a message saying what to do', async (t) => {
   const app = Fastify()
   app.setNotFoundHandler((request, reply) => reply.code(404).send('early'))
   app.register(fastifyAllowedMethods)

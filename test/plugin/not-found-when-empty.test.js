@@ -37,7 +37,11 @@ test("an outsider gets the app's own 404, byte for byte, for every method the pl
 
 test('the 404 is the not-found handler the app set', async (t) => {
   const app = await appWith(routes, {
-    pluginOptions: { filterAllowed: visible, notFoundWhenEmpty: true, notFound: (request, reply) => reply.code(404).send('no such thing') }
+    pluginOptions: {
+      filterAllowed: visible,
+      notFoundWhenEmpty: true,
+      notFound: (request, reply) => reply.code(404).send('no such thing')
+    }
   })
   const response = await app.inject({ method: 'OPTIONS', url: '/repo/private' })
   t.assert.deepStrictEqual([response.statusCode, response.body], [404, 'no such thing'])
@@ -61,7 +65,9 @@ test('without notFoundWhenEmpty, an empty Allow is still a 405', async (t) => {
 test('filterAllowed may return a Promise; its rejection goes to the error handler', async (t) => {
   const lookUp = async (request, methods) => {
     await new Promise(resolve => setImmediate(resolve))
-    if (request.headers['x-broken'] !== undefined) throw Object.assign(new Error('permissions unavailable'), { statusCode: 503 })
+    if (request.headers['x-broken'] !== undefined) {
+      throw Object.assign(new Error('permissions unavailable'), { statusCode: 503 })
+    }
     return request.headers['x-member'] === 'yes' ? methods : []
   }
   const app = Fastify()
@@ -82,9 +88,12 @@ test('filterAllowed may return a Promise; its rejection goes to the error handle
   t.assert.deepStrictEqual(await answers('PUT', '/refuse', member), [405, 'GET, HEAD, OPTIONS'])
   t.assert.deepStrictEqual(await answers('POST', '/repo/private', {}), [404, undefined])
   t.assert.deepStrictEqual(await answers('GET', '/repo/private', {}), [404, undefined])
-  for (const [method, url] of [['POST', '/repo/private'], ['OPTIONS', '/repo/private'], ['GET', '/repo/private'], ['PUT', '/refuse']]) {
+  const filtered = [['POST', '/repo/private'], ['OPTIONS', '/repo/private'], ['GET', '/repo/private'],
+    ['PUT', '/refuse']]
+  for (const [method, url] of filtered) {
     const broken = await app.inject({ method, url, headers: { 'x-broken': '1' } })
-    t.assert.deepStrictEqual([broken.statusCode, broken.json()], [503, { handled: 'permissions unavailable' }], `${method} ${url}`)
+    t.assert.deepStrictEqual([broken.statusCode, broken.json()], [503, { handled: 'permissions unavailable' }],
+      `${method} ${url}`)
   }
 })
 

@@ -97,7 +97,8 @@ test('optionsStatus: 204 answers OPTIONS * with 204 too', async (t) => {
 })
 
 test('optionsStatus: 204 keeps the described OPTIONS answer at 200: it has content', async (t) => {
-  const app = await appWith(app => { app.get('/a', ok) }, { pluginOptions: { optionsStatus: 204, describeOptions: true } })
+  const app = await appWith(app => { app.get('/a', ok) },
+    { pluginOptions: { optionsStatus: 204, describeOptions: true } })
   const described = await app.inject({ method: 'OPTIONS', url: '/a', headers: { accept: 'application/json' } })
   t.assert.strictEqual(described.statusCode, 200)
   t.assert.strictEqual(described.headers['content-type'], 'application/json; charset=utf-8')
@@ -106,7 +107,8 @@ test('optionsStatus: 204 keeps the described OPTIONS answer at 200: it has conte
   t.assert.strictEqual((await app.inject({ method: 'OPTIONS', url: '/a' })).statusCode, 204)
 })
 
-test('optionsStatus: 204 is the status of the OPTIONS answer @fastify/cors hands on with preflight: false', async (t) => {
+test('optionsStatus: 204 is the status of the OPTIONS answer @fastify/cors hands on ' +
+  'with preflight: false', async (t) => {
   const cors = (await import('@fastify/cors')).default
   const app = await appWith(async app => {
     await app.register(cors, { preflight: false })

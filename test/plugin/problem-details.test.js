@@ -3,7 +3,9 @@
 import { test } from 'node:test'
 import { Value } from '@sinclair/typebox/value'
 import { appWith, ok } from '../support/with-plugin.js'
-import { MethodNotAllowedError, MethodNotAllowedProblemSchema, NotImplementedError, NotImplementedProblemSchema } from '../../dist/index.js'
+import {
+  MethodNotAllowedError, MethodNotAllowedProblemSchema, NotImplementedError, NotImplementedProblemSchema
+} from '../../dist/index.js'
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8'
 const pluginOptions = { problemDetails: true }
@@ -55,7 +57,8 @@ test('a HEAD 405 carries the length of the GET 405\'s body, or none where GET is
   t.assert.strictEqual(head.headers['content-length'], String(Buffer.byteLength(get.body)))
   t.assert.strictEqual(head.body, '')
 
-  const allowedGet = await appWith(app => { app.get('/c', ok) }, { fastifyOptions: { exposeHeadRoutes: false }, pluginOptions })
+  const allowedGet = await appWith(app => { app.get('/c', ok) },
+    { fastifyOptions: { exposeHeadRoutes: false }, pluginOptions })
   const refused = await allowedGet.inject({ method: 'HEAD', url: '/c' })
   t.assert.strictEqual(refused.statusCode, 405)
   t.assert.strictEqual(refused.headers.allow, 'GET, OPTIONS')
@@ -66,7 +69,9 @@ test('a HEAD 405 carries the length of the GET 405\'s body, or none where GET is
 test('the 501 is application/problem+json, logged at info: the method is the client\'s choice', async (t) => {
   const lines = []
   const stream = { write: (line) => { lines.push(JSON.parse(line)) } }
-  const app = await appWith(routes, { fastifyOptions: { logger: { level: 'info', stream } }, pluginOptions: { ...pluginOptions, notImplemented: true } })
+  const app = await appWith(routes, {
+    fastifyOptions: { logger: { level: 'info', stream } }, pluginOptions: { ...pluginOptions, notImplemented: true }
+  })
   const response = await app.inject({ method: 'PATCH', url: '/a?x=1', payload: { a: 1 } })
   t.assert.strictEqual(response.statusCode, 501)
   t.assert.strictEqual(response.headers['content-type'], PROBLEM_JSON)
@@ -87,7 +92,8 @@ test('a HEAD 501 carries the length of the GET 501\'s body, or none where GET is
   t.assert.strictEqual(head.statusCode, 501)
   t.assert.strictEqual(head.headers['content-length'], String(Buffer.byteLength(get.body)))
 
-  const withGet = await appWith(app => { app.get('/c', ok) }, { ...options, fastifyOptions: { exposeHeadRoutes: false } })
+  const withGet = await appWith(app => { app.get('/c', ok) },
+    { ...options, fastifyOptions: { exposeHeadRoutes: false } })
   const refused = await withGet.inject({ method: 'HEAD', url: '/c' })
   t.assert.strictEqual(refused.statusCode, 501)
   t.assert.strictEqual(refused.headers['content-type'], PROBLEM_JSON)
@@ -100,7 +106,8 @@ test('the app\'s own error handler still receives the errors, and formats the bo
     received.push(error)
     reply.code(error.statusCode).send({ code: error.code, allowed: error.allowedMethods })
   }
-  const root = await appWith(app => { app.setErrorHandler(errorHandler); routes(app) }, { pluginOptions: { ...pluginOptions, notImplemented: true } })
+  const root = await appWith(app => { app.setErrorHandler(errorHandler); routes(app) },
+    { pluginOptions: { ...pluginOptions, notImplemented: true } })
   const notFoundOption = await appWith(app => {
     app.setNotFoundHandler({ errorHandler }, (request, reply) => reply.code(404).send('custom'))
     routes(app)
@@ -111,7 +118,8 @@ test('the app\'s own error handler still receives the errors, and formats the bo
     t.assert.strictEqual(refused.statusCode, 405)
     t.assert.strictEqual(refused.headers['content-type'], 'application/json; charset=utf-8')
     t.assert.strictEqual(refused.headers.allow, 'GET, HEAD, OPTIONS, PUT')
-    t.assert.deepStrictEqual(refused.json(), { code: 'FST_ERR_METHOD_NOT_ALLOWED', allowed: ['GET', 'HEAD', 'OPTIONS', 'PUT'] })
+    t.assert.deepStrictEqual(refused.json(),
+      { code: 'FST_ERR_METHOD_NOT_ALLOWED', allowed: ['GET', 'HEAD', 'OPTIONS', 'PUT'] })
     const unknown = await app.inject({ method: 'PATCH', url: '/a' })
     t.assert.strictEqual(unknown.statusCode, 501)
     t.assert.deepStrictEqual(unknown.json(), { code: 'FST_ERR_NOT_IMPLEMENTED' })
@@ -120,8 +128,12 @@ test('the app\'s own error handler still receives the errors, and formats the bo
   }
 })
 
-test('reply.methodNotAllowed() keeps the error path: Fastify\'s body without an error handler of the app\'s', async (t) => {
-  const app = await appWith(app => { app.delete('/a', (request, reply) => reply.methodNotAllowed()); app.get('/a', ok) }, { pluginOptions })
+test('reply.methodNotAllowed() keeps the error path: ' +
+  'Fastify\'s body without an error handler of the app\'s', async (t) => {
+  const app = await appWith(app => {
+    app.delete('/a', (request, reply) => reply.methodNotAllowed())
+    app.get('/a', ok)
+  }, { pluginOptions })
   const response = await app.inject({ method: 'DELETE', url: '/a' })
   t.assert.strictEqual(response.statusCode, 405)
   t.assert.strictEqual(response.headers['content-type'], 'application/json; charset=utf-8')
@@ -132,8 +144,18 @@ test('off by default: the 405 and 501 keep Fastify\'s error shape', async (t) =>
   const app = await appWith(routes, { pluginOptions: { notImplemented: true } })
   const refused = await app.inject({ method: 'DELETE', url: '/a' })
   t.assert.strictEqual(refused.headers['content-type'], 'application/json; charset=utf-8')
-  t.assert.deepStrictEqual(refused.json(), { statusCode: 405, code: 'FST_ERR_METHOD_NOT_ALLOWED', error: 'Method Not Allowed', message: 'Method DELETE is not allowed for /a' })
+  t.assert.deepStrictEqual(refused.json(), {
+    statusCode: 405,
+    code: 'FST_ERR_METHOD_NOT_ALLOWED',
+    error: 'Method Not Allowed',
+    message: 'Method DELETE is not allowed for /a'
+  })
   const unknown = await app.inject({ method: 'PATCH', url: '/a' })
   t.assert.strictEqual(unknown.headers['content-type'], 'application/json; charset=utf-8')
-  t.assert.deepStrictEqual(unknown.json(), { statusCode: 501, code: 'FST_ERR_NOT_IMPLEMENTED', error: 'Not Implemented', message: 'Method PATCH is not implemented by this server' })
+  t.assert.deepStrictEqual(unknown.json(), {
+    statusCode: 501,
+    code: 'FST_ERR_NOT_IMPLEMENTED',
+    error: 'Not Implemented',
+    message: 'Method PATCH is not implemented by this server'
+  })
 })

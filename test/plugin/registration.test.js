@@ -94,7 +94,8 @@ test('registered after @fastify/cors: the message names cors and says to registe
   app.register(fastifyAllowedMethods)
   await t.assert.rejects(app.ready(), (error) => {
     t.assert.match(error.message, /routes were registered before the plugin/)
-    t.assert.match(error.message, /@fastify\/cors was registered before it: `\* \(OPTIONS\)` below is its preflight route/)
+    t.assert.match(error.message,
+      /@fastify\/cors was registered before it: `\* \(OPTIONS\)` below is its preflight route/)
     t.assert.match(error.message, /Register fastify-allowed-methods first, then @fastify\/cors/)
     t.assert.match(error.message, /\* \(OPTIONS\)/)
     return true
@@ -118,7 +119,8 @@ test('plugin metadata: Fastify 5 and 6, named for dependency checks', async (t) 
   const app = Fastify()
   await app.register(fastifyAllowedMethods)
   app.register(async () => {}, { name: 'dependent' })
-  await app.register((await import('fastify-plugin')).default(async () => {}, { dependencies: ['fastify-allowed-methods'] }))
+  const fp = (await import('fastify-plugin')).default
+  await app.register(fp(async () => {}, { dependencies: ['fastify-allowed-methods'] }))
   await app.ready()
 })
 
@@ -186,7 +188,8 @@ test('a constraint strategy added before the plugin counts: the registry asks Fa
   app.get('/t', { constraints: { tenant: 'a' } }, ok)
   app.put('/t', ok)
   await app.ready()
-  const allow = async (tenant) => (await app.inject({ method: 'POST', url: '/t', headers: { 'x-tenant': tenant } })).headers.allow
+  const allow = async (tenant) =>
+    (await app.inject({ method: 'POST', url: '/t', headers: { 'x-tenant': tenant } })).headers.allow
   t.assert.strictEqual(await allow('a'), 'GET, HEAD, OPTIONS, PUT')
   t.assert.strictEqual(await allow('b'), 'OPTIONS, PUT')
 })
@@ -195,5 +198,6 @@ test('options that are not an object are a TypeError', async (t) => {
   // Fastify passes what register() is given, a function's result included.
   const app = Fastify()
   app.register(fastifyAllowedMethods, () => 'yes')
-  await t.assert.rejects(app.ready(), { name: 'TypeError', message: 'fastify-allowed-methods: options must be an object' })
+  await t.assert.rejects(app.ready(),
+    { name: 'TypeError', message: 'fastify-allowed-methods: options must be an object' })
 })

@@ -10,7 +10,9 @@ const routes = (app) => {
   app.get('/hosted', { constraints: { host: 'a.example' } }, ok)
   app.put('/hosted', ok)
 }
-const readOnly = (request, methods) => request.headers['x-role'] === 'admin' ? methods : methods.filter(method => ['GET', 'HEAD', 'OPTIONS'].includes(method))
+const readOnly = (request, methods) => request.headers['x-role'] === 'admin'
+  ? methods
+  : methods.filter(method => ['GET', 'HEAD', 'OPTIONS'].includes(method))
 
 test('request.allowedMethods(): the methods of the request\'s own URL, with its constraint values', async (t) => {
   const app = await appWith(async (app) => {
@@ -26,7 +28,8 @@ test('request.allowedMethods(): the methods of the request\'s own URL, with its 
   t.assert.deepStrictEqual((await app.inject({ method: 'OPTIONS', url: '/options-only' })).json(), [])
 })
 
-test('request.allowedMethods() is narrowed by filterAllowed, and a Promise when filterAllowed is asynchronous', async (t) => {
+test('request.allowedMethods() is narrowed by filterAllowed, ' +
+  'and a Promise when filterAllowed is asynchronous', async (t) => {
   for (const filterAllowed of [readOnly, async (request, methods) => readOnly(request, methods)]) {
     const app = await appWith(async (app) => {
       routes(app)
@@ -38,7 +41,8 @@ test('request.allowedMethods() is narrowed by filterAllowed, and a Promise when 
     const asked = async (headers) => (await app.inject({ method: 'PATCH', url: '/users/7', headers })).json()
     const promise = filterAllowed !== readOnly
     t.assert.deepStrictEqual(await asked({}), { promise, methods: ['GET', 'HEAD', 'OPTIONS'] })
-    t.assert.deepStrictEqual(await asked({ 'x-role': 'admin' }), { promise, methods: ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'PUT'] })
+    t.assert.deepStrictEqual(await asked({ 'x-role': 'admin' }),
+      { promise, methods: ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'PUT'] })
   }
 })
 

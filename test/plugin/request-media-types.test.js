@@ -12,10 +12,12 @@ const query = (app, url, opts = {}) => app.route({ method: 'QUERY', url, handler
 
 async function options (app, url, headers = {}) {
   const response = await app.inject({ method: 'OPTIONS', url, headers })
-  return { status: response.statusCode, allow: response.headers.allow, patch: response.headers['accept-patch'], query: response.headers['accept-query'] }
+  const { statusCode: status, headers: { allow, 'accept-patch': patch, 'accept-query': query } } = response
+  return { status, allow, patch, query }
 }
 
-test("Fastify's default parsers: Accept-Patch where PATCH is allowed, Accept-Query where QUERY is, nothing elsewhere", async (t) => {
+test("Fastify's default parsers: Accept-Patch where PATCH is allowed, Accept-Query where QUERY is, " +
+  'nothing elsewhere', async (t) => {
   const app = await appWith((app) => {
     app.get('/items/:id', ok)
     app.patch('/items/:id', ok)
@@ -23,9 +25,12 @@ test("Fastify's default parsers: Accept-Patch where PATCH is allowed, Accept-Que
     app.post('/items', ok)
     app.get('/plain', ok)
   })
-  t.assert.deepStrictEqual(await options(app, '/items/7'), { status: 200, allow: 'GET, HEAD, OPTIONS, PATCH', patch: DEFAULTS, query: undefined })
-  t.assert.deepStrictEqual(await options(app, '/items'), { status: 200, allow: 'OPTIONS, POST, QUERY', patch: undefined, query: DEFAULTS })
-  t.assert.deepStrictEqual(await options(app, '/plain'), { status: 200, allow: 'GET, HEAD, OPTIONS', patch: undefined, query: undefined })
+  t.assert.deepStrictEqual(await options(app, '/items/7'),
+    { status: 200, allow: 'GET, HEAD, OPTIONS, PATCH', patch: DEFAULTS, query: undefined })
+  t.assert.deepStrictEqual(await options(app, '/items'),
+    { status: 200, allow: 'OPTIONS, POST, QUERY', patch: undefined, query: DEFAULTS })
+  t.assert.deepStrictEqual(await options(app, '/plain'),
+    { status: 200, allow: 'GET, HEAD, OPTIONS', patch: undefined, query: undefined })
   // Only the OPTIONS answer: a 405 and a 404 carry neither.
   const wrong = await app.inject({ method: 'DELETE', url: '/items/7' })
   t.assert.strictEqual(wrong.statusCode, 405)
@@ -55,13 +60,15 @@ test("each route's own plugin context: its parsers, those it inherits, and none 
   })
   t.assert.strictEqual((await options(app, '/root')).patch, DEFAULTS)
   const child = 'application/json, application/json-patch+json, application/merge-patch+json, text/plain'
-  t.assert.deepStrictEqual(await options(app, '/child'), { status: 200, allow: 'OPTIONS, PATCH, QUERY', patch: child, query: child })
+  t.assert.deepStrictEqual(await options(app, '/child'),
+    { status: 200, allow: 'OPTIONS, PATCH, QUERY', patch: child, query: child })
   t.assert.strictEqual((await options(app, '/grandchild')).patch,
     'application/json, application/json-patch+json, application/merge-patch+json, application/sql, text/plain')
   t.assert.strictEqual((await options(app, '/sibling')).patch, 'application/merge-patch+json')
 })
 
-test('a catch-all parser accepts any media type; RegExp parsers cannot be named; no nameable type, no field', async (t) => {
+test('a catch-all parser accepts any media type; RegExp parsers cannot be named; ' +
+  'no nameable type, no field', async (t) => {
   const app = await appWith(async (app) => {
     await app.register(async (any) => {
       any.addContentTypeParser('*', keep)
@@ -79,9 +86,12 @@ test('a catch-all parser accepts any media type; RegExp parsers cannot be named;
       none.patch('/none', ok)
     })
   })
-  t.assert.deepStrictEqual(await options(app, '/any'), { status: 200, allow: 'OPTIONS, PATCH, QUERY', patch: `${DEFAULTS}, */*`, query: `${DEFAULTS}, */*` })
-  t.assert.deepStrictEqual(await options(app, '/patterns'), { status: 200, allow: 'OPTIONS, PATCH, QUERY', patch: undefined, query: undefined })
-  t.assert.deepStrictEqual(await options(app, '/none'), { status: 200, allow: 'OPTIONS, PATCH', patch: undefined, query: undefined })
+  t.assert.deepStrictEqual(await options(app, '/any'),
+    { status: 200, allow: 'OPTIONS, PATCH, QUERY', patch: `${DEFAULTS}, */*`, query: `${DEFAULTS}, */*` })
+  t.assert.deepStrictEqual(await options(app, '/patterns'),
+    { status: 200, allow: 'OPTIONS, PATCH, QUERY', patch: undefined, query: undefined })
+  t.assert.deepStrictEqual(await options(app, '/none'),
+    { status: 200, allow: 'OPTIONS, PATCH', patch: undefined, query: undefined })
 })
 
 test('parameters: a media-type list for Accept-Patch, a Structured Field list for Accept-Query', async (t) => {
@@ -102,12 +112,14 @@ test('parameters: a media-type list for Accept-Patch, a Structured Field list fo
     query(app, '/q')
   })
   const { patch, query: accepted } = await options(app, '/q')
-  t.assert.strictEqual(patch, '3d/model, application/sql; charset=utf-8, application/x-odd; a+b=1, text/x-query; profile="a b"; v=2')
+  t.assert.strictEqual(patch,
+    '3d/model, application/sql; charset=utf-8, application/x-odd; a+b=1, text/x-query; profile="a b"; v=2')
   // RFC 10008 3: parameter values are sf-tokens or sf-strings; an sf-token starts with a letter or `*`.
   t.assert.strictEqual(accepted, '"3d/model", application/sql;charset=utf-8, text/x-query;profile="a b";v="2"')
 })
 
-test('every media type named is one Fastify parses for that route, and no other among many tried (Fastify is the oracle)', async (t) => {
+test('every media type named is one Fastify parses for that route, and no other among many tried ' +
+  '(Fastify is the oracle)', async (t) => {
   const candidates = ['application/json', 'text/plain', 'application/merge-patch+json', 'application/json-patch+json',
     'application/sql', 'application/xml', 'text/csv', 'application/x-www-form-urlencoded']
   const app = await appWith(async (app) => {
@@ -125,8 +137,10 @@ test('every media type named is one Fastify parses for that route, and no other 
   for (const url of ['/root', '/child', '/grandchild']) {
     const named = (await options(app, url)).patch.split(', ')
     for (const type of candidates) {
-      const response = await app.inject({ method: 'PATCH', url, headers: { 'content-type': type }, payload: type.includes('json') ? '{}' : 'x' })
-      t.assert.strictEqual(response.statusCode !== 415, named.includes(type), `${url} ${type}: ${response.statusCode}, named ${named}`)
+      const payload = type.includes('json') ? '{}' : 'x'
+      const response = await app.inject({ method: 'PATCH', url, headers: { 'content-type': type }, payload })
+      t.assert.strictEqual(response.statusCode !== 415,
+        named.includes(type), `${url} ${type}: ${response.statusCode}, named ${named}`)
     }
   }
 })
@@ -145,8 +159,10 @@ test('filterAllowed: no field for a method the caller cannot use', async (t) => 
   })
   t.assert.deepStrictEqual(await options(app, '/doc', { 'x-role': 'editor' }),
     { status: 200, allow: 'GET, HEAD, OPTIONS, PATCH, QUERY', patch: DEFAULTS, query: DEFAULTS })
-  t.assert.deepStrictEqual(await options(app, '/doc', { 'x-role': 'reader' }), { status: 200, allow: 'GET, HEAD, OPTIONS, QUERY', patch: undefined, query: DEFAULTS })
-  t.assert.deepStrictEqual(await options(app, '/doc', { 'x-role': 'viewer' }), { status: 200, allow: 'GET, HEAD, OPTIONS', patch: undefined, query: undefined })
+  t.assert.deepStrictEqual(await options(app, '/doc', { 'x-role': 'reader' }),
+    { status: 200, allow: 'GET, HEAD, OPTIONS, QUERY', patch: undefined, query: DEFAULTS })
+  t.assert.deepStrictEqual(await options(app, '/doc', { 'x-role': 'viewer' }),
+    { status: 200, allow: 'GET, HEAD, OPTIONS', patch: undefined, query: undefined })
 })
 
 test("the route Fastify runs for the request's constraints names its media types", async (t) => {
@@ -161,7 +177,8 @@ test("the route Fastify runs for the request's constraints names its media types
       b.patch('/doc', { constraints: { host: 'b.example' } }, ok)
     })
   })
-  t.assert.strictEqual((await options(app, '/doc', { host: 'a.example' })).patch, 'application/a, application/json, text/plain')
+  t.assert.strictEqual((await options(app, '/doc', { host: 'a.example' })).patch,
+    'application/a, application/json, text/plain')
   t.assert.strictEqual((await options(app, '/doc', { host: 'b.example' })).patch, 'application/b')
 })
 
@@ -197,15 +214,18 @@ test('requestMediaTypes: false names none, in the fields or the description', as
     app.patch('/r', ok)
     query(app, '/r')
   }, { pluginOptions: { requestMediaTypes: false, describeOptions: true } })
-  t.assert.deepStrictEqual(await options(app, '/r'), { status: 200, allow: 'OPTIONS, PATCH, QUERY', patch: undefined, query: undefined })
+  t.assert.deepStrictEqual(await options(app, '/r'),
+    { status: 200, allow: 'OPTIONS, PATCH, QUERY', patch: undefined, query: undefined })
   const response = await app.inject({ method: 'OPTIONS', url: '/r', headers: { accept: 'application/json' } })
   t.assert.deepStrictEqual(response.json().methods, { PATCH: {}, QUERY: {} })
 })
 
-test('@fastify/cors with preflight: false hands OPTIONS to the not-found handler: the answer names them too', async (t) => {
+test('@fastify/cors with preflight: false hands OPTIONS to the not-found handler: ' +
+  'the answer names them too', async (t) => {
   const app = await appWith(async (app) => {
     await app.register(cors, { preflight: false })
     app.patch('/r', ok)
   })
-  t.assert.deepStrictEqual(await options(app, '/r'), { status: 200, allow: 'OPTIONS, PATCH', patch: DEFAULTS, query: undefined })
+  t.assert.deepStrictEqual(await options(app, '/r'),
+    { status: 200, allow: 'OPTIONS, PATCH', patch: DEFAULTS, query: undefined })
 })

@@ -10,6 +10,7 @@ import fastifyAllowedMethods from '../../dist/index.js'
 const unauthorized = () => Object.assign(new Error('who are you?'), { statusCode: 401 })
 const requireKey = async (request) => { if (request.headers['x-key'] !== 'ok') throw unauthorized() }
 const ok = async () => 'ok'
+const withSecretField = { body: { type: 'object', properties: { secretField: { type: 'string' } } } }
 
 /** The routes of the tests: a guarded tree, a URL with a public GET and a private DELETE, a hidden tree. */
 function routes (app) {
@@ -17,12 +18,14 @@ function routes (app) {
     admin.addHook('onRequest', requireKey)
     admin.addHook('preHandler', async () => {})
     admin.get('/admin/users', ok)
-    admin.post('/admin/users', { schema: { body: { type: 'object', properties: { secretField: { type: 'string' } } } } }, ok)
+    admin.post('/admin/users', { schema: withSecretField }, ok)
   })
   app.get('/doc', ok)
-  app.delete('/doc', { onRequest: requireKey, schema: { body: { type: 'object', properties: { secretField: { type: 'string' } } } } }, ok)
+  app.delete('/doc', { onRequest: requireKey, schema: withSecretField }, ok)
   app.register(async (hidden) => {
-    hidden.addHook('preHandler', async (request, reply) => { if (request.headers['x-key'] !== 'ok') return reply.code(404).send({ hidden: true }) })
+    hidden.addHook('preHandler', async (request, reply) => {
+      if (request.headers['x-key'] !== 'ok') return reply.code(404).send({ hidden: true })
+    })
     hidden.get('/hidden', ok)
   })
 }
@@ -39,7 +42,8 @@ async function build (options, { plugin = true, setup = () => {} } = {}) {
 const answer = (response) => ({ status: response.statusCode, body: response.body, allow: response.headers.allow })
 const key = { 'x-key': 'ok' }
 
-test('a wrong method gets what the route gives the same caller: the 401 of a GET, the 404 of a hidden tree', async (t) => {
+test('a wrong method gets what the route gives the same caller: the 401 of a GET, ' +
+  'the 404 of a hidden tree', async (t) => {
   const plain = await build({}, { plugin: false })
   const app = await build({})
   for (const [url, methods] of [['/admin/users', ['DELETE', 'PUT', 'OPTIONS']], ['/hidden', ['DELETE', 'OPTIONS']]]) {
@@ -56,7 +60,8 @@ test('a wrong method gets what the route gives the same caller: the 401 of a GET
   t.assert.deepStrictEqual([options.statusCode, options.headers.allow], [200, 'GET, HEAD, OPTIONS'])
 })
 
-test('public and private routes at one URL: Allow lists only the methods whose guards let the caller through', async (t) => {
+test('public and private routes at one URL: Allow lists only the methods whose guards ' +
+  'let the caller through', async (t) => {
   const app = await build({ describeOptions: true })
   const cases = [
     ['PUT', {}, 405, 'GET, HEAD, OPTIONS'],
@@ -66,7 +71,8 @@ test('public and private routes at one URL: Allow lists only the methods whose g
   ]
   for (const [method, headers, status, allow] of cases) {
     const response = await app.inject({ method, url: '/doc', headers })
-    t.assert.deepStrictEqual([response.statusCode, response.headers.allow], [status, allow], `${method} ${JSON.stringify(headers)}`)
+    t.assert.deepStrictEqual([response.statusCode, response.headers.allow],
+      [status, allow], `${method} ${JSON.stringify(headers)}`)
     // The answer depends on the caller: no shared cache may give it to another.
     t.assert.strictEqual(response.headers.vary, '*')
   }
@@ -116,11 +122,14 @@ test('each hook runs once, in Fastify\'s order, before the body is read, prePars
   t.assert.deepStrictEqual(forGet, seen.filter(step => !step.startsWith('post')))
 })
 
-test('a refusal by the not-found context\'s guards is sent as for a 404; a route\'s refusal hides its method', async (t) => {
+test('a refusal by the not-found context\'s guards is sent as for a 404; ' +
+  'a route\'s refusal hides its method', async (t) => {
   const app = Fastify()
   await app.register(fastifyAllowedMethods)
-  app.setNotFoundHandler({ preValidation: async (request) => { if (request.headers['x-blocked']) throw Object.assign(new Error('blocked'), { statusCode: 429 }) } },
-    (request, reply) => reply.code(404).send('nope'))
+  const blockRequests = async (request) => {
+    if (request.headers['x-blocked']) throw Object.assign(new Error('blocked'), { statusCode: 429 })
+  }
+  app.setNotFoundHandler({ preValidation: blockRequests }, (request, reply) => reply.code(404).send('nope'))
   routes(app)
   await app.ready()
   const blocked = await app.inject({ method: 'PUT', url: '/doc', headers: { 'x-blocked': '1' } })
@@ -135,21 +144,27 @@ test('guards: \'not-found\' runs the not-found context\'s guards alone; \'none\'
   const notFound = await build({ guards: 'not-found' }, { setup })
   t.assert.strictEqual((await notFound.inject({ method: 'DELETE', url: '/admin/users' })).body, 'not-found guard')
   const legacy = await build({ guards: 'not-found' })
-  t.assert.deepStrictEqual(answer(await legacy.inject({ method: 'DELETE', url: '/admin/users' })).allow, 'GET, HEAD, OPTIONS, POST')
+  t.assert.deepStrictEqual(answer(await legacy.inject({ method: 'DELETE', url: '/admin/users' })).allow,
+    'GET, HEAD, OPTIONS, POST')
   const none = await build({ guards: 'none', notImplemented: true }, { setup })
-  for (const [method, url, status] of [['DELETE', '/admin/users', 405], ['OPTIONS', '/admin/users', 200], ['PATCH', '/doc', 501]]) {
+  const expected = [['DELETE', '/admin/users', 405], ['OPTIONS', '/admin/users', 200], ['PATCH', '/doc', 501]]
+  for (const [method, url, status] of expected) {
     t.assert.strictEqual((await none.inject({ method, url })).statusCode, status, `${method} ${url}`)
   }
   // The 404 is Fastify's and runs its guards, whatever the option.
   t.assert.strictEqual((await none.inject({ method: 'GET', url: '/missing' })).body, 'not-found guard')
 })
 
-test('an OPTIONS request handed to the not-found handler (@fastify/cors without preflight) runs the resource\'s guards', async (t) => {
-  for (const [guards, allow] of [['resource', 'GET, HEAD, OPTIONS'], ['not-found', 'DELETE, GET, HEAD, OPTIONS'], ['none', 'DELETE, GET, HEAD, OPTIONS']]) {
+test('an OPTIONS request handed to the not-found handler (@fastify/cors without preflight) ' +
+  'runs the resource\'s guards', async (t) => {
+  const allowByGuards = [['resource', 'GET, HEAD, OPTIONS'], ['not-found', 'DELETE, GET, HEAD, OPTIONS'],
+    ['none', 'DELETE, GET, HEAD, OPTIONS']]
+  for (const [guards, allow] of allowByGuards) {
     const app = await build({ guards }, { setup: (app) => app.register(cors, { preflight: false }) })
     const response = await app.inject({ method: 'OPTIONS', url: '/doc' })
     t.assert.deepStrictEqual([response.statusCode, response.headers.allow], [200, allow], guards)
-    t.assert.strictEqual((await app.inject({ method: 'OPTIONS', url: '/admin/users' })).statusCode, guards === 'resource' ? 401 : 200)
+    t.assert.strictEqual((await app.inject({ method: 'OPTIONS', url: '/admin/users' })).statusCode,
+      guards === 'resource' ? 401 : 200)
   }
 })
 
@@ -182,7 +197,9 @@ test('README: MCP recipe: a guard that returns early on request.is404 lets the p
   t.assert.deepStrictEqual([get.statusCode, get.headers.allow], [405, 'DELETE, OPTIONS, POST'])
   const post = await app.inject({ method: 'POST', url: '/mcp', payload: {} })
   t.assert.deepStrictEqual([post.statusCode, post.headers['www-authenticate']], [401, 'Bearer'])
-  const authorised = await app.inject({ method: 'POST', url: '/mcp', payload: {}, headers: { authorization: 'Bearer secret' } })
+  const authorised = await app.inject({
+    method: 'POST', url: '/mcp', payload: {}, headers: { authorization: 'Bearer secret' }
+  })
   t.assert.strictEqual(authorised.statusCode, 200)
   // The same guard without the early return: the 405 is the guard's 401, as the default promises.
   const strict = Fastify()
@@ -195,7 +212,11 @@ test('README: MCP recipe: a guard that returns early on request.is404 lets the p
 })
 
 test('the first refusal ends the routes\' guards: what had not passed before it is not listed', async (t) => {
-  const role = (needed) => async (request) => { if (!String(request.headers['x-role']).split(',').includes(needed)) throw Object.assign(new Error(`${needed} only`), { statusCode: 403 }) }
+  const role = (needed) => async (request) => {
+    if (!String(request.headers['x-role']).split(',').includes(needed)) {
+      throw Object.assign(new Error(`${needed} only`), { statusCode: 403 })
+    }
+  }
   const ran = []
   const app = Fastify()
   await app.register(fastifyAllowedMethods)

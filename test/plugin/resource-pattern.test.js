@@ -71,14 +71,17 @@ test('a 405 names the pattern Fastify reports for the methods the URL has', asyn
     t.assert.strictEqual(label.pattern, pattern, url)
     t.assert.strictEqual(label.pattern, await routeUrl(app, 'GET', url), url)
   }
-  t.assert.deepStrictEqual(await app.labelOf('DELETE', '/upload'), { status: 405, allow: 'GET, HEAD, OPTIONS, POST', pattern: '/upload' })
+  t.assert.deepStrictEqual(await app.labelOf('DELETE', '/upload'),
+    { status: 405, allow: 'GET, HEAD, OPTIONS, POST', pattern: '/upload' })
 })
 
 test('the automatic and the described OPTIONS answers name it too', async (t) => {
   const app = await labelled((app) => { app.get('/users/:id', ok) }, { pluginOptions: { describeOptions: true } })
-  t.assert.deepStrictEqual(await app.labelOf('OPTIONS', '/users/1'), { status: 200, allow: 'GET, HEAD, OPTIONS', pattern: '/users/:id' })
+  t.assert.deepStrictEqual(await app.labelOf('OPTIONS', '/users/1'),
+    { status: 200, allow: 'GET, HEAD, OPTIONS', pattern: '/users/:id' })
   const accept = { accept: 'application/json' }
-  t.assert.strictEqual((await app.inject({ method: 'OPTIONS', url: '/users/1', headers: accept })).json().allow[0], 'GET')
+  t.assert.strictEqual((await app.inject({ method: 'OPTIONS', url: '/users/1', headers: accept })).json().allow[0],
+    'GET')
   t.assert.strictEqual((await app.labelOf('OPTIONS', '/users/1', accept)).pattern, '/users/:id')
 })
 
@@ -177,7 +180,8 @@ test('host-constrained routes count where the request\'s host satisfies them', a
   t.assert.strictEqual((await app.labelOf('DELETE', '/admin', admin)).pattern, '/admin')
   t.assert.strictEqual(await routeUrl(app, 'GET', '/admin', admin), '/admin')
   // Fastify answers 404 where a route rejects the request's host, and so does the plugin: no pattern.
-  t.assert.deepStrictEqual(await app.labelOf('DELETE', '/admin', other), { status: 404, allow: undefined, pattern: undefined })
+  t.assert.deepStrictEqual(await app.labelOf('DELETE', '/admin', other),
+    { status: 404, allow: undefined, pattern: undefined })
 })
 
 test('reply.methodNotAllowed() names the URL\'s pattern', async (t) => {
@@ -185,7 +189,8 @@ test('reply.methodNotAllowed() names the URL\'s pattern', async (t) => {
     app.get('/reports/:id', async (request, reply) => reply.methodNotAllowed())
     app.post('/reports/:id', ok)
   })
-  t.assert.deepStrictEqual(await app.labelOf('GET', '/reports/1'), { status: 405, allow: 'OPTIONS, POST', pattern: '/reports/:id' })
+  t.assert.deepStrictEqual(await app.labelOf('GET', '/reports/1'),
+    { status: 405, allow: 'OPTIONS, POST', pattern: '/reports/:id' })
 })
 
 test('undefined for a 404, and for every request the plugin did not answer', async (t) => {
@@ -196,7 +201,9 @@ test('undefined for a 404, and for every request the plugin did not answer', asy
     app.get('/users/:id/gone', async (request, reply) => reply.callNotFound())
     await app.register(async (guarded) => {
       guarded.setNotFoundHandler({
-        preHandler: async (request, reply) => { if (request.headers.authorization === undefined) return reply.code(401).send('who?') }
+        preHandler: async (request, reply) => {
+          if (request.headers.authorization === undefined) return reply.code(401).send('who?')
+        }
       }, (request, reply) => reply.code(404).send('none'))
       guarded.get('/thing', ok)
     }, { prefix: '/guarded' })
@@ -222,7 +229,8 @@ test('undefined for a 404, and for every request the plugin did not answer', asy
     const label = await app.labelOf(method, url)
     t.assert.deepStrictEqual([label.status, label.pattern], [status, undefined], `${method} ${url}`)
   }
-  t.assert.strictEqual((await app.labelOf('POST', '/guarded/thing', { authorization: 'yes' })).pattern, '/guarded/thing')
+  t.assert.strictEqual((await app.labelOf('POST', '/guarded/thing', { authorization: 'yes' })).pattern,
+    '/guarded/thing')
 })
 
 test('undefined for OPTIONS *, which asks about the server, not a resource', async (t) => {
@@ -239,7 +247,8 @@ test('an OPTIONS request a catch-all OPTIONS route hands to the not-found handle
     app.options('*', async (request, reply) => reply.callNotFound())
     app.get('/users/:id', ok)
   })
-  t.assert.deepStrictEqual(await app.labelOf('OPTIONS', '/users/1'), { status: 200, allow: 'GET, HEAD, OPTIONS', pattern: '/users/:id' })
+  t.assert.deepStrictEqual(await app.labelOf('OPTIONS', '/users/1'),
+    { status: 200, allow: 'GET, HEAD, OPTIONS', pattern: '/users/:id' })
   t.assert.strictEqual((await app.labelOf('OPTIONS', '/nope')).pattern, undefined)
 })
 

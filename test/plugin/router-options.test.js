@@ -20,12 +20,37 @@ async function appWith (options) {
 const cases = [
   { name: 'defaults', options: {}, url: '/users/1', status: 404 },
   { name: 'caseSensitive: false at the top level', options: { caseSensitive: false }, url: '/users/1', status: 405 },
-  { name: 'caseSensitive: false in routerOptions', options: { routerOptions: { caseSensitive: false } }, url: '/users/1', status: 405 },
-  { name: 'ignoreTrailingSlash in routerOptions', options: { routerOptions: { ignoreTrailingSlash: true } }, url: '/files', status: 405 },
-  { name: 'ignoreDuplicateSlashes at the top level', options: { ignoreDuplicateSlashes: true }, url: '/a//b', status: 405 },
-  { name: 'maxParamLength: routerOptions wins over the top level', options: { maxParamLength: 100, routerOptions: { maxParamLength: 3 } }, url: '/Users/1234', status: 404 },
+  {
+    name: 'caseSensitive: false in routerOptions',
+    options: { routerOptions: { caseSensitive: false } },
+    url: '/users/1',
+    status: 405
+  },
+  {
+    name: 'ignoreTrailingSlash in routerOptions',
+    options: { routerOptions: { ignoreTrailingSlash: true } },
+    url: '/files',
+    status: 405
+  },
+  {
+    name: 'ignoreDuplicateSlashes at the top level',
+    options: { ignoreDuplicateSlashes: true },
+    url: '/a//b',
+    status: 405
+  },
+  {
+    name: 'maxParamLength: routerOptions wins over the top level',
+    options: { maxParamLength: 100, routerOptions: { maxParamLength: 3 } },
+    url: '/Users/1234',
+    status: 404
+  },
   // The case initialConfig could not tell: routerOptions holding the default while the top level does not.
-  { name: 'routerOptions holding the default wins over the top level', options: { caseSensitive: false, routerOptions: { caseSensitive: true } }, url: '/users/1', status: 404 }
+  {
+    name: 'routerOptions holding the default wins over the top level',
+    options: { caseSensitive: false, routerOptions: { caseSensitive: true } },
+    url: '/users/1',
+    status: 404
+  }
 ]
 
 for (const { name, options, url, status } of cases) {

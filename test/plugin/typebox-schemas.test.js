@@ -20,7 +20,8 @@ const MethodDescriptionSchema = Type.Object({
   body: Type.Optional(JsonSchema),
   response: Type.Optional(Type.Record(Type.String(), JsonSchema)),
   accepts: Type.Optional(Type.Array(Type.String(), {
-    description: "The media types the request content may use (RFC 9110 8.3.1), from the content-type parsers Fastify runs for the route; '*/*' for a catch-all parser. For POST, PUT, PATCH and QUERY."
+    description: 'The media types the request content may use (RFC 9110 8.3.1), from the content-type parsers ' +
+      "Fastify runs for the route; '*/*' for a catch-all parser. For POST, PUT, PATCH and QUERY."
   }))
 }, { additionalProperties: false })
 
@@ -32,7 +33,8 @@ const expected = {
     cacheControl: Type.Optional(Type.String({ pattern: '^[\\x20-\\x7e]+$' })),
     notFound: Type.Optional(callback()),
     filterAllowed: Type.Optional(callback()),
-    vary: Type.Optional(Type.Array(Type.String({ pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$" }), { minItems: 1, uniqueItems: true })),
+    vary: Type.Optional(Type.Array(Type.String({ pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$" }),
+      { minItems: 1, uniqueItems: true })),
     notFoundWhenEmpty: Type.Optional(Type.Boolean()),
     includeRoute: Type.Optional(callback()),
     describeOptions: Type.Optional(Type.Boolean()),
@@ -49,13 +51,19 @@ const expected = {
     code: Type.Literal('FST_ERR_METHOD_NOT_ALLOWED'),
     error: Type.Literal('Method Not Allowed'),
     message: Type.String()
-  }, { $id: 'MethodNotAllowed', description: 'RFC 9110 15.5.6: the method is not supported by the target resource; see the Allow header.' }),
+  }, {
+    $id: 'MethodNotAllowed',
+    description: 'RFC 9110 15.5.6: the method is not supported by the target resource; see the Allow header.'
+  }),
   NotImplementedSchema: Type.Object({
     statusCode: Type.Literal(501),
     code: Type.Literal('FST_ERR_NOT_IMPLEMENTED'),
     error: Type.Literal('Not Implemented'),
     message: Type.String()
-  }, { $id: 'NotImplemented', description: 'RFC 9110 15.6.2: the server does not support the request method for any resource.' }),
+  }, {
+    $id: 'NotImplemented',
+    description: 'RFC 9110 15.6.2: the server does not support the request method for any resource.'
+  }),
   MethodNotAllowedProblemSchema: Type.Object({
     type: Type.Literal('https://www.rfc-editor.org/rfc/rfc9110#section-15.5.6'),
     title: Type.Literal('Method Not Allowed'),
@@ -63,14 +71,22 @@ const expected = {
     detail: Type.String(),
     instance: Type.String(),
     allowedMethods: Type.Array(Type.String())
-  }, { $id: 'MethodNotAllowedProblem', description: 'RFC 9457 problem details of a 405 (RFC 9110 15.5.6); allowedMethods, an extension member (RFC 9457 3.2), lists the methods of the Allow header.' }),
+  }, {
+    $id: 'MethodNotAllowedProblem',
+    description: 'RFC 9457 problem details of a 405 (RFC 9110 15.5.6); allowedMethods, an extension member ' +
+      '(RFC 9457 3.2), lists the methods of the Allow header.'
+  }),
   NotImplementedProblemSchema: Type.Object({
     type: Type.Literal('https://www.rfc-editor.org/rfc/rfc9110#section-15.6.2'),
     title: Type.Literal('Not Implemented'),
     status: Type.Literal(501),
     detail: Type.String(),
     instance: Type.String()
-  }, { $id: 'NotImplementedProblem', description: 'RFC 9457 problem details of a 501 (RFC 9110 15.6.2): the server does not support the request method for any resource.' }),
+  }, {
+    $id: 'NotImplementedProblem',
+    description: 'RFC 9457 problem details of a 501 (RFC 9110 15.6.2): the server does not support the request ' +
+      'method for any resource.'
+  }),
   MethodDescriptionSchema,
   OptionsDescriptionSchema: Type.Object({
     allow: Type.Array(Type.String()),
@@ -105,8 +121,12 @@ for (const [name, schema] of Object.entries(expected)) {
 test('TypeBox validates with the exported schemas', (t) => {
   t.assert.ok(Value.Check(esm.OptionsSchema, { vary: ['authorization'], replyDecorator: false, notFound: () => {} }))
   t.assert.ok(!Value.Check(esm.OptionsSchema, { vary: [] }))
-  t.assert.ok(Value.Check(esm.MethodNotAllowedSchema, { statusCode: 405, code: 'FST_ERR_METHOD_NOT_ALLOWED', error: 'Method Not Allowed', message: 'no' }))
-  t.assert.ok(!Value.Check(esm.NotImplementedSchema, { statusCode: 405, code: 'FST_ERR_NOT_IMPLEMENTED', error: 'Not Implemented', message: 'no' }))
-  t.assert.ok(Value.Check(esm.OptionsDescriptionSchema, { allow: ['GET'], methods: { GET: { summary: 'a', response: { 200: {} } } }, schemas: {} }))
-  t.assert.ok(!Value.Check(esm.OptionsDescriptionSchema, { allow: ['GET'], methods: { GET: { extra: 1 } }, schemas: {} }))
+  t.assert.ok(Value.Check(esm.MethodNotAllowedSchema,
+    { statusCode: 405, code: 'FST_ERR_METHOD_NOT_ALLOWED', error: 'Method Not Allowed', message: 'no' }))
+  t.assert.ok(!Value.Check(esm.NotImplementedSchema,
+    { statusCode: 405, code: 'FST_ERR_NOT_IMPLEMENTED', error: 'Not Implemented', message: 'no' }))
+  t.assert.ok(Value.Check(esm.OptionsDescriptionSchema,
+    { allow: ['GET'], methods: { GET: { summary: 'a', response: { 200: {} } } }, schemas: {} }))
+  t.assert.ok(!Value.Check(esm.OptionsDescriptionSchema,
+    { allow: ['GET'], methods: { GET: { extra: 1 } }, schemas: {} }))
 })

@@ -5,7 +5,8 @@ import { ok } from '../support/with-plugin.js'
 
 // Matched routes pay nothing. The plugin may add application hooks (onRoute, onReady)
 // but no request-lifecycle hook to any route: its decision runs in the not-found context only.
-const lifecycle = ['onRequest', 'preParsing', 'preValidation', 'preHandler', 'preSerialization', 'onSend', 'onResponse', 'onError', 'onTimeout', 'onRequestAbort']
+const lifecycle = ['onRequest', 'preParsing', 'preValidation', 'preHandler', 'preSerialization', 'onSend',
+  'onResponse', 'onError', 'onTimeout', 'onRequestAbort']
 
 test('the plugin adds only application hooks', async (t) => {
   const app = Fastify()

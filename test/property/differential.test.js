@@ -46,12 +46,16 @@ async function compilesItsRouter () {
 }
 
 const noCompile = !(await compilesItsRouter()) && 'this Fastify has no routerOptions.compile'
-test(`the plugin answers as Fastify routes with routerOptions.compile (seed ${SEED}, ${COMPILED_RUNS} apps)`, { skip: noCompile }, async (t) => {
-  const compiled = caseArb.map(({ app, requests }) => ({ app: { ...app, router: { ...app.router, compile: { value: true, where: 'router' } } }, requests }))
+const compiledName = 'the plugin answers as Fastify routes with routerOptions.compile ' +
+  `(seed ${SEED}, ${COMPILED_RUNS} apps)`
+test(compiledName, { skip: noCompile }, async (t) => {
+  const compiled = caseArb.map(({ app, requests }) =>
+    ({ app: { ...app, router: { ...app.router, compile: { value: true, where: 'router' } } }, requests }))
   const before = routerCompilations()
   const { compared } = await checkRuns(t, compiled, COMPILED_RUNS)
   // Each app compared started twice (with the plugin and without), each time compiling two routers.
-  t.assert.ok(routerCompilations() - before >= 4 * compared, `${routerCompilations() - before} router compilations for ${compared} apps`)
+  t.assert.ok(routerCompilations() - before >= 4 * compared,
+    `${routerCompilations() - before} router compilations for ${compared} apps`)
 })
 
 async function checkRuns (t, arbitrary, runs) {

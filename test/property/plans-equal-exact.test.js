@@ -72,16 +72,27 @@ const urlArb = fc.oneof(
     arbitrary: fc.record({
       route: fc.nat(),
       // Per segment: keep it (a value it matches) or replace it.
-      fills: fc.array(fc.oneof({ withCrossShrink: true }, { weight: 4, arbitrary: fc.constant(KEEP) }, { weight: 1, arbitrary: fc.constantFrom(...VALUES) }), { maxLength: 4 }),
+      fills: fc.array(fc.oneof({ withCrossShrink: true }, { weight: 4, arbitrary: fc.constant(KEEP) },
+        { weight: 1, arbitrary: fc.constantFrom(...VALUES) }), { maxLength: 4 }),
       slash: fc.constantFrom('as is', 'as is', 'as is', 'add', 'drop', 'double'),
       query: queryArb
     })
   },
   // Each segment a value of one route's or of another's: where the two meet, if they do.
-  { weight: 2, arbitrary: fc.record({ route: fc.nat(), other: fc.nat(), picks: fc.array(fc.boolean(), { maxLength: 4 }), query: queryArb }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      route: fc.nat(), other: fc.nat(), picks: fc.array(fc.boolean(), { maxLength: 4 }), query: queryArb
+    })
+  },
   // The app's skeleton, some of its statics replaced: the URLs its variants share.
   { weight: 2, arbitrary: fc.record({ replaced: fc.array(fc.boolean(), { maxLength: 4 }), query: queryArb }) },
-  { weight: 1, arbitrary: fc.record({ segments: fc.array(fc.constantFrom(...VALUES, 'Users', 'zz'), { maxLength: 4 }), query: queryArb }) }
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      segments: fc.array(fc.constantFrom(...VALUES, 'Users', 'zz'), { maxLength: 4 }), query: queryArb
+    })
+  }
 )
 
 const appArb = fc.record({
@@ -152,7 +163,9 @@ function matchedBy (path) {
 
 function urlOf (url, app, routes) {
   if (url.segments !== undefined) return '/' + url.segments.join('/') + url.query
-  if (url.replaced !== undefined) return '/' + app.skeleton.map((text, i) => url.replaced[i] === true ? 'x' : text).join('/') + url.query
+  if (url.replaced !== undefined) {
+    return '/' + app.skeleton.map((text, i) => url.replaced[i] === true ? 'x' : text).join('/') + url.query
+  }
   const { parts, trailing } = matchedBy(routes[url.route % routes.length].path)
   if (url.other !== undefined) {
     const other = matchedBy(routes[url.other % routes.length].path).parts
@@ -166,7 +179,8 @@ function urlOf (url, app, routes) {
   return text + url.query
 }
 
-const routerOptionsOf = (app) => Object.fromEntries(Object.entries(app.router).filter(([, value]) => value !== undefined))
+const routerOptionsOf = (app) =>
+  Object.fromEntries(Object.entries(app.router).filter(([, value]) => value !== undefined))
 
 // The registry keeps its pattern index private. Watching the class tells which URLs a meeting took: the
 // patterns the registry adds that are no route's URL are its meetings.
@@ -195,7 +209,9 @@ function account (app, routes, refused, url, planned, exact, plan) {
   ]
   routes.forEach((route, i) => {
     const config = route.excluded ? ', config: { allowedMethods: false }' : ''
-    lines.push(`  app.route({ method: '${route.method}', url: ${JSON.stringify(route.url)}${config}, handler })${refused[i] === null ? '' : ` // throws: ${refused[i]}`}`)
+    const throws = refused[i] === null ? '' : ` // throws: ${refused[i]}`
+    const url = JSON.stringify(route.url)
+    lines.push(`  app.route({ method: '${route.method}', url: ${url}${config}, handler })${throws}`)
   })
   return lines.join('\n')
 }
@@ -207,7 +223,8 @@ async function check (app, stats) {
   await fastify.register(fastifyAllowedMethods)
   const refused = routes.map(route => {
     try {
-      fastify.route({ method: route.method, url: route.url, handler: () => 'ran', config: route.excluded ? { allowedMethods: false } : {} })
+      const config = route.excluded ? { allowedMethods: false } : {}
+      fastify.route({ method: route.method, url: route.url, handler: () => 'ran', config })
       return null
     } catch (error) {
       return error.message
@@ -224,7 +241,9 @@ async function check (app, stats) {
       const planned = registry.lookup(url, undefined)
       const exact = registry.lookupExactly(url, undefined)
       const plan = registry.planOf(url)
-      if (!isDeepStrictEqual(planned, exact)) throw new Mismatch(account(app, routes, refused, url, planned, exact, plan))
+      if (!isDeepStrictEqual(planned, exact)) {
+        throw new Mismatch(account(app, routes, refused, url, planned, exact, plan))
+      }
       stats.urls++
       if (plan === null) stats.unmatched++
       else if (plan.asked.length === 0) stats.certain++
@@ -261,16 +280,25 @@ test(`planned look-ups equal exact ones (seed ${SEED}, ${RUNS} apps)`, async (t)
   })
   const details = await fc.check(property, { seed: SEED, numRuns: RUNS })
   if (details.failed) {
-    t.assert.fail(`seed ${SEED}, path ${details.counterexamplePath} (replay: PLANS_SEED=${SEED} PLANS_RUNS=${RUNS} node --test test/property/plans-equal-exact.test.js)\n` +
-      (details.errorInstance instanceof Mismatch ? details.errorInstance.message : String(details.errorInstance?.stack ?? details.errorInstance)))
+    const replay = `PLANS_SEED=${SEED} PLANS_RUNS=${RUNS} node --test test/property/plans-equal-exact.test.js`
+    const failure = details.errorInstance instanceof Mismatch
+      ? details.errorInstance.message
+      : String(details.errorInstance?.stack ?? details.errorInstance)
+    t.assert.fail(`seed ${SEED}, path ${details.counterexamplePath} (replay: ${replay})\n${failure}`)
   }
-  t.diagnostic(`${stats.apps} apps (${stats.appsWithMeetings} with meetings), ${stats.urls} URLs: ${stats.certain} on a plan asking nothing, ` +
+  t.diagnostic(`${stats.apps} apps (${stats.appsWithMeetings} with meetings), ${stats.urls} URLs: ` +
+    `${stats.certain} on a plan asking nothing, ` +
     `${stats.asking} on one that asks, ${stats.unmatched} matching no pattern; ${stats.onMeetings} on a meeting`)
   t.assert.strictEqual(stats.apps, RUNS, 'every app starts')
   const floor = (perApp) => Math.ceil(perApp * RUNS)
-  t.assert.ok(stats.urls >= floor(MIN_URLS_PER_APP), `${stats.urls} URLs compared, fewer than ${floor(MIN_URLS_PER_APP)}`)
-  t.assert.ok(stats.certain >= floor(MIN_CERTAIN_PER_APP), `${stats.certain} URLs on a plan asking nothing, fewer than ${floor(MIN_CERTAIN_PER_APP)}`)
-  t.assert.ok(stats.asking >= floor(MIN_ASKING_PER_APP), `${stats.asking} URLs on a plan that asks, fewer than ${floor(MIN_ASKING_PER_APP)}`)
-  t.assert.ok(stats.appsWithMeetings >= floor(MIN_APPS_WITH_MEETINGS), `${stats.appsWithMeetings} apps with meetings, fewer than ${floor(MIN_APPS_WITH_MEETINGS)}`)
-  t.assert.ok(stats.onMeetings >= floor(MIN_ON_MEETINGS_PER_APP), `${stats.onMeetings} URLs on a meeting, fewer than ${floor(MIN_ON_MEETINGS_PER_APP)}`)
+  t.assert.ok(stats.urls >= floor(MIN_URLS_PER_APP),
+    `${stats.urls} URLs compared, fewer than ${floor(MIN_URLS_PER_APP)}`)
+  t.assert.ok(stats.certain >= floor(MIN_CERTAIN_PER_APP),
+    `${stats.certain} URLs on a plan asking nothing, fewer than ${floor(MIN_CERTAIN_PER_APP)}`)
+  t.assert.ok(stats.asking >= floor(MIN_ASKING_PER_APP),
+    `${stats.asking} URLs on a plan that asks, fewer than ${floor(MIN_ASKING_PER_APP)}`)
+  t.assert.ok(stats.appsWithMeetings >= floor(MIN_APPS_WITH_MEETINGS),
+    `${stats.appsWithMeetings} apps with meetings, fewer than ${floor(MIN_APPS_WITH_MEETINGS)}`)
+  t.assert.ok(stats.onMeetings >= floor(MIN_ON_MEETINGS_PER_APP),
+    `${stats.onMeetings} URLs on a meeting, fewer than ${floor(MIN_ON_MEETINGS_PER_APP)}`)
 })

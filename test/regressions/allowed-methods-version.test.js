@@ -14,5 +14,6 @@ test('allowedMethods() ignores a version when no route is versioned, as Fastify 
   const headers = { host: 'b.example', 'accept-version': '1.0.0' }
   t.assert.deepStrictEqual(await answer(app, 'GET', '/p', headers), { status: 200, allow: undefined })
   t.assert.deepStrictEqual(await answer(app, 'PUT', '/p', headers), { status: 405, allow: 'GET, HEAD, OPTIONS' })
-  t.assert.deepStrictEqual(app.allowedMethods('/p', { host: 'b.example', version: '1.0.0' }), ['GET', 'HEAD', 'OPTIONS'])
+  t.assert.deepStrictEqual(app.allowedMethods('/p', { host: 'b.example', version: '1.0.0' }),
+    ['GET', 'HEAD', 'OPTIONS'])
 })

@@ -2,8 +2,9 @@
 // NodejsFunction) crashed at load: the plugin called `createRequire(import.meta.url)` at module level, and
 // esbuild turns `import.meta` into `{}`. Past that, it looked for Fastify's files (find-my-way, lib/hooks.js,
 // lib/symbols.js) in Node's module cache, which a bundle leaves empty. Here Fastify and the plugin are
-// bundled together, in this process, and answer every kind of request the plugin handles. (test/integration/bundles/run.js
-// builds the example app in every output format, Fastify inside and outside, and asks it over HTTP.)
+// bundled together, in this process, and answer every kind of request the plugin handles.
+// (test/integration/bundles/run.js builds the example app in every output format, Fastify inside and
+// outside, and asks it over HTTP.)
 import { test } from 'node:test'
 import { mkdirSync } from 'node:fs'
 import { createRequire } from 'node:module'

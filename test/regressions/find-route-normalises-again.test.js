@@ -14,14 +14,16 @@ const lookupPath = findRoutePath(FindMyWay)
 
 test('findRoute() finds every pattern on() stored, through the path the registry gives it', (t) => {
   const urls = ['/a//', '/a/', '//a', '/a//b/', '/a/:id', '/a/:id?', '*', '/*', '/', '/a/*']
-  const optionSets = [{}, { ignoreTrailingSlash: true }, { ignoreDuplicateSlashes: true }, { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true }]
+  const optionSets = [{}, { ignoreTrailingSlash: true }, { ignoreDuplicateSlashes: true },
+    { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true }]
   let checked = 0
   for (const options of optionSets) {
     for (const url of urls) {
       const router = FindMyWay(options)
       router.on('GET', url, () => {})
       for (const variant of patternVariants(url, matchingOptionsOf(router))) {
-        t.assert.notStrictEqual(router.findRoute('GET', lookupPath(variant)), null, `${url} with ${JSON.stringify(options)}`)
+        t.assert.notStrictEqual(router.findRoute('GET', lookupPath(variant)),
+          null, `${url} with ${JSON.stringify(options)}`)
         checked++
       }
     }

@@ -17,5 +17,6 @@ test("a HEAD 405 announces the length of the GET 405's content", async (t) => {
 test('where GET would be served, a HEAD 405 sends no Content-Length: its length is unknown', async (t) => {
   const app = await appWith(app => { app.get('/doc', { exposeHeadRoute: false }, ok) })
   const head = await app.inject({ method: 'HEAD', url: '/doc' })
-  t.assert.deepStrictEqual([head.statusCode, head.headers.allow, head.headers['content-length']], [405, 'GET, OPTIONS', undefined])
+  t.assert.deepStrictEqual([head.statusCode, head.headers.allow, head.headers['content-length']],
+    [405, 'GET, OPTIONS', undefined])
 })

@@ -16,7 +16,9 @@ const CJS_ENTRY = fileURLToPath(new URL('../../dist/index.cjs', import.meta.url)
 
 /** The URL of every script a fresh process compiles while it loads Fastify, then `target`. */
 async function scriptsLoaded (system, target) {
-  const load = (path) => system === 'ESM' ? `await import(${JSON.stringify(pathToFileURL(path).href)})` : `require(${JSON.stringify(path)})`
+  const load = (path) => system === 'ESM'
+    ? `await import(${JSON.stringify(pathToFileURL(path).href)})`
+    : `require(${JSON.stringify(path)})`
   const program = `
     const { Session } = ${system === 'ESM' ? "await import('node:inspector')" : "require('node:inspector')"}
     const session = new Session()

@@ -20,7 +20,8 @@ const recorder = (calls) => fp(async (app) => {
   }
 })
 
-const shapes = (call) => Object.fromEntries(Object.entries(call).map(([name, value]) => [name, Array.isArray(value) ? 'array' : typeof value]))
+const shapes = (call) => Object.fromEntries(Object.entries(call)
+  .map(([name, value]) => [name, Array.isArray(value) ? 'array' : typeof value]))
 
 async function appWhere (setNotFound) {
   const calls = []
@@ -33,7 +34,9 @@ async function appWhere (setNotFound) {
   return { app, calls }
 }
 
-const guard = async (request, reply) => { if (request.headers['x-deny'] !== undefined) return reply.code(429).send('slow down') }
+const guard = async (request, reply) => {
+  if (request.headers['x-deny'] !== undefined) return reply.code(429).send('slow down')
+}
 const handler = (request, reply) => reply.code(404).send('mine')
 
 test('without a handler of the app\'s: function hooks and Fastify\'s own handler, a function', async (t) => {
@@ -49,22 +52,28 @@ test('without a handler of the app\'s: function hooks and Fastify\'s own handler
 
 test('the app\'s handler alone, then with a function hook, then with an array', async (t) => {
   const cases = [
-    [(app) => app.setNotFoundHandler(handler), { onRequest: 'function', preHandler: 'function', handler: 'function' }],
-    [(app) => app.setNotFoundHandler({ preHandler: guard }, handler), { onRequest: 'function', preHandler: 'function', handler: 'function' }],
-    [(app) => app.setNotFoundHandler({ preHandler: [guard, guard] }, handler), { onRequest: 'function', preHandler: 'array', handler: 'function' }]
+    [(app) => app.setNotFoundHandler(handler),
+      { onRequest: 'function', preHandler: 'function', handler: 'function' }],
+    [(app) => app.setNotFoundHandler({ preHandler: guard }, handler),
+      { onRequest: 'function', preHandler: 'function', handler: 'function' }],
+    [(app) => app.setNotFoundHandler({ preHandler: [guard, guard] }, handler),
+      { onRequest: 'function', preHandler: 'array', handler: 'function' }]
   ]
   for (const [setNotFound, expected] of cases) {
     const { app, calls } = await appWhere(setNotFound)
     t.assert.deepStrictEqual(shapes(calls.at(-1)), expected)
     t.assert.strictEqual((await app.inject('/missing')).body, 'mine')
     // The app's guard runs before the 405, as before the 404.
-    t.assert.strictEqual((await app.inject({ method: 'DELETE', url: '/a', headers: { 'x-deny': '1' } })).statusCode, setNotFound === cases[0][0] ? 405 : 429)
+    t.assert.strictEqual((await app.inject({ method: 'DELETE', url: '/a', headers: { 'x-deny': '1' } })).statusCode,
+      setNotFound === cases[0][0] ? 405 : 429)
     t.assert.strictEqual((await app.inject({ method: 'DELETE', url: '/a' })).statusCode, 405)
-    t.assert.strictEqual((await app.inject({ method: 'GET', url: '/missing', headers: { 'x-deny': '1' } })).statusCode, setNotFound === cases[0][0] ? 404 : 429)
+    t.assert.strictEqual((await app.inject({ method: 'GET', url: '/missing', headers: { 'x-deny': '1' } })).statusCode,
+      setNotFound === cases[0][0] ? 404 : 429)
   }
 })
 
-test('a hook joined with ours as one function still stops the chain when it replies, and passes its errors on', async (t) => {
+test('a hook joined with ours as one function still stops the chain when it replies, ' +
+  'and passes its errors on', async (t) => {
   const failing = async () => { throw Object.assign(new Error('no entry'), { statusCode: 403 }) }
   const { app } = await appWhere((app) => app.setNotFoundHandler({ preHandler: failing }, handler))
   const refused = await app.inject({ method: 'DELETE', url: '/a' })

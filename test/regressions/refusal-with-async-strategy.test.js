@@ -20,7 +20,8 @@ test('the refusal derives constraints as the 405 path does, asynchronously where
   }, { fastifyOptions: { constraints: { tenant } } })
   const headers = { 'x-tenant': 'a' }
   const wrongMethod = await app.inject({ method: 'POST', url: '/t', headers })
-  t.assert.deepStrictEqual([wrongMethod.statusCode, wrongMethod.headers.allow], [405, 'DELETE, GET, HEAD, OPTIONS, PUT'])
+  t.assert.deepStrictEqual([wrongMethod.statusCode, wrongMethod.headers.allow],
+    [405, 'DELETE, GET, HEAD, OPTIONS, PUT'])
   const refused = await app.inject({ method: 'DELETE', url: '/t', headers })
   t.assert.deepStrictEqual([refused.statusCode, refused.headers.allow], [405, 'GET, HEAD, OPTIONS, PUT'])
 })

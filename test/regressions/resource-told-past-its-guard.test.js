@@ -14,11 +14,14 @@ test('an anonymous caller gets the 401 of a GET for every method, never the meth
       if (request.headers.authorization !== 'Bearer ok') return reply.code(401).send({ error: 'sign in' })
     })
     admin.get('/admin/users', async () => [])
-    admin.post('/admin/users', { schema: { body: { type: 'object', properties: { password: { type: 'string' } } } } }, async () => ({}))
+    const withPassword = { body: { type: 'object', properties: { password: { type: 'string' } } } }
+    admin.post('/admin/users', { schema: withPassword }, async () => ({}))
   })
   await app.ready()
-  for (const [method, headers] of [['GET', {}], ['DELETE', {}], ['OPTIONS', {}], ['OPTIONS', { accept: 'application/json' }]]) {
+  const requests = [['GET', {}], ['DELETE', {}], ['OPTIONS', {}], ['OPTIONS', { accept: 'application/json' }]]
+  for (const [method, headers] of requests) {
     const response = await app.inject({ method, url: '/admin/users', headers })
-    t.assert.deepStrictEqual([response.statusCode, response.headers.allow, response.json()], [401, undefined, { error: 'sign in' }], method)
+    t.assert.deepStrictEqual([response.statusCode, response.headers.allow, response.json()],
+      [401, undefined, { error: 'sign in' }], method)
   }
 })

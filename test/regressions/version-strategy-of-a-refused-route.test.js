@@ -10,7 +10,8 @@ import { appWith, answer, ok } from '../support/with-plugin.js'
 // where Fastify routes nothing and answers 404. The registry now asks Fastify's own router, traces and all.
 test('a refused versioned route still makes Accept-Version reject unversioned routes', async (t) => {
   const app = await appWith(app => {
-    t.assert.throws(() => app.route({ method: 'GET', url: '/a/*/', constraints: { version: '1.0.0' }, handler: ok }), /Wildcard must be the last character/)
+    t.assert.throws(() => app.route({ method: 'GET', url: '/a/*/', constraints: { version: '1.0.0' }, handler: ok }),
+      /Wildcard must be the last character/)
     app.get('/', ok)
   })
   t.after(() => app.close())
@@ -32,7 +33,8 @@ test('a versioned route refused before Fastify\'s router saw it leaves version m
   const app = await appWith(app => {
     app.register(async (child) => {
       child.get('/', ok)
-      t.assert.throws(() => child.route({ method: 'GET', url: '/*/', constraints: { version: '1.0.0' }, handler: ok }), /Wildcard must be the last character/)
+      t.assert.throws(() => child.route({ method: 'GET', url: '/*/', constraints: { version: '1.0.0' }, handler: ok }),
+        /Wildcard must be the last character/)
     }, { prefix: '/p' })
   })
   t.after(() => app.close())
@@ -50,11 +52,13 @@ test('a refused route creates its method\'s tree, as in Fastify\'s router', asyn
   const app = await appWith(app => {
     t.assert.throws(() => app.route({ method: 'GET', url: '/*/', handler: ok }), /Wildcard must be the last character/)
     app.register(async (child) => {
-      t.assert.throws(() => child.route({ method: 'HEAD', url: '/*/', handler: ok }), /Wildcard must be the last character/)
+      t.assert.throws(() => child.route({ method: 'HEAD', url: '/*/', handler: ok }),
+        /Wildcard must be the last character/)
       child.delete('/', ok)
     }, { prefix: '/p' })
     app.register(async (other) => {
-      t.assert.throws(() => other.route({ method: 'GET', url: '/*/', constraints: { version: '1.0.0' }, handler: ok }), /Wildcard must be the last character/)
+      t.assert.throws(() => other.route({ method: 'GET', url: '/*/', constraints: { version: '1.0.0' }, handler: ok }),
+        /Wildcard must be the last character/)
     })
   })
   t.after(() => app.close())

@@ -1,5 +1,6 @@
 /** Fastify's default 404 body for a request it did not route (raw method and URL, query string included). */
-export const notFoundBody = (method, url) => ({ message: `Route ${method}:${url} not found`, error: 'Not Found', statusCode: 404 })
+export const notFoundBody = (method, url) =>
+  ({ message: `Route ${method}:${url} not found`, error: 'Not Found', statusCode: 404 })
 
 /** The 405 body Fastify's default error handler sends for the plugin's error. */
 export const methodNotAllowedBody = (method, url) => ({

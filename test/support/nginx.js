@@ -21,9 +21,13 @@ export async function ensureNginx () {
   if (found !== null) return found
   const sudo = process.getuid?.() === 0 ? [] : ['sudo', '-n']
   if (sudo.length > 0 && spawnSync('sudo', ['-n', 'true']).status !== 0) {
-    return { unavailable: 'nginx is not installed, and this user can neither install packages nor sudo without a password' }
+    return {
+      unavailable: 'nginx is not installed, and this user can neither install packages nor sudo without a password'
+    }
   }
-  if (spawnSync('sh', ['-c', 'command -v apt-get']).status !== 0) return { unavailable: 'nginx is not installed and there is no apt-get' }
+  if (spawnSync('sh', ['-c', 'command -v apt-get']).status !== 0) {
+    return { unavailable: 'nginx is not installed and there is no apt-get' }
+  }
   // Debian's postinst starts the nginx service unless policy-rc.d forbids it (exit 101): forbid it for the
   // install when nothing else does (Docker images usually do), so that only our own nginx ever runs.
   const script = `
@@ -35,7 +39,9 @@ export async function ensureNginx () {
     apt-get update -q
     ${PACKAGES.map(name => `apt-get install -y -q --no-install-recommends ${name}`).join(' || ')}`
   const install = await run([...sudo, 'env', 'DEBIAN_FRONTEND=noninteractive', 'sh', '-c', script], INSTALL_TIMEOUT)
-  if (install.code !== 0) return { unavailable: `installing nginx failed (${install.why}):\n${install.output.slice(-2000)}` }
+  if (install.code !== 0) {
+    return { unavailable: `installing nginx failed (${install.why}):\n${install.output.slice(-2000)}` }
+  }
   return findNginx() ?? { unavailable: 'nginx was installed but cannot be run' }
 }
 
@@ -110,7 +116,8 @@ http {
   // -e (nginx 1.19.5 and later; taken from 1.20): the log nginx writes to before it has read the config,
   // by default under /var/log.
   const early = version[0] > 1 || version[1] >= 20 ? ['-e', join(dir, 'early.log')] : []
-  const child = spawn(command, ['-p', dir, '-c', join(dir, 'nginx.conf'), ...early], { stdio: ['ignore', 'ignore', 'pipe'] })
+  const child = spawn(command, ['-p', dir, '-c', join(dir, 'nginx.conf'), ...early],
+    { stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
   child.stderr.on('data', (chunk) => { stderr += chunk })
   const exited = new Promise((resolve) => child.on('close', resolve))
@@ -173,7 +180,8 @@ function request (port, method, path, headers = {}) {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, method, path, headers, agent: false, timeout: 5000 }, (res) => {
       res.resume()
-      res.on('end', () => resolve({ status: res.statusCode, allow: res.headers.allow, cache: res.headers['x-cache-status'] }))
+      res.on('end', () =>
+        resolve({ status: res.statusCode, allow: res.headers.allow, cache: res.headers['x-cache-status'] }))
       res.on('error', reject)
     })
     req.on('timeout', () => req.destroy(new Error(`${method} ${path} through nginx timed out`)))

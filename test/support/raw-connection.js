@@ -79,5 +79,6 @@ export const finalResponse = conn => responses(conn.text).find(response => respo
 
 /** The head of an HTTP/1.1 request, Host first. */
 export const head = (method, url, headers = {}) =>
-  [`${method} ${url} HTTP/1.1`, ...Object.entries({ Host: 'localhost', ...headers }).map(([name, value]) => `${name}: ${value}`)]
+  [`${method} ${url} HTTP/1.1`,
+    ...Object.entries({ Host: 'localhost', ...headers }).map(([name, value]) => `${name}: ${value}`)]
     .join('\r\n') + '\r\n\r\n'

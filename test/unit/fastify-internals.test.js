@@ -2,7 +2,8 @@ import { test } from 'node:test'
 import { createRequire } from 'node:module'
 import Fastify from 'fastify'
 import {
-  contextHooksReader, createNotFoundHandlerRunner, fastifysRouter, logControllerOf, requestContentTypes, rootNotFoundHandler, routeConfigOf,
+  contextHooksReader, createNotFoundHandlerRunner, fastifysRouter, logControllerOf, requestContentTypes,
+  rootNotFoundHandler, routeConfigOf,
   routeUrlOf
 } from '../../dist/internals/fastify.js'
 
@@ -12,7 +13,8 @@ import {
 
 const require = createRequire(import.meta.url)
 const FindMyWay = createRequire(require.resolve('fastify'))('find-my-way')
-const notSupported = (what) => ({ message: new RegExp(`^fastify-allowed-methods: this Fastify has no ${what}.*not supported`) })
+const notSupported = (what) =>
+  ({ message: new RegExp(`^fastify-allowed-methods: this Fastify has no ${what}.*not supported`) })
 
 test("fastifysRouter: the router Fastify's findRoute() asks, with the find-my-way of Fastify's 404 router", (t) => {
   const app = Fastify({ routerOptions: { maxParamLength: 7 } })
@@ -33,7 +35,8 @@ test("the runners find Fastify's kRouteContext on the first request, or a clear 
   t.assert.throws(() => runNotFoundHandler({}, {}), notSupported("lib/symbols.js `Symbol\\('fastify.context'\\)`"))
 })
 
-test("requestContentTypes: a route context's parsers, or a clear error on a context without Fastify's fields", async (t) => {
+test("requestContentTypes: a route context's parsers, " +
+  "or a clear error on a context without Fastify's fields", async (t) => {
   const { kRouteContext } = createRequire(require.resolve('fastify'))('./lib/symbols.js')
   const app = Fastify()
   let context
@@ -41,9 +44,12 @@ test("requestContentTypes: a route context's parsers, or a clear error on a cont
   app.addContentTypeParser('application/x-a', (request, payload, done) => { done(null) })
   app.get('/', (request) => { context = request[kRouteContext]; return 'ok' })
   await app.inject('/')
-  t.assert.deepStrictEqual(requestContentTypes(context), { types: ['application/x-a', 'application/json', 'text/plain'], anyType: true })
+  t.assert.deepStrictEqual(requestContentTypes(context),
+    { types: ['application/x-a', 'application/json', 'text/plain'], anyType: true })
   const what = "lib/context.js `contentTypeParser` with lib/content-type-parser.js's `parserList` and `customParsers`"
-  for (const standIn of [{}, { contentTypeParser: { parserList: [], customParsers: {} } }, { contentTypeParser: { parserList: [/a/], customParsers: new Map() } }]) {
+  const standIns = [{}, { contentTypeParser: { parserList: [], customParsers: {} } },
+    { contentTypeParser: { parserList: [/a/], customParsers: new Map() } }]
+  for (const standIn of standIns) {
     t.assert.throws(() => requestContentTypes(standIn), notSupported(what))
   }
 })
@@ -55,21 +61,29 @@ test("the root's not-found handler and the LogController are found on the instan
   t.assert.strictEqual(root.settable, true)
   t.assert.strictEqual(root.current.name, 'basic404')
   t.assert.strictEqual(typeof logControllerOf(app).defaultErrorLog, 'function')
-  const symbols = { 'fastify.canSetNotFoundHandler': 'yes', 'fastify.404LogLevelInstance': {}, 'fastify.404ContextKey': {} }
-  const standIn = Object.fromEntries(Object.entries(symbols).map(([description, value]) => [Symbol(description), value]))
-  t.assert.throws(() => rootNotFoundHandler({}), notSupported("lib/symbols.js `Symbol\\('fastify.canSetNotFoundHandler'\\)`"))
+  const symbols = {
+    'fastify.canSetNotFoundHandler': 'yes', 'fastify.404LogLevelInstance': {}, 'fastify.404ContextKey': {}
+  }
+  const standIn = Object.fromEntries(Object.entries(symbols)
+    .map(([description, value]) => [Symbol(description), value]))
+  t.assert.throws(() => rootNotFoundHandler({}),
+    notSupported("lib/symbols.js `Symbol\\('fastify.canSetNotFoundHandler'\\)`"))
   t.assert.throws(() => rootNotFoundHandler(standIn), notSupported('lib/four-oh-four.js `kCanSetNotFoundHandler`'))
-  t.assert.throws(() => logControllerOf({ [Symbol('fastify.logController')]: {} }), notSupported('lib/log-controller.js'))
+  t.assert.throws(() => logControllerOf({ [Symbol('fastify.logController')]: {} }),
+    notSupported('lib/log-controller.js'))
 })
 
 test("a route context's config (the route's url in it), or a clear error on a context without one", (t) => {
   const config = { url: '/users/:id', method: 'GET' }
   t.assert.strictEqual(routeConfigOf({ config }), config)
   t.assert.strictEqual(routeUrlOf({ config }), '/users/:id')
-  for (const standIn of [{}, { config: null }, { config: 'x' }]) t.assert.throws(() => routeConfigOf(standIn), notSupported('lib/context.js `config`'))
+  for (const standIn of [{}, { config: null }, { config: 'x' }]) {
+    t.assert.throws(() => routeConfigOf(standIn), notSupported('lib/context.js `config`'))
+  }
 })
 
-test("contextHooksReader: each of a context's bound copies with the function the app added, or a clear error", async (t) => {
+test("contextHooksReader: each of a context's bound copies with the function the app added, " +
+  'or a clear error', async (t) => {
   const { kRouteContext } = createRequire(require.resolve('fastify'))('./lib/symbols.js')
   const app = Fastify()
   const atRoot = async () => {}

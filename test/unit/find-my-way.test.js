@@ -4,7 +4,14 @@ import { findMyWayOf, findRoutePath, patternVariants } from '../../dist/internal
 
 const FindMyWay = createRequire(createRequire(import.meta.url).resolve('fastify'))('find-my-way')
 
-const matching = { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 100, useSemicolonDelimiter: false, allowUnsafeRegex: false }
+const matching = {
+  caseSensitive: false,
+  ignoreTrailingSlash: true,
+  ignoreDuplicateSlashes: true,
+  maxParamLength: 100,
+  useSemicolonDelimiter: false,
+  allowUnsafeRegex: false
+}
 
 test('patternVariants: an optional last parameter makes two patterns, each normalised', (t) => {
   t.assert.deepStrictEqual(patternVariants('/A//:id?', matching).map(({ normalised, key }) => [normalised, key]),
@@ -33,7 +40,8 @@ test('findMyWayOf: the router factory a router is made by, when it makes routers
   class NeedsNew { find () {} }
   function MakesOthers () { return {} }
   MakesOthers.prototype.find = () => null
-  const notRouters = [{}, Object.create(null), Object.create({ constructor: 1, find () {} }), new NeedsNew(), Object.create(MakesOthers.prototype)]
+  const notRouters = [{}, Object.create(null), Object.create({ constructor: 1, find () {} }), new NeedsNew(),
+    Object.create(MakesOthers.prototype)]
   for (const notARouter of notRouters) {
     t.assert.strictEqual(findMyWayOf(notARouter), undefined)
   }

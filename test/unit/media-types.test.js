@@ -4,12 +4,15 @@ import { indexMediaTypes, mediaTypesOf } from '../../dist/integrations/media-typ
 
 const DEFAULTS = { types: ['application/json', 'text/plain'], anyType: false }
 
-test("indexMediaTypes: one shared value for routes that accept the same types, the method's own when all its routes agree", (t) => {
+test('indexMediaTypes: one shared value for routes that accept the same types, ' +
+  "the method's own when all its routes agree", (t) => {
   const [a, b, c] = [{}, {}, {}]
-  const parsers = new Map([[a, DEFAULTS], [b, { ...DEFAULTS }], [c, { types: ['application/merge-patch+json'], anyType: false }]])
+  const parsers = new Map([[a, DEFAULTS], [b, { ...DEFAULTS }],
+    [c, { types: ['application/merge-patch+json'], anyType: false }]])
   const reads = []
   const read = (context) => { reads.push(context); return mediaTypesOf(parsers.get(context)) }
-  const { byContext, byMethod } = indexMediaTypes(new Map([['PATCH', new Set([a, c])], ['QUERY', new Set([a, b])]]), read)
+  const contextsByMethod = new Map([['PATCH', new Set([a, c])], ['QUERY', new Set([a, b])]])
+  const { byContext, byMethod } = indexMediaTypes(contextsByMethod, read)
   // Each route context is read once, though `a` serves both methods.
   t.assert.deepStrictEqual(reads, [a, c, b])
   t.assert.strictEqual(byContext.get(a), byContext.get(b))

@@ -4,7 +4,14 @@ import { PatternIndex } from '../../dist/lookup/pattern-index.js'
 
 const require = createRequire(import.meta.url)
 const FindMyWay = createRequire(require.resolve('fastify'))('find-my-way')
-const matching = { caseSensitive: true, ignoreTrailingSlash: false, ignoreDuplicateSlashes: false, maxParamLength: 100, useSemicolonDelimiter: false, allowUnsafeRegex: false }
+const matching = {
+  caseSensitive: true,
+  ignoreTrailingSlash: false,
+  ignoreDuplicateSlashes: false,
+  maxParamLength: 100,
+  useSemicolonDelimiter: false,
+  allowUnsafeRegex: false
+}
 
 test('the index finds the best pattern of a URL, and what is stored with it', (t) => {
   const index = new PatternIndex(FindMyWay, matching)
@@ -28,6 +35,7 @@ test('more regex variants of one pattern than find-my-way has methods: a clear e
   const index = new PatternIndex(FindMyWay, matching)
   for (let i = 0; i < 35; i++) index.add(`/o/:n(^${i}$)`, i)
   t.assert.throws(() => index.add('/o/:n(^35$)', 35), {
-    message: /fastify-allowed-methods: cannot index the pattern \/o\/:n\(\^35\$\): it has more regex variants than find-my-way has methods/
+    message: new RegExp('fastify-allowed-methods: cannot index the pattern /o/:n\\(\\^35\\$\\): ' +
+      'it has more regex variants than find-my-way has methods')
   })
 })

@@ -4,7 +4,8 @@ import { contains, findOverlaps, parsePattern } from '../../dist/build/pattern-o
 // Owners whose patterns can share a path, for each owner. Conservative by design: "overlapping" may be said
 // of patterns that never share a path (a cost in speed only), never the reverse (a wrong Allow header).
 const overlaps = (patterns, { caseSensitive = true, limit = 32 } = {}) => {
-  const found = findOverlaps(patterns.map((pattern, owner) => ({ owner, segments: parsePattern(pattern, caseSensitive) })), limit, false)
+  const owned = patterns.map((pattern, owner) => ({ owner, segments: parsePattern(pattern, caseSensitive) }))
+  const found = findOverlaps(owned, limit, false)
   return patterns.map((_, owner) => found.get(owner) === null ? null : [...found.get(owner)].sort())
 }
 const within = (outer, inner, maxParamLength = 100) =>
@@ -53,7 +54,8 @@ test('case-insensitive routers fold static segments', (t) => {
 })
 
 test('patterns of one owner never overlap themselves', (t) => {
-  const patterns = [{ owner: 0, segments: parsePattern('/p', true) }, { owner: 0, segments: parsePattern('/p/:id', true) }]
+  const patterns = [{ owner: 0, segments: parsePattern('/p', true) },
+    { owner: 0, segments: parsePattern('/p/:id', true) }]
   t.assert.deepStrictEqual([...findOverlaps(patterns, 32, false).get(0)], [])
 })
 
@@ -81,6 +83,8 @@ test('containment: only the certain cases', (t) => {
 
 test('an owner that meets more patterns than the limit gets null: nothing is planned for it', (t) => {
   // Past the limit, the search stops early: it would only collect more.
-  t.assert.deepStrictEqual(overlaps(['/x/:a', '/x/b', '/x/c', '/x/d', '/x/e', '/x/f', '/y'], { limit: 2 }), [null, [0], [0], [0], [0], [0], []])
-  t.assert.deepStrictEqual(overlaps(['/x/*', '/x/b', '/x/c/d', '/x/e/f/g', '/x/h', '/x/i/j'], { limit: 2 }), [null, [0], [0], [0], [0], [0]])
+  t.assert.deepStrictEqual(overlaps(['/x/:a', '/x/b', '/x/c', '/x/d', '/x/e', '/x/f', '/y'], { limit: 2 }),
+    [null, [0], [0], [0], [0], [0], []])
+  t.assert.deepStrictEqual(overlaps(['/x/*', '/x/b', '/x/c/d', '/x/e/f/g', '/x/h', '/x/i/j'], { limit: 2 }),
+    [null, [0], [0], [0], [0], [0]])
 })

@@ -24,7 +24,8 @@ const plan = (certain, known, asked) => ({ certain, known, asked })
 const meetingsOf = (planned) => Object.fromEntries(planned.meetings.map(({ pattern, plan }) => [pattern, plan]))
 
 const write = (segments) => segments === null || segments === undefined ? segments : writePattern(segments)
-const both = (a, b, maxParamLength = 100) => write(intersect(parsePattern(a, true), parsePattern(b, true), maxParamLength))
+const both = (a, b, maxParamLength = 100) =>
+  write(intersect(parsePattern(a, true), parsePattern(b, true), maxParamLength))
 
 test('intersect: the paths two simple patterns share, as a pattern with the static segments of either', (t) => {
   t.assert.strictEqual(both('/a/:x/c', '/a/b/:y'), '/a/b/c')
@@ -61,8 +62,10 @@ test('writePattern: names each parameter by its position, for the pattern index'
 })
 
 test('findOverlaps ranked: patterns find-my-way tries before the owner are left out', (t) => {
-  const patterns = ['/users/:id', '/users/me', '/*'].map((text, owner) => ({ owner, segments: parsePattern(text, true) }))
-  const overlaps = (ranked) => [...findOverlaps(patterns, 32, ranked).entries()].map(([owner, others]) => [owner, [...others].sort()])
+  const patterns = ['/users/:id', '/users/me', '/*']
+    .map((text, owner) => ({ owner, segments: parsePattern(text, true) }))
+  const overlaps = (ranked) => [...findOverlaps(patterns, 32, ranked).entries()]
+    .map(([owner, others]) => [owner, [...others].sort()])
   // A URL landing on `/users/:id` is no `/users/me` (tried first); one landing on `/users/me` may match `/users/:id`.
   t.assert.deepStrictEqual(overlaps(true), [[0, [2]], [1, [0, 2]], [2, []]])
   t.assert.deepStrictEqual(overlaps(false), [[0, [1, 2]], [1, [0, 2]], [2, [0, 1]]])
@@ -121,7 +124,8 @@ test('meetings: none for a pattern the app has already, whose plan takes both', 
     context({ methods: ['GET', 'POST', 'PUT'] })
   )
   t.assert.deepStrictEqual(planned.meetings, [])
-  t.assert.deepStrictEqual(planned.plans, [plan(['GET'], true, []), plan(['POST'], true, []), plan(['GET', 'POST', 'PUT'], true, [])])
+  t.assert.deepStrictEqual(planned.plans,
+    [plan(['GET'], true, []), plan(['POST'], true, []), plan(['GET', 'POST', 'PUT'], true, [])])
 })
 
 test('meetings are bounded by the patterns: past that there are none, and the plans ask', (t) => {
@@ -135,7 +139,8 @@ test('meetings are bounded by the patterns: past that there are none, and the pl
   t.assert.deepStrictEqual(planned.meetings, [])
   t.assert.deepStrictEqual(planned.plans.slice(3), Array(3).fill(plan(['POST'], true, ['GET'])))
   // With two of each, four meetings for four patterns: within the bound.
-  const fewer = planPatterns([patterns[0], patterns[1], patterns[3], patterns[4]], context({ methods: ['GET', 'POST'] }))
+  const fewer = planPatterns([patterns[0], patterns[1], patterns[3], patterns[4]],
+    context({ methods: ['GET', 'POST'] }))
   t.assert.deepStrictEqual(Object.keys(meetingsOf(fewer)).sort(), ['/x/x', '/x/y', '/y/x', '/y/y'])
 })
 
@@ -200,9 +205,11 @@ test('an overflow pattern leaves ranking out of every plan, and is itself asked 
   // A pattern in an overflow tree of the index: a look-up landing there says nothing of the patterns tried first.
   const methods = ['GET', 'POST']
   const planned = planPatterns(
-    [pattern('/users/me', ['POST']), pattern('/users/:id', ['GET']), pattern('/o/:n(^\\d+$)', ['GET'], { overflow: true })],
+    [pattern('/users/me', ['POST']), pattern('/users/:id', ['GET']),
+      pattern('/o/:n(^\\d+$)', ['GET'], { overflow: true })],
     context({ methods })
   )
-  t.assert.deepStrictEqual(planned.plans, [plan(['GET', 'POST'], true, []), plan(['GET'], true, ['POST']), plan([], false, methods)])
+  t.assert.deepStrictEqual(planned.plans,
+    [plan(['GET', 'POST'], true, []), plan(['GET'], true, ['POST']), plan([], false, methods)])
   t.assert.deepStrictEqual(planned.meetings, [])
 })

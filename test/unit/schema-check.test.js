@@ -20,7 +20,9 @@ function typeBoxVerdict (schema, value) {
 }
 
 // Characters on both sides of the schemas' patterns (header values, header names, method names).
-const text = fc.string({ unit: fc.constantFrom('a', 'Z', '_', '$', '1', '-', ' ', '~', '/', '\r', '\u00e9'), maxLength: 4 })
+const text = fc.string({
+  unit: fc.constantFrom('a', 'Z', '_', '$', '1', '-', ' ', '~', '/', '\r', '\u00e9'), maxLength: 4
+})
 const anyValue = fc.oneof(
   fc.boolean(), fc.constant(undefined), fc.constant(null), fc.integer(), text,
   fc.constant(() => {}), fc.constant({}), fc.array(fc.constantFrom('accept', 'x-role', 'a b', 1), { maxLength: 3 }),
@@ -28,7 +30,8 @@ const anyValue = fc.oneof(
 )
 // Mostly declared properties, so that an error is often the only one and decides the verdict alone.
 const objectFor = (schema) => fc.array(
-  fc.tuple(fc.oneof({ arbitrary: fc.constantFrom(...Object.keys(schema.properties)), weight: 5 }, { arbitrary: text, weight: 1 }), anyValue),
+  fc.tuple(fc.oneof({ arbitrary: fc.constantFrom(...Object.keys(schema.properties)), weight: 5 },
+    { arbitrary: text, weight: 1 }), anyValue),
   { maxLength: 4 }
 ).map(entries => Object.fromEntries(entries))
 
@@ -40,7 +43,8 @@ for (const [name, schema] of Object.entries({ OptionsSchema, MethodNotAllowedSch
   })
 }
 
-test('cases worth naming: unknown before invalid, undefined as absent, duplicates, a missing required property', (t) => {
+test('cases worth naming: unknown before invalid, undefined as absent, duplicates, ' +
+  'a missing required property', (t) => {
   const cases = [
     [OptionsSchema, { autoOptions: 'x', nope: 1 }, 'nope'],
     [OptionsSchema, { autoOptions: undefined, vary: ['a'] }, undefined],
@@ -48,7 +52,8 @@ test('cases worth naming: unknown before invalid, undefined as absent, duplicate
     [OptionsSchema, { vary: [] }, 'vary'],
     [OptionsSchema, { replyDecorator: false, cacheControl: 'no-store' }, undefined],
     [OptionsSchema, { 'a/b': true }, 'a/b'],
-    [MethodNotAllowedSchema, { statusCode: 405, code: 'FST_ERR_METHOD_NOT_ALLOWED', error: 'Method Not Allowed' }, 'message']
+    [MethodNotAllowedSchema, { statusCode: 405, code: 'FST_ERR_METHOD_NOT_ALLOWED', error: 'Method Not Allowed' },
+      'message']
   ]
   for (const [schema, value, verdict] of cases) {
     t.assert.strictEqual(firstInvalidProperty(schema, value), verdict, JSON.stringify(value))
@@ -57,5 +62,6 @@ test('cases worth naming: unknown before invalid, undefined as absent, duplicate
 })
 
 test('a kind it has no check for throws instead of passing', (t) => {
-  t.assert.throws(() => firstInvalidProperty(Type.Object({ n: Type.Number() }), { n: 1 }), /no check for the TypeBox kind Number/)
+  t.assert.throws(() => firstInvalidProperty(Type.Object({ n: Type.Number() }), { n: 1 }),
+    /no check for the TypeBox kind Number/)
 })

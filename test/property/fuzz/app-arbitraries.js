@@ -32,7 +32,14 @@ const lastTokenArb = fc.oneof(
 /** A route path: `special` ('/', '/*', '*', '') or segments, an optional last token, a trailing slash. */
 const pathArb = fc.oneof(
   { withCrossShrink: true },
-  { weight: 10, arbitrary: fc.record({ segments: fc.array(middleTokenArb, { maxLength: 3 }), last: lastTokenArb, trailing: fc.constantFrom(false, false, false, true) }) },
+  {
+    weight: 10,
+    arbitrary: fc.record({
+      segments: fc.array(middleTokenArb, { maxLength: 3 }),
+      last: lastTokenArb,
+      trailing: fc.constantFrom(false, false, false, true)
+    })
+  },
   // '' is a prefix's own URL in a plugin, and refused at the root.
   { weight: 2, arbitrary: fc.constantFrom('/', '/', '/*', '/*', '*', '').map(special => ({ special })) }
 )
@@ -68,10 +75,13 @@ const guardArb = fc.record({
 const routeArb = fc.record({
   method: fc.constantFrom(...METHODS),
   // A path of the app's shared pool (so that several methods share a URL), or a path of its own.
-  path: fc.oneof({ withCrossShrink: true }, { weight: 3, arbitrary: fc.nat().map(ref => ({ ref })) }, { weight: 2, arbitrary: pathArb }),
+  path: fc.oneof({ withCrossShrink: true },
+    { weight: 3, arbitrary: fc.nat().map(ref => ({ ref })) }, { weight: 2, arbitrary: pathArb }),
   constraints: constraintsArb,
-  prefixTrailingSlash: fc.oneof({ withCrossShrink: true }, { weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom('both', 'slash', 'no-slash') }),
-  exposeHeadRoute: fc.oneof({ withCrossShrink: true }, { weight: 6, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.boolean() }),
+  prefixTrailingSlash: fc.oneof({ withCrossShrink: true }, { weight: 4, arbitrary: fc.constant(undefined) },
+    { weight: 1, arbitrary: fc.constantFrom('both', 'slash', 'no-slash') }),
+  exposeHeadRoute: fc.oneof({ withCrossShrink: true }, { weight: 6, arbitrary: fc.constant(undefined) },
+    { weight: 1, arbitrary: fc.boolean() }),
   // A guard of the route's own (its route options' hook).
   guard: fc.oneof(
     { withCrossShrink: true }, { weight: 7, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: guardArb }

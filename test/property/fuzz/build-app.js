@@ -86,7 +86,9 @@ function routeOptions ({ method, url, constraints, prefixTrailingSlash, exposeHe
  * table's), each group's guard a hook of its plugin, each route's a hook of its route options; a
  * registration that throws is dropped and its error message recorded in `dropped` (by route index, groups
  * flattened).
- * @returns {Promise<{ fastify: import('fastify').FastifyInstance | null, dropped: Array<string | null>, readyError: Error | null }>}
+ * @returns {Promise<{
+ *   fastify: import('fastify').FastifyInstance | null, dropped: Array<string | null>, readyError: Error | null
+ * }>}
  */
 export async function buildApp (app, { plugin = false } = {}) {
   // Copies: Fastify must not write into the table, which is printed when a check fails.

@@ -32,7 +32,8 @@ function constraintHeaderSets (app) {
  * the router without a complete context (the methods inserted before the throw have no route context), and
  * Fastify itself answers requests to them with a TypeError from its hook runner: such apps are discarded.
  */
-const hasPartialRegistration = (app, dropped) => flatRoutes(app).some((route, i) => dropped[i] !== null && route.url.includes('?'))
+const hasPartialRegistration = (app, dropped) =>
+  flatRoutes(app).some((route, i) => dropped[i] !== null && route.url.includes('?'))
 
 /** A disagreement between the plugin app and what the oracle says it must answer. */
 class Mismatch extends Error {
@@ -60,8 +61,11 @@ const routerOption = (app, key) => app.fastify.routerOptions?.[key] ?? app.fasti
  */
 function isCatchAll (url, app) {
   let pattern = url
-  if (app !== undefined && routerOption(app, 'ignoreDuplicateSlashes') === true) pattern = pattern.replace(/\/\/+/g, '/')
-  if (app !== undefined && routerOption(app, 'ignoreTrailingSlash') === true && pattern.length > 1 && pattern.endsWith('/')) pattern = pattern.slice(0, -1)
+  if (app !== undefined && routerOption(app, 'ignoreDuplicateSlashes') === true) {
+    pattern = pattern.replace(/\/\/+/g, '/')
+  }
+  if (app !== undefined && routerOption(app, 'ignoreTrailingSlash') === true && pattern.length > 1 &&
+    pattern.endsWith('/')) pattern = pattern.slice(0, -1)
   return pattern === '/*' || pattern === '*'
 }
 
@@ -129,8 +133,8 @@ function runGuards (chains, refuses) {
  *   URL is known when a method that reaches a route is not OPTIONS and its route is not a root catch-all
  *   (`/*`, `*`): the plugin's catch-all rule.
  * - Expected Allow: the methods that reach a route and that the guards leave (runGuards(), below; a root
- *   catch-all's guards decide its method too), plus OPTIONS when autoOptions is on (unless the guards refused a route for it),
- *   sorted, `, `-joined. Without guards: every method that reaches a route.
+ *   catch-all's guards decide its method too), plus OPTIONS when autoOptions is on (unless the guards
+ *   refused a route for it), sorted, `, `-joined. Without guards: every method that reaches a route.
  * Then M is sent to the plugin app `P`:
  * - M reaches a route in A: P must run the same route (200, same route and method), or its guard must refuse
  *   the same way (same status and body); either way P runs the same guards, in the same order, as A.
@@ -146,8 +150,8 @@ function runGuards (chains, refuses) {
  *   `Content-Length: 0`, and any other M gets 405 with exactly the expected Allow.
  *   P runs no guard before a 404 or a 501. Before its own 405 or OPTIONS it runs the guards runGuards()
  *   says, in that order; if one replied, its reply is the answer; if every method whose route makes the URL
- *   known (not a root catch-all) was refused, the first refusal is (same status, same body as in A, no Allow); otherwise Allow
- *   leaves out the methods runGuards() refused.
+ *   known (not a root catch-all) was refused, the first refusal is (same status, same body as in A, no
+ *   Allow); otherwise Allow leaves out the methods runGuards() refused.
  * - `allowedMethods(url, constraints)` (the URL as the server sees it, the constraints the request
  *   carried, only those keys) returns the methods that reach a route (plus OPTIONS under autoOptions) for a known
  *   URL, [] for an unknown one: guards play no part (it has no request). Not checked when A answered some
@@ -175,10 +179,12 @@ export async function checkApp (app, requests) {
     .catch(error => { throw new OracleThrew(error.message) })
   try {
     if (withPlugin.readyError !== null) {
-      throw new Mismatch(`the app with the plugin fails to start: ${withPlugin.readyError.message}`, { app, dropped: oracle.dropped })
+      throw new Mismatch(`the app with the plugin fails to start: ${withPlugin.readyError.message}`,
+        { app, dropped: oracle.dropped })
     }
     if (withPlugin.dropped.some((message, i) => message !== oracle.dropped[i])) {
-      throw new Mismatch(`registrations throw differently with the plugin: ${JSON.stringify(withPlugin.dropped)} vs ${JSON.stringify(oracle.dropped)}`, { app, dropped: oracle.dropped })
+      throw new Mismatch('registrations throw differently with the plugin: ' +
+        `${JSON.stringify(withPlugin.dropped)} vs ${JSON.stringify(oracle.dropped)}`, { app, dropped: oracle.dropped })
     }
     const autoOptions = app.plugin.autoOptions ?? true
     const notImplemented = app.plugin.notImplemented ?? false
@@ -186,7 +192,8 @@ export async function checkApp (app, requests) {
     const routeGuards = (app.plugin.guards ?? 'resource') === 'resource'
     // A method is implemented when some route of it is in the router: a registration that threw part-way may
     // leave an empty tree for its method, which printRoutes() shows without any route of that method.
-    const implemented = new Set(METHODS.filter(method => oracle.fastify.printRoutes({ method, commonPrefix: false }).includes(`(${method})`)))
+    const implemented = new Set(METHODS
+      .filter(method => oracle.fastify.printRoutes({ method, commonPrefix: false }).includes(`(${method})`)))
     const guards = guardsOf(app)
     let checks = 0
     let guardedChecks = 0
@@ -259,16 +266,23 @@ export async function checkApp (app, requests) {
           continue
         }
         if (want.statusCode !== 404) {
-          if (got.statusCode !== want.statusCode) fail(`${method} must get the oracle's own answer`, { ...context, expected: describeResponse(want) })
+          if (got.statusCode !== want.statusCode) {
+            fail(`${method} must get the oracle's own answer`, { ...context, expected: describeResponse(want) })
+          }
           count(`Fastify's own ${want.statusCode}`)
           continue
         }
         let status = 405
         let outcome = '405'
-        if (notImplemented && !implemented.has(method) && !(method === 'OPTIONS' && autoOptions)) [status, outcome] = [501, '501']
-        else if (!known) [status, outcome] = [404, reached.length > 0 ? '404 (catch-all or OPTIONS only)' : '404 (unknown)']
-        else if (await matchesIgnoringConstraints(method)) [status, outcome] = [404, '404 (constraints rejected)']
-        else if (method === 'OPTIONS' && autoOptions) [status, outcome] = [200, 'automatic OPTIONS']
+        if (notImplemented && !implemented.has(method) && !(method === 'OPTIONS' && autoOptions)) {
+          [status, outcome] = [501, '501']
+        } else if (!known) {
+          [status, outcome] = [404, reached.length > 0 ? '404 (catch-all or OPTIONS only)' : '404 (unknown)']
+        } else if (await matchesIgnoringConstraints(method)) {
+          [status, outcome] = [404, '404 (constraints rejected)']
+        } else if (method === 'OPTIONS' && autoOptions) {
+          [status, outcome] = [200, 'automatic OPTIONS']
+        }
         const answered = status === 405 || status === 200
         if (!answered && got.guards.length > 0) failGuards(`${method} must run no guard before a ${status}`, [])
         if (answered) {
@@ -303,7 +317,10 @@ export async function checkApp (app, requests) {
         if (got.statusCode !== status) fail(`${method} must get ${status}`, context)
         if (answered) {
           if (got.allow !== allow) fail(`${method} must get Allow "${allow}"`, context)
-          if (status === 200 && (got.contentLength !== '0' || got.body !== '')) fail('automatic OPTIONS must have no content and Content-Length: 0', { ...context, got: `${context.got} content-length: ${got.contentLength}` })
+          if (status === 200 && (got.contentLength !== '0' || got.body !== '')) {
+            fail('automatic OPTIONS must have no content and Content-Length: 0',
+              { ...context, got: `${context.got} content-length: ${got.contentLength}` })
+          }
         } else if (got.allow !== undefined) {
           fail(`${method} must get no Allow header`, context)
         }
@@ -326,7 +343,8 @@ export async function checkApp (app, requests) {
             got = `throws ${error.message}`
           }
           if (JSON.stringify(got) !== JSON.stringify(want)) {
-            fail(`allowedMethods(${args.map(arg => JSON.stringify(arg)).join(', ')})`, { method: null, expected: JSON.stringify(want), got: JSON.stringify(got), oracle: oracleSays })
+            fail(`allowedMethods(${args.map(arg => JSON.stringify(arg)).join(', ')})`,
+              { method: null, expected: JSON.stringify(want), got: JSON.stringify(got), oracle: oracleSays })
           }
         }
         count(known ? 'allowedMethods (known)' : 'allowedMethods (unknown)')

@@ -48,7 +48,8 @@ function tokensOf (path) {
 
 function prefixTokens (prefix) {
   if (prefix === null) return []
-  return prefix.split('/').filter(Boolean).map(part => part.startsWith(':') ? { t: 'param', name: part.slice(1) } : { t: 'static', v: part })
+  return prefix.split('/').filter(Boolean)
+    .map(part => part.startsWith(':') ? { t: 'param', name: part.slice(1) } : { t: 'static', v: part })
 }
 
 /** Fastify's options: each router option at the top level, in `routerOptions`, or in both (same value). */

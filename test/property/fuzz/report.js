@@ -44,13 +44,15 @@ function reproScript (details) {
   if (request !== undefined) {
     const method = details.method ?? 'GET'
     lines.push(
-      `const response = await app.inject({ method: '${method}', url: ${JSON.stringify(request.url)}, headers: ${JSON.stringify(request.headers)} })`,
+      `const response = await app.inject({ method: '${method}', url: ${JSON.stringify(request.url)}, ` +
+        `headers: ${JSON.stringify(request.headers)} })`,
       `console.log(response.statusCode, response.headers.allow, response.body${guarded ? GUARDS_RAN : ''})`
     )
     const constraints = {}
     if (request.headers.host !== undefined) constraints.host = request.headers.host
     if (request.headers['accept-version'] !== undefined) constraints.version = request.headers['accept-version']
-    lines.push(`console.log(app.allowedMethods(${JSON.stringify(rawUrl(request.url))}, ${JSON.stringify(constraints)}))`)
+    const url = JSON.stringify(rawUrl(request.url))
+    lines.push(`console.log(app.allowedMethods(${url}, ${JSON.stringify(constraints)}))`)
   }
   return lines.join('\n')
 }
@@ -61,10 +63,12 @@ export function describeMismatch (error) {
   if (details === undefined) return String(error.stack ?? error)
   const out = [`Mismatch: ${error.message}`]
   if (details.request !== undefined) {
-    out.push(`request: ${details.method ?? '(allowedMethods)'} ${JSON.stringify(details.request.url)} headers ${JSON.stringify(details.request.headers)}`)
+    out.push(`request: ${details.method ?? '(allowedMethods)'} ${JSON.stringify(details.request.url)} ` +
+      `headers ${JSON.stringify(details.request.headers)}`)
   }
   if (details.expected !== undefined) out.push(`expected: ${details.expected}`, `got:      ${details.got}`)
   if (details.oracle !== undefined) out.push(`oracle (no plugin): ${details.oracle}`)
-  out.push('app:', JSON.stringify(details.app, null, 2), '', 'reproduction (node --input-type=module < repro.js):', reproScript(details))
+  out.push('app:', JSON.stringify(details.app, null, 2), '',
+    'reproduction (node --input-type=module < repro.js):', reproScript(details))
   return out.join('\n')
 }

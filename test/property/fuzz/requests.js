@@ -13,7 +13,8 @@ import { KEYS } from './app-arbitraries.js'
  */
 const LONG = 'x'.repeat(101)
 const VALUES = {
-  param: ['x', '42', 'abc', 'aaaaaa', 'abcdefghi', '%41b', 'a-b', 'f.txt', 'a%2Fb', 'Me', LONG, 'me', 'caf%C3%A9', 'café'],
+  param: ['x', '42', 'abc', 'aaaaaa', 'abcdefghi', '%41b', 'a-b', 'f.txt', 'a%2Fb', 'Me', LONG, 'me', 'caf%C3%A9',
+    'café'],
   digits: ['42', 'abc', '123456', '4%32', '123456789'],
   alpha: ['abc', '42', 'ABC', 'abcdefgh', 'a%62c'],
   dash: ['x-y', 'xy', 'x-y-z', '-y', 'x-', 'aaaaaa-b', 'x-' + LONG],
@@ -44,17 +45,25 @@ const MUTATIONS = [
 
 export const requestArb = fc.record({
   // A URL made from one of the app's routes (index modulo the route count), or a fixed one.
-  base: fc.oneof({ withCrossShrink: true }, { weight: 12, arbitrary: fc.nat() }, { weight: 1, arbitrary: fc.constantFrom('/', '/zzz', '/p', '/p/', '//', '/a') }),
+  base: fc.oneof({ withCrossShrink: true }, { weight: 12, arbitrary: fc.nat() },
+    { weight: 1, arbitrary: fc.constantFrom('/', '/zzz', '/p', '/p/', '//', '/a') }),
   // Choices of segment values, biased to the first (matching) one, and of mutations, often none: most
   // requests should hit a pattern for some method.
-  fills: fc.array(fc.oneof({ withCrossShrink: true }, { weight: 3, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.nat(60) }), { maxLength: 6 }),
+  fills: fc.array(fc.oneof({ withCrossShrink: true }, { weight: 3, arbitrary: fc.constant(0) },
+    { weight: 2, arbitrary: fc.nat(60) }), { maxLength: 6 }),
   mutations: fc.oneof(
     { withCrossShrink: true },
     { weight: 2, arbitrary: fc.constant([]) },
-    { weight: 3, arbitrary: fc.array(fc.record({ kind: fc.constantFrom(...MUTATIONS), at: fc.nat(60) }), { minLength: 1, maxLength: 3 }) }
+    {
+      weight: 3,
+      arbitrary: fc.array(fc.record({ kind: fc.constantFrom(...MUTATIONS), at: fc.nat(60) }),
+        { minLength: 1, maxLength: 3 })
+    }
   ),
-  host: fc.oneof({ withCrossShrink: true }, { weight: 4, arbitrary: fc.constant(undefined) }, { weight: 3, arbitrary: fc.constantFrom('a.example', 'b.example', 'a.example:3000', 'A.EXAMPLE') }),
-  version: fc.oneof({ withCrossShrink: true }, { weight: 4, arbitrary: fc.constant(undefined) }, { weight: 3, arbitrary: fc.constantFrom('1.0.0', '1.x', '2.0.0', '3.0.0', '*') }),
+  host: fc.oneof({ withCrossShrink: true }, { weight: 4, arbitrary: fc.constant(undefined) },
+    { weight: 3, arbitrary: fc.constantFrom('a.example', 'b.example', 'a.example:3000', 'A.EXAMPLE') }),
+  version: fc.oneof({ withCrossShrink: true }, { weight: 4, arbitrary: fc.constant(undefined) },
+    { weight: 3, arbitrary: fc.constantFrom('1.0.0', '1.x', '2.0.0', '3.0.0', '*') }),
   // The guards' keys the caller holds (indices into KEYS), sent in one `x-key` header; none, no header.
   keys: fc.oneof(
     { withCrossShrink: true },
@@ -123,7 +132,9 @@ function mutate (url, kind, at) {
       segments.splice(index, 1)
       return (segments.join('/') || '/') + rest
     }
-    case 'badEncoding': segments[index] += pick(['%zz', '%', '%E0%A4%A', '%c0%af', '%00', '%25'], at); return segments.join('/') + rest
+    case 'badEncoding':
+      segments[index] += pick(['%zz', '%', '%E0%A4%A', '%c0%af', '%00', '%25'], at)
+      return segments.join('/') + rest
     case 'dot': segments.splice(index, 0, at % 2 === 0 ? '.' : '..'); return segments.join('/') + rest
   }
   throw new Error('unknown mutation ' + kind)

@@ -45,16 +45,21 @@ const property = fc.asyncProperty(caseArb, async (testCase) => {
   stats.requests += result.requests
   stats.checks += result.checks
   for (const [outcome, n] of Object.entries(result.outcomes ?? {})) outcomes[outcome] = (outcomes[outcome] ?? 0) + n
-  if (stats.apps % 500 === 0) console.log(`  ${stats.apps} apps, ${stats.requests} requests, ${stats.checks} checks, ${elapsed()}`)
+  if (stats.apps % 500 === 0) {
+    console.log(`  ${stats.apps} apps, ${stats.requests} requests, ${stats.checks} checks, ${elapsed()}`)
+  }
 })
 
 const details = await fc.check(property, { seed, numRuns: runs, ...(path === undefined ? {} : { path }) })
-console.log(`${stats.apps} apps (${stats.skipped} discarded), ${stats.requests} request cases, ${stats.checks} checks (one per method, plus allowedMethods), ${elapsed()}`)
-console.log('  checks by expected answer: ' + Object.entries(outcomes).sort((a, b) => b[1] - a[1]).map(([outcome, n]) => `${outcome} ${n}`).join(', '))
+console.log(`${stats.apps} apps (${stats.skipped} discarded), ${stats.requests} request cases, ` +
+  `${stats.checks} checks (one per method, plus allowedMethods), ${elapsed()}`)
+const byOutcome = Object.entries(outcomes).sort((a, b) => b[1] - a[1]).map(([outcome, n]) => `${outcome} ${n}`)
+console.log('  checks by expected answer: ' + byOutcome.join(', '))
 for (const [reason, count] of skipReasons) console.log(`  discarded ${count}x: ${reason}`)
 
 if (details.failed) {
-  console.log(`\nFAILED after ${details.numRuns} runs and ${details.numShrinks} shrinks (seed ${details.seed}, path ${details.counterexamplePath})`)
+  console.log(`\nFAILED after ${details.numRuns} runs and ${details.numShrinks} shrinks ` +
+    `(seed ${details.seed}, path ${details.counterexamplePath})`)
   console.log(`Replay this case: FUZZ_SEED=${details.seed} FUZZ_PATH=${details.counterexamplePath} npm run fuzz`)
   const [testCase] = details.counterexample ?? []
   let error = details.errorInstance

@@ -2,14 +2,17 @@
 // with `skipLibCheck: false`: `import` reads the `import` condition of "exports", `import x = require()` the
 // `require` one, and both name the same plugin.
 import Fastify from 'fastify'
-import fastifyAllowedMethods, { type FastifyAllowedMethodsOptions, type FastifyAllowedMethodsReply } from 'fastify-allowed-methods'
+import fastifyAllowedMethods, {
+  type FastifyAllowedMethodsOptions, type FastifyAllowedMethodsReply
+} from 'fastify-allowed-methods'
 import required = require('fastify-allowed-methods')
 
 declare module 'fastify' {
   interface FastifyReply extends FastifyAllowedMethodsReply<'sendMethodNotAllowed'> {}
 }
 
-const options: required.FastifyAllowedMethodsOptions = { replyDecorator: 'sendMethodNotAllowed' } satisfies FastifyAllowedMethodsOptions
+const options: required.FastifyAllowedMethodsOptions =
+  { replyDecorator: 'sendMethodNotAllowed' } satisfies FastifyAllowedMethodsOptions
 const app = Fastify()
 await app.register(fastifyAllowedMethods, options)
 await app.register(required, { replyDecorator: false })

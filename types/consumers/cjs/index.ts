@@ -27,13 +27,15 @@ async function main (): Promise<void> {
   // @ts-expect-error the options are typed
   await app.register(fastifyAllowedMethods, { autoOptions: 'yes' })
 
-  app.delete('/doc', { schema: { response: { 405: fastifyAllowedMethods.MethodNotAllowedSchema } }, config: { allowedMethods: true } },
+  const schema = { response: { 405: fastifyAllowedMethods.MethodNotAllowedSchema } }
+  app.delete('/doc', { schema, config: { allowedMethods: true } },
     async (request, reply): Promise<Fastify.FastifyReply> => reply.sendMethodNotAllowed())
   await app.ready()
 
   const allow: string[] = app.allowedMethods('/doc', { host: 'example.com' })
   const error: MethodNotAllowedError = new MethodNotAllowedError('DELETE', '/doc', allow)
-  const body: fastifyAllowedMethods.MethodNotAllowedBody = { statusCode: error.statusCode, code: error.code, error: 'Method Not Allowed', message: error.message }
+  const { statusCode, code, message } = error
+  const body: fastifyAllowedMethods.MethodNotAllowedBody = { statusCode, code, error: 'Method Not Allowed', message }
   // @ts-expect-error the body type is the schema's
   const wrong: MethodNotAllowedBody = { ...body, statusCode: 404 }
   console.log(wrong)

@@ -27,7 +27,8 @@ await app.ready()
 
 const allow: string[] = app.allowedMethods('/doc', { host: 'example.com' })
 const error: MethodNotAllowedError = new MethodNotAllowedError('DELETE', '/doc', allow)
-const body: MethodNotAllowedBody = { statusCode: error.statusCode, code: error.code, error: 'Method Not Allowed', message: error.message }
+const { statusCode, code, message } = error
+const body: MethodNotAllowedBody = { statusCode, code, error: 'Method Not Allowed', message }
 // @ts-expect-error the body type is the schema's
 const wrong: MethodNotAllowedBody = { ...body, statusCode: 404 }
 export { wrong }

@@ -2,7 +2,9 @@
 // top-level "types" and ignores "exports"), compiled with `skipLibCheck: false`.
 import Fastify = require('fastify')
 import fastifyAllowedMethods = require('fastify-allowed-methods')
-import type { FastifyAllowedMethodsOptions, FastifyAllowedMethodsReply, MethodNotAllowedBody, MethodNotAllowedError } from 'fastify-allowed-methods'
+import type {
+  FastifyAllowedMethodsOptions, FastifyAllowedMethodsReply, MethodNotAllowedBody, MethodNotAllowedError
+} from 'fastify-allowed-methods'
 
 declare module 'fastify' {
   interface FastifyReply extends FastifyAllowedMethodsReply<'sendMethodNotAllowed'> {}
@@ -17,13 +19,15 @@ async function main (): Promise<void> {
   // @ts-expect-error the options are typed
   await app.register(fastifyAllowedMethods, { autoOptions: 'yes' })
 
-  app.delete('/doc', { schema: { response: { 405: fastifyAllowedMethods.MethodNotAllowedSchema } }, config: { allowedMethods: true } },
+  const schema = { response: { 405: fastifyAllowedMethods.MethodNotAllowedSchema } }
+  app.delete('/doc', { schema, config: { allowedMethods: true } },
     async (request, reply): Promise<Fastify.FastifyReply> => reply.sendMethodNotAllowed())
   await app.ready()
 
   const allow: string[] = app.allowedMethods('/doc', { host: 'example.com' })
   const error: MethodNotAllowedError = new fastifyAllowedMethods.MethodNotAllowedError('DELETE', '/doc', allow)
-  const body: MethodNotAllowedBody = { statusCode: error.statusCode, code: error.code, error: 'Method Not Allowed', message: error.message }
+  const { statusCode, code, message } = error
+  const body: MethodNotAllowedBody = { statusCode, code, error: 'Method Not Allowed', message }
   // @ts-expect-error the body type is the schema's
   const wrong: MethodNotAllowedBody = { ...body, statusCode: 404 }
   console.log(wrong)
