@@ -7,6 +7,6 @@ export function addInstanceDecorator (fastify: FastifyInstance, { registry }: Pl
     const found = registry()
     if (typeof url !== 'string') throw new TypeError('fastify-allowed-methods: allowedMethods(url) needs a string URL')
     // Without constraints, constrained routes do not match (as with fastify.findRoute()).
-    return [...(found.lookup(url, found.constraintsInUse(constraints ?? {}))?.methods ?? [])]
+    return [...(found.lookup(url, found.constraints.inUse(constraints ?? {}))?.methods ?? [])]
   })
 }

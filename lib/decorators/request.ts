@@ -3,7 +3,6 @@ import type { PluginContext } from '../context.js'
 import type { MethodRegistry } from '../lookup/registry.js'
 import type { Constraints } from '../internals/find-my-way.js'
 import { narrowed } from '../respond/narrow.js'
-import { withConstraints } from '../lookup/constraints.js'
 import { routeConfigOf, type RouteConfig } from '../internals/fastify.js'
 
 /**
@@ -51,9 +50,9 @@ export function addRequestDecorators (fastify: FastifyInstance, { registry, opti
 function withRequestConstraints<T> (
   ready: MethodRegistry, request: FastifyRequest, answer: (constraints: Constraints | undefined) => T | Promise<T>
 ): T | Promise<T> {
-  if (!ready.hasAsyncConstraints) return answer(ready.constraintsOf(request.raw))
+  if (!ready.constraints.async) return answer(ready.constraints.derive(request.raw))
   const constraints = new Promise<Constraints | undefined>((resolve, reject) => {
-    withConstraints(ready, request, reject, resolve)
+    ready.constraints.of(request, reject, resolve)
   })
   return constraints.then(answer)
 }

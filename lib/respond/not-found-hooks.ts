@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import type { PluginContext } from '../context.js'
 import type { Answer } from '../lookup/registry.js'
-import { withConstraints } from '../lookup/constraints.js'
 import {
   contextHooksReader, createNotFoundHandlerRunner, errorSender, keepHookInNotFoundHandlers, logControllerOf,
   rootNotFoundHandler, routeContextReader, runHooks, type Hook
@@ -170,7 +169,7 @@ function createNotFoundHooks (fastify: FastifyInstance, context: PluginContext):
   /** Derives the request's constraint values, then decides and delivers. */
   function answer (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction, declined: boolean): void {
     const found = registry()
-    withConstraints(found, request, done, (constraints) => {
+    found.constraints.of(request, done, (constraints) => {
       const { method = '', url = '' } = request.raw
       const pending: Pending = { request, reply, done, method, url, constraints, declined }
       deliver(pending, decide(found, options, pending))
