@@ -45,12 +45,12 @@ export class MethodRegistry {
     plans: readonly CompiledPlan[],
     exact: CompiledPlan,
     answers: AnswerBook,
-    roles: Map<object, Role>,
-    routes: Map<object, RouteRecord>,
+    roles: ReadonlyMap<object, Role>,
+    routes: ReadonlyMap<object, RouteRecord>,
     mediaTypes: MediaTypeIndex,
     unconstrained: Router<true> | null,
-    constrainedMethods: Set<string>,
-    served: Set<string>
+    constrainedMethods: ReadonlySet<string>,
+    served: ReadonlySet<string>
   }) {
     this.#router = parts.router
     this.constraints = parts.constraints
@@ -242,7 +242,7 @@ export function buildRegistry (
   })
 }
 
-/** What the pattern index stores for a pattern: the position of its plan in the registry's. */
+/** What the pattern index stores for a pattern (an object, see `PatternIndex`): where its plan is in `#plans`. */
 interface PatternId { readonly id: number }
 
 interface BuildOptions {

@@ -11,7 +11,9 @@ import type { NormalisedOptions } from '../options.js'
 export function addVary (reply: FastifyReply, names: readonly string[]): void {
   if (names.length === 0) return
   const present = reply.getHeader('vary')
-  const current = present === undefined ? [] : String(present).split(',').map(name => name.trim()).filter(name => name !== '')
+  const current = present === undefined
+    ? []
+    : String(present).split(',').map(name => name.trim()).filter(name => name !== '')
   if (current.includes('*')) return
   if (names.includes('*')) {
     reply.header('vary', '*')
