@@ -222,18 +222,18 @@ function constrainedRoutes (
  * automatic HEAD routes): they match the same URLs, and are asked once.
  */
 function twinsOf (held: readonly HeldRoute[], methods: ReadonlySet<string>): Map<string, string> {
-  // What each method's tree holds, in order; null once it holds a constraint that cannot be compared.
-  const trees = new Map<string, string | null>()
-  for (const { record, variant, constraints } of held) {
-    const tree = trees.get(record.method)
-    if (tree === null) continue
+  // What each method's tree holds, in order. One that holds a constraint that cannot be compared has no twin.
+  const trees = new Map<string, string>()
+  const incomparable = new Set<string>()
+  for (const { record: { method, included }, variant, constraints } of held) {
     const key = constraintsKey(constraints)
-    trees.set(record.method, key === null ? null : `${tree ?? ''}\n${variant.key} ${record.included} ${key}`)
+    if (key === null) incomparable.add(method)
+    trees.set(method, `${trees.get(method) ?? ''}\n${variant.key} ${included} ${key ?? ''}`)
   }
   const twinOf = new Map<string, string>()
   const firstByTree = new Map<string, string>()
   for (const [method, tree] of trees) {
-    if (tree === null || !methods.has(method)) continue
+    if (incomparable.has(method) || !methods.has(method)) continue
     const first = firstByTree.get(tree)
     if (first === undefined) firstByTree.set(tree, method)
     else twinOf.set(method, first)

@@ -165,8 +165,9 @@ function createNotFoundHooks (fastify: FastifyInstance, context: PluginContext):
     if (!describeOptions || !acceptsJson(request.headers.accept)) return sendOptions(reply, allow, options)
     const routes: DescribedRoute[] = []
     for (const route of found.routesFor(url, methods, constraints)) {
-      if (route.record === undefined) continue
-      routes.push({ route: route.record, mediaTypes: found.mediaTypesOf(route.context) })
+      if (route.record !== undefined) {
+        routes.push({ route: route.record, mediaTypes: found.mediaTypesOf(route.context) })
+      }
     }
     sendDescription(reply, describeResource(methods, routes))
   }
