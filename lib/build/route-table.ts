@@ -95,12 +95,12 @@ export function readRouteTable (
   const matching = matchingOptionsOf(router)
   const held = heldRoutes(router, findMyWay, records, matching)
   const included = held.filter(route => route.record.included)
-  const methods = new Set(included.map(route => route.record.method))
+  const { served, methods, roles } = methodsAndRoles(held)
   return {
     matching,
-    served: new Set(held.map(route => route.record.method)),
+    served,
     methods,
-    roles: rolesOf(held),
+    roles,
     routes: keepRecords ? recordsOf(included) : new Map(),
     contentRoutes: contextsByMethod(included, contentMethods),
     patterns: patternDrafts(held),
@@ -144,14 +144,24 @@ function heldRoutes (
   return held
 }
 
-/** The routes kept out of the registry, and its root catch-alls: where both hold, the later record's role. */
-function rolesOf (held: readonly HeldRoute[]): Map<object, Role> {
+/**
+ * The methods some route serves, those of the registry's routes, and the routes whose match is not plain:
+ * kept out, or root catch-alls (where a route is both, for methods of different records, the later's role).
+ */
+function methodsAndRoles (held: readonly HeldRoute[]): Pick<RouteTable, 'served' | 'methods' | 'roles'> {
+  const served = new Set<string>()
+  const methods = new Set<string>()
   const roles = new Map<object, Role>()
-  for (const { record, context, catchAll } of held) {
-    if (!record.included) roles.set(context, Role.Excluded)
-    else if (catchAll) roles.set(context, Role.CatchAll)
+  for (const { record: { method, included }, context, catchAll } of held) {
+    served.add(method)
+    if (!included) {
+      roles.set(context, Role.Excluded)
+      continue
+    }
+    methods.add(method)
+    if (catchAll) roles.set(context, Role.CatchAll)
   }
-  return roles
+  return { served, methods, roles }
 }
 
 function recordsOf (included: readonly HeldRoute[]): Map<object, RouteRecord> {

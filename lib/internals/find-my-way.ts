@@ -208,32 +208,42 @@ export function patternVariants (url: string, matching: MatchingOptions): Patter
   })
 }
 
-/** See `PatternVariant.key` and `.shape`. A `::` is a literal colon; a name ends at `(`, `-`, `.` or `/`. */
+/**
+ * See `PatternVariant.key` and `.shape`. A `::` is a literal colon; a name ends at `(`, `-`, `.` or `/`.
+ * Built from slices and joined, so that the strings are flat: built a character at a time, each would be a
+ * chain of string pieces that the first Map look-up of it must copy out, at start-up, for every pattern.
+ */
 function patternKey (pattern: string, caseSensitive: boolean): { key: string, shape: string } {
-  let key = ''
-  let shape = ''
+  const key: string[] = []
+  const shape: string[] = []
+  // Where the text not yet added starts: static segments, colons, and the parts between parameters.
+  let text = 0
+  const addText = (end: number): void => {
+    const slice = pattern.slice(text, end)
+    // One UTF-16 unit at a time: `toLowerCase()` of the whole text would fold a final sigma differently.
+    const added = caseSensitive ? slice : slice.split('').map(unit => unit.toLowerCase()).join('')
+    key.push(added)
+    shape.push(added)
+  }
   for (let i = 0; i < pattern.length; i++) {
-    const char = pattern[i] as string
+    const char = pattern[i]
     if (char === ':' && pattern[i + 1] === ':') {
-      key += '::'
-      shape += '::'
       i++
     } else if (char === ':') {
-      key += ':'
-      shape += ':'
+      addText(i + 1)
       while (i + 1 < pattern.length && !'(-./'.includes(pattern[i + 1] as string)) i++
+      text = i + 1
     } else if (char === '(') {
+      addText(i)
       const end = closingParenthesis(pattern, i)
-      key += pattern.slice(i, end + 1)
-      shape += '()'
+      key.push(pattern.slice(i, end + 1))
+      shape.push('()')
       i = end
-    } else {
-      const folded = caseSensitive ? char : char.toLowerCase()
-      key += folded
-      shape += folded
+      text = end + 1
     }
   }
-  return { key, shape }
+  addText(pattern.length)
+  return { key: key.join(''), shape: shape.join('') }
 }
 
 function closingParenthesis (pattern: string, open: number): number {

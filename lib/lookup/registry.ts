@@ -209,7 +209,7 @@ export function buildRegistry (
     methods: draft.methods,
     excluded: draft.excluded,
     constrained: draft.constrained,
-    overflow: index.add(draft.variant.path, Object.freeze({ id }))
+    overflow: index.add(draft.variant.path, { id })
   }))
   const { plans, meetings } = planPatterns(facts, {
     methods,
@@ -219,7 +219,7 @@ export function buildRegistry (
   })
   // A meeting has static segments and plain parameters only, and no real pattern its shape: it goes into
   // the index's first tree, as its plan and those of the patterns it meets assume.
-  meetings.forEach(({ pattern }, i) => index.add(pattern, Object.freeze({ id: plans.length + i })))
+  meetings.forEach(({ pattern }, i) => index.add(pattern, { id: plans.length + i }))
   const answers = new AnswerBook(methods, options.autoOptions)
   const exactPlan: Plan = { certain: [], known: false, asked: methods }
   const [exact, ...compiled] = compilePlans([exactPlan, ...plans, ...meetings.map(({ plan }) => plan)], {
