@@ -58,7 +58,10 @@ export interface RouteTable {
   readonly routes: ReadonlyMap<object, RouteRecord>
   /** Fastify's contexts of the registry's routes, by method, for the methods whose request content is asked about. */
   readonly contentRoutes: ReadonlyMap<string, ReadonlySet<object>>
-  /** The path patterns, by key (see `PatternVariant.key`), root catch-alls aside, in the order Fastify holds them. */
+  /**
+   * The path patterns, by key (see `PatternVariant.key`), root catch-alls aside, in the order of their first
+   * routes: the order the pattern index is given them, which decides the regex variants that overflow.
+   */
   readonly patterns: ReadonlyMap<string, PatternDraft>
   /** Methods of root catch-alls without constraints. */
   readonly catchAllMethods: ReadonlySet<string>
@@ -146,7 +149,7 @@ function heldRoutes (
 
 /**
  * The methods some route serves, those of the registry's routes, and the routes whose match is not plain:
- * kept out, or root catch-alls (where a route is both, for methods of different records, the later's role).
+ * kept out, or root catch-alls (a route whose records differ there takes the later one's role).
  */
 function methodsAndRoles (held: readonly HeldRoute[]): Pick<RouteTable, 'served' | 'methods' | 'roles'> {
   const served = new Set<string>()
@@ -178,7 +181,7 @@ function contextsByMethod (
   return contexts
 }
 
-/** The patterns, by key, in the order their first route comes (the order of the pattern index's trees). */
+/** See `RouteTable.patterns`. */
 function patternDrafts (held: readonly HeldRoute[]): Map<string, PatternDraft> {
   const drafts = new Map<string, Drafting>()
   for (const { record, variant, constraints, catchAll } of held) {
