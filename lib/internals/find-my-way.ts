@@ -54,9 +54,9 @@ export interface Router<Store> extends MatchingOptions {
 }
 
 /**
- * A router's constraint strategies as its constrainer holds them: the names of those some route uses (read
- * at each call: a strategy that must match whenever derived counts from when it is added, before any route
- * uses it), and the deriving of a request's values, the very code the router's own look-ups run.
+ * A router's constraint strategies, read from its constrainer at each use: the names of those in use
+ * (`noteUsage`; one that must match whenever derived counts from when it is added, `addConstraintStrategy`,
+ * before any route uses it), and the deriving of a request's values, the very code the router's look-ups run.
  */
 export interface ConstraintStrategies {
   readonly sync: ReadonlySet<string>

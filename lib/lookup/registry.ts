@@ -201,15 +201,17 @@ export function buildRegistry (
   const table = readRouteTable(router, findMyWay, records, options)
   const { matching } = table
   const methods = [...table.methods].sort()
-  // Only find-my-way tells which patterns it puts into an overflow tree, which the plans depend on: the
-  // patterns are indexed first, each under its id, and its plan is found by that id.
+  const drafts = [...table.patterns.values()]
+  // Only find-my-way tells which patterns it puts into an overflow tree, and the plans depend on that: the
+  // patterns are indexed before they are planned, each under its id, by which its plan is found.
   const index = new PatternIndex<PatternId>(findMyWay, matching)
-  const facts = [...table.patterns.values()].map((draft, id) => ({
+  const overflows = drafts.map((draft, id) => index.add(draft.variant.path, { id }))
+  const facts = drafts.map((draft, id) => ({
     segments: parsePattern(draft.variant.normalised, matching.caseSensitive),
     methods: draft.methods,
     excluded: draft.excluded,
     constrained: draft.constrained,
-    overflow: index.add(draft.variant.path, { id })
+    overflow: overflows[id] as boolean
   }))
   const { plans, meetings } = planPatterns(facts, {
     methods,
