@@ -78,7 +78,8 @@ export function planPatterns (patterns: readonly PatternFacts[], context: PlanCo
   // Where a meeting covers what a pattern shares with another (or nothing is shared), that other is left out.
   const left = new Map<number, Set<number>>()
   const meetings = new Map<string, PatternFacts>()
-  const written = new Set(patterns.filter(pattern => isSimple(pattern.segments)).map(pattern => writePattern(pattern.segments)))
+  const written = new Set(patterns.filter(pattern => isSimple(pattern.segments))
+    .map(pattern => writePattern(pattern.segments)))
   const firstOverlaps = overlapsOf(patterns)
   if (ranked) {
     patterns.forEach((pattern, id) => {
@@ -92,7 +93,11 @@ export function planPatterns (patterns: readonly PatternFacts[], context: PlanCo
           const meeting = writePattern(shared)
           // The other contains this pattern (but has constraints): its URLs land here.
           if (meeting === writePattern(pattern.segments)) continue
-          if (!written.has(meeting)) meetings.set(meeting, { segments: shared, methods: NONE, excluded: NONE, constrained: false, overflow: false })
+          if (!written.has(meeting)) {
+            meetings.set(meeting, {
+              segments: shared, methods: NONE, excluded: NONE, constrained: false, overflow: false
+            })
+          }
         }
         left.set(id, (left.get(id) ?? new Set()).add(other))
       }

@@ -38,84 +38,93 @@ export const enum Role {
 export interface PatternDraft {
   readonly variant: PatternVariant
   /** Methods of its routes in the registry. */
-  readonly methods: Set<string>
+  readonly methods: ReadonlySet<string>
   /** Methods of its routes kept out of the registry. */
-  readonly excluded: Set<string>
-  constrained: boolean
+  readonly excluded: ReadonlySet<string>
+  /** Some route of the pattern has constraints. */
+  readonly constrained: boolean
 }
 
 /** What Fastify's router holds of the routes the app registered, as the registry needs it. */
 export interface RouteTable {
   readonly matching: MatchingOptions
   /** The methods some route serves, in the registry or not (for `notImplemented`). */
-  readonly served: Set<string>
+  readonly served: ReadonlySet<string>
   /** The methods of the registry's routes. */
-  readonly methods: Set<string>
+  readonly methods: ReadonlySet<string>
   /** Fastify's routes (their contexts) that are kept out or root catch-alls. */
-  readonly roles: Map<object, Role>
+  readonly roles: ReadonlyMap<object, Role>
   /** The record of each route in the registry, by Fastify's context, when asked for (`keepRecords`). */
-  readonly routes: Map<object, RouteRecord>
+  readonly routes: ReadonlyMap<object, RouteRecord>
   /** Fastify's contexts of the registry's routes, by method, for the methods whose request content is asked about. */
-  readonly contentRoutes: Map<string, Set<object>>
-  /** The path patterns, by key (see `PatternVariant.key`), root catch-alls aside. */
-  readonly patterns: Map<string, PatternDraft>
+  readonly contentRoutes: ReadonlyMap<string, ReadonlySet<object>>
+  /**
+   * The path patterns, by key (see `PatternVariant.key`), root catch-alls aside, in the order of their first
+   * routes: the order the pattern index is given them, which decides the regex variants that overflow.
+   */
+  readonly patterns: ReadonlyMap<string, PatternDraft>
   /** Methods of root catch-alls without constraints. */
-  readonly catchAllMethods: Set<string>
+  readonly catchAllMethods: ReadonlySet<string>
   readonly constrainedCatchAll: boolean
-  readonly constrainedMethods: Set<string>
+  readonly constrainedMethods: ReadonlySet<string>
   /** The registry's constrained routes without their constraints, or null without any. */
   readonly unconstrained: Router<true> | null
   /** A method whose tree in Fastify's router holds the same routes as an earlier one's (HEAD and GET), by method. */
-  readonly twinOf: Map<string, string>
+  readonly twinOf: ReadonlyMap<string, string>
 }
 
-let incomparable = 0
-
-/**
- * The constraints of a route as text, for comparing trees: values other than strings and regular expressions
- * (a custom strategy's) make it unique, as they cannot be compared.
- */
-function constraintsKey (constraints: Constraints | undefined): string {
-  if (constraints === undefined) return ''
-  return Object.keys(constraints).sort().map(name => {
-    const value = constraints[name]
-    if (typeof value === 'string') return `${name}=${value}`
-    return value instanceof RegExp ? `${name}~${String(value)}` : `${name}#${incomparable++}`
-  }).join('&')
+/** One pattern of one method of a route Fastify's router holds: what every pass below reads. */
+interface HeldRoute {
+  readonly record: RouteRecord
+  readonly variant: PatternVariant
+  /** Fastify's context of the route. */
+  readonly context: object
+  /** The route's constraints, undefined when it has none. */
+  readonly constraints: Constraints | undefined
+  /** The pattern is a root catch-all (`*`, `/*`). */
+  readonly catchAll: boolean
 }
-
-const nonEmpty = (constraints: Constraints | undefined): Constraints | undefined =>
-  constraints !== undefined && Object.keys(constraints).length > 0 ? constraints : undefined
 
 /**
  * Reads Fastify's router for the routes onRoute announced (`records`, in Fastify's order): only those it
  * holds count (onRoute also announces routes whose registration then failed, and that the app caught).
- * `keepRecords`: keep each route's record (for `describeOptions` and the guards); `contentMethods`: keep the contexts of the
- * routes of these methods, whose accepted media types the OPTIONS answer names.
+ * `keepRecords`: keep each route's record (for `describeOptions` and the guards); `contentMethods`: keep the
+ * contexts of the routes of these methods, whose accepted media types the OPTIONS answer names.
  */
 export function readRouteTable (
   router: FastifysRouter, findMyWay: FindMyWay, records: readonly RouteRecord[],
   { keepRecords, contentMethods }: { keepRecords: boolean, contentMethods: ReadonlySet<string> }
 ): RouteTable {
   const matching = matchingOptionsOf(router)
+  const held = heldRoutes(router, findMyWay, records, matching)
+  const included = held.filter(route => route.record.included)
+  const { served, methods, roles } = methodsAndRoles(held)
+  return {
+    matching,
+    served,
+    methods,
+    roles,
+    routes: keepRecords ? recordsOf(included) : new Map(),
+    contentRoutes: contextsByMethod(included, contentMethods),
+    patterns: patternDrafts(held),
+    ...catchAllsOf(included),
+    ...constrainedRoutes(included, findMyWay, matching),
+    twinOf: twinsOf(held, methods)
+  }
+}
+
+const nonEmpty = (constraints: Constraints | undefined): Constraints | undefined =>
+  constraints !== undefined && Object.keys(constraints).length > 0 ? constraints : undefined
+
+/** Each pattern of each record that Fastify's router holds, once, in Fastify's order. */
+function heldRoutes (
+  router: FastifysRouter, findMyWay: FindMyWay, records: readonly RouteRecord[], matching: MatchingOptions
+): HeldRoute[] {
   const askRouterAbout = findRoutePath(findMyWay)
-  const served = new Set<string>()
-  const methods = new Set<string>()
-  const roles = new Map<object, Role>()
-  const routes = new Map<object, RouteRecord>()
-  const contentRoutes = new Map<string, Set<object>>()
-  const patterns = new Map<string, PatternDraft>()
-  const catchAllMethods = new Set<string>()
-  const constrainedMethods = new Set<string>()
-  // What each method's tree in Fastify's router holds, in order: methods whose trees hold the same routes
-  // (GET and its automatic HEAD routes) match the same URLs, and are asked once.
-  const trees = new Map<string, string>()
-  let unconstrained: Router<true> | null = null
-  let constrainedCatchAll = false
   // The methods and pattern shapes seen of each route Fastify holds (its context): a record that finds the
   // same again is a registration Fastify refused as a duplicate, and the first one stands there.
   const seen = new Map<object, Set<string>>()
-
+  const held: HeldRoute[] = []
   for (const record of records) {
     const constraints = nonEmpty(record.constraints)
     for (const variant of patternVariants(record.url, matching)) {
@@ -126,56 +135,137 @@ export function readRouteTable (
         continue // find-my-way cannot parse the pattern: Fastify's router refused it
       }
       if (!isRoute(hit)) continue
-      served.add(record.method)
       // One route may hold several methods, and several patterns (an optional parameter). A regex variant of
       // a pattern its method has finds that pattern's route: a refused registration too.
       const key = `${record.method} ${variant.shape}`
       const keys = seen.get(hit.store) ?? new Set()
       if (keys.has(key)) continue
       seen.set(hit.store, keys.add(key))
-
-      const catchAll = variant.normalised === '/*'
-      trees.set(record.method, `${trees.get(record.method) ?? ''}\n${variant.key} ${record.included} ${constraintsKey(constraints)}`)
-      const draft = catchAll ? undefined : patterns.get(variant.key) ?? newDraft(patterns, variant)
-      if (draft !== undefined) draft.constrained ||= constraints !== undefined
-      if (!record.included) {
-        roles.set(hit.store, Role.Excluded)
-        draft?.excluded.add(record.method)
-        continue
-      }
-      methods.add(record.method)
-      if (keepRecords) routes.set(hit.store, record)
-      if (contentMethods.has(record.method)) contentRoutes.set(record.method, (contentRoutes.get(record.method) ?? new Set()).add(hit.store))
-      if (constraints !== undefined) {
-        constrainedMethods.add(record.method)
-        unconstrained ??= createRouter(findMyWay, matching)
-        try {
-          unconstrained.on(record.method, variant.path, {}, noop, true)
-        } catch {} // the same pattern under other constraints: held already
-      }
-      if (catchAll) {
-        roles.set(hit.store, Role.CatchAll)
-        if (constraints === undefined) catchAllMethods.add(record.method)
-        else constrainedCatchAll = true
-      } else {
-        draft?.methods.add(record.method)
-      }
+      held.push({ record, variant, context: hit.store, constraints, catchAll: variant.normalised === '/*' })
     }
   }
+  return held
+}
 
+/**
+ * The methods some route serves, those of the registry's routes, and the routes whose match is not plain:
+ * kept out, or root catch-alls (a route whose records differ there takes the later one's role).
+ */
+function methodsAndRoles (held: readonly HeldRoute[]): Pick<RouteTable, 'served' | 'methods' | 'roles'> {
+  const served = new Set<string>()
+  const methods = new Set<string>()
+  const roles = new Map<object, Role>()
+  for (const { record: { method, included }, context, catchAll } of held) {
+    served.add(method)
+    if (!included) {
+      roles.set(context, Role.Excluded)
+      continue
+    }
+    methods.add(method)
+    if (catchAll) roles.set(context, Role.CatchAll)
+  }
+  return { served, methods, roles }
+}
+
+function recordsOf (included: readonly HeldRoute[]): Map<object, RouteRecord> {
+  return new Map(included.map(({ context, record }) => [context, record]))
+}
+
+function contextsByMethod (
+  included: readonly HeldRoute[], contentMethods: ReadonlySet<string>
+): Map<string, Set<object>> {
+  const contexts = new Map<string, Set<object>>()
+  for (const { record: { method }, context } of included) {
+    if (contentMethods.has(method)) contexts.set(method, (contexts.get(method) ?? new Set()).add(context))
+  }
+  return contexts
+}
+
+/** See `RouteTable.patterns`. */
+function patternDrafts (held: readonly HeldRoute[]): Map<string, PatternDraft> {
+  const drafts = new Map<string, Drafting>()
+  for (const { record, variant, constraints, catchAll } of held) {
+    if (catchAll) continue
+    let draft = drafts.get(variant.key)
+    if (draft === undefined) {
+      draft = { variant, methods: new Set(), excluded: new Set(), constrained: false }
+      drafts.set(variant.key, draft)
+    }
+    draft.constrained ||= constraints !== undefined
+    if (record.included) draft.methods.add(record.method)
+    else draft.excluded.add(record.method)
+  }
+  return drafts
+}
+
+/** A pattern draft while `patternDrafts` fills it in. */
+interface Drafting {
+  readonly variant: PatternVariant
+  readonly methods: Set<string>
+  readonly excluded: Set<string>
+  constrained: boolean
+}
+
+function catchAllsOf (included: readonly HeldRoute[]): Pick<RouteTable, 'catchAllMethods' | 'constrainedCatchAll'> {
+  const catchAlls = included.filter(route => route.catchAll)
+  const unconstrained = catchAlls.filter(route => route.constraints === undefined)
+  return {
+    catchAllMethods: new Set(unconstrained.map(route => route.record.method)),
+    constrainedCatchAll: unconstrained.length < catchAlls.length
+  }
+}
+
+/** The methods of the constrained routes, and those routes' patterns without their constraints. */
+function constrainedRoutes (
+  included: readonly HeldRoute[], findMyWay: FindMyWay, matching: MatchingOptions
+): Pick<RouteTable, 'constrainedMethods' | 'unconstrained'> {
+  const constrained = included.filter(route => route.constraints !== undefined)
+  if (constrained.length === 0) return { constrainedMethods: new Set(), unconstrained: null }
+  const unconstrained = createRouter<true>(findMyWay, matching)
+  for (const { record, variant } of constrained) {
+    try {
+      unconstrained.on(record.method, variant.path, {}, noop, true)
+    } catch {} // the same pattern under other constraints: held already
+  }
+  return { constrainedMethods: new Set(constrained.map(route => route.record.method)), unconstrained }
+}
+
+/**
+ * The methods whose tree in Fastify's router holds the same routes as an earlier method's (GET and its
+ * automatic HEAD routes): they match the same URLs, and are asked once.
+ */
+function twinsOf (held: readonly HeldRoute[], methods: ReadonlySet<string>): Map<string, string> {
+  // What each method's tree holds, in order. One that holds a constraint that cannot be compared has no twin.
+  const trees = new Map<string, string>()
+  const incomparable = new Set<string>()
+  for (const { record: { method, included }, variant, constraints } of held) {
+    const key = constraintsKey(constraints)
+    if (key === null) incomparable.add(method)
+    trees.set(method, `${trees.get(method) ?? ''}\n${variant.key} ${included} ${key ?? ''}`)
+  }
   const twinOf = new Map<string, string>()
   const firstByTree = new Map<string, string>()
   for (const [method, tree] of trees) {
-    if (!methods.has(method)) continue
+    if (incomparable.has(method) || !methods.has(method)) continue
     const first = firstByTree.get(tree)
     if (first === undefined) firstByTree.set(tree, method)
     else twinOf.set(method, first)
   }
-  return { matching, served, methods, roles, routes, contentRoutes, patterns, catchAllMethods, constrainedCatchAll, constrainedMethods, unconstrained, twinOf }
+  return twinOf
 }
 
-function newDraft (patterns: Map<string, PatternDraft>, variant: PatternVariant): PatternDraft {
-  const draft: PatternDraft = { variant, methods: new Set(), excluded: new Set(), constrained: false }
-  patterns.set(variant.key, draft)
-  return draft
+/**
+ * The constraints of a route as text, for comparing trees; null when a value is neither a string nor a
+ * regular expression (a custom strategy's), which cannot be compared.
+ */
+function constraintsKey (constraints: Constraints | undefined): string | null {
+  if (constraints === undefined) return ''
+  const parts: string[] = []
+  for (const name of Object.keys(constraints).sort()) {
+    const value = constraints[name]
+    if (typeof value === 'string') parts.push(`${name}=${value}`)
+    else if (value instanceof RegExp) parts.push(`${name}~${String(value)}`)
+    else return null
+  }
+  return parts.join('&')
 }

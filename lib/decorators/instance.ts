@@ -3,10 +3,12 @@ import type { PluginContext } from '../context.js'
 
 /** `fastify.allowedMethods(url, constraints)`: the methods Fastify routes for a concrete URL. */
 export function addInstanceDecorator (fastify: FastifyInstance, { registry }: PluginContext): void {
-  fastify.decorate('allowedMethods', function allowedMethods (url: string, constraints?: Record<string, unknown>): string[] {
+  fastify.decorate('allowedMethods', function allowedMethods (
+    url: string, constraints?: Record<string, unknown>
+  ): string[] {
     const found = registry()
     if (typeof url !== 'string') throw new TypeError('fastify-allowed-methods: allowedMethods(url) needs a string URL')
     // Without constraints, constrained routes do not match (as with fastify.findRoute()).
-    return [...(found.lookup(url, found.constraintsInUse(constraints ?? {}))?.methods ?? [])]
+    return [...(found.lookup(url, found.constraints.inUse(constraints ?? {}))?.methods ?? [])]
   })
 }

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { PluginContext } from '../context.js'
-import { withConstraints } from '../lookup/constraints.js'
 import { sendMethodNotAllowed } from '../respond/responses.js'
 import { formatAllow } from '../respond/allow-header.js'
 import { interceptReplyDecorator } from '../internals/fastify.js'
@@ -27,7 +26,7 @@ export function addReplyDecorator (fastify: FastifyInstance, { options, registry
     // From a route: its own errorHandler option may apply, so always the error path.
     const fail = (error: Error): void => { reply.send(error) }
     const ready = registry()
-    withConstraints(ready, request, fail, (constraints) => {
+    ready.constraints.of(request, fail, (constraints) => {
       const known = ready.lookup(url, constraints)?.methods ?? []
       narrow(request, known.filter(other => !refused.includes(other)), (methods) => {
         if (methods.length === 0 && options.notFoundWhenEmpty) return reply.callNotFound()

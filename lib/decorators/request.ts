@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { PluginContext } from '../context.js'
-import type { MethodRegistry } from '../lookup/registry.js'
+import type { RequestConstraints } from '../lookup/constraints.js'
 import type { Constraints } from '../internals/find-my-way.js'
 import { narrowed } from '../respond/narrow.js'
-import { withConstraints } from '../lookup/constraints.js'
 import { routeConfigOf, type RouteConfig } from '../internals/fastify.js'
 
 /**
@@ -26,7 +25,7 @@ export function addRequestDecorators (fastify: FastifyInstance, { registry, opti
   ): readonly string[] | Promise<readonly string[]> {
     const request = this
     const ready = registry()
-    return withRequestConstraints(ready, request, (constraints) => {
+    return withRequestConstraints(ready.constraints, request, (constraints) => {
       const methods = [...ready.lookup(request.url, constraints)?.methods ?? []]
       return filterAllowed === undefined ? methods : narrowed(filterAllowed, request, methods)
     })
@@ -40,7 +39,7 @@ export function addRequestDecorators (fastify: FastifyInstance, { registry, opti
     }
     const { url } = this
     const ready = registry()
-    return withRequestConstraints(ready, this, (constraints) => {
+    return withRequestConstraints(ready.constraints, this, (constraints) => {
       const context = ready.routeRun(method, url, constraints)
       return context === undefined ? undefined : routeConfigOf(context)
     })
@@ -49,11 +48,11 @@ export function addRequestDecorators (fastify: FastifyInstance, { registry, opti
 
 /** `answer` for the request's constraint values: its value, or a Promise of it when deriving them is asynchronous. */
 function withRequestConstraints<T> (
-  ready: MethodRegistry, request: FastifyRequest, answer: (constraints: Constraints | undefined) => T | Promise<T>
+  derived: RequestConstraints, request: FastifyRequest, answer: (constraints: Constraints | undefined) => T | Promise<T>
 ): T | Promise<T> {
-  if (!ready.hasAsyncConstraints) return answer(ready.constraintsOf(request.raw))
+  if (!derived.async) return answer(derived.derive(request.raw))
   const constraints = new Promise<Constraints | undefined>((resolve, reject) => {
-    withConstraints(ready, request, reject, resolve)
+    derived.of(request, reject, resolve)
   })
   return constraints.then(answer)
 }

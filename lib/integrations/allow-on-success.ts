@@ -2,7 +2,6 @@ import type { FastifyRequest, onSendHookHandler } from 'fastify'
 import type { PluginContext } from '../context.js'
 import type { RequestHook } from '../respond/not-found-hooks.js'
 import { allowOf } from '../respond/narrow.js'
-import { withConstraints } from '../lookup/constraints.js'
 import { awaitsContinue } from '../respond/expect-continue.js'
 
 export interface AllowOnSuccessHooks { readonly onRequest: RequestHook, readonly onSend: onSendHookHandler }
@@ -27,7 +26,7 @@ export function createAllowOnSuccessHooks (
   return {
     onRequest (request, reply, done) {
       const ready = registry()
-      withConstraints(ready, request, done, (constraints) => {
+      ready.constraints.of(request, done, (constraints) => {
         const answer = ready.lookup(request.url, constraints)
         if (answer === null) return done()
         if (!narrows) {

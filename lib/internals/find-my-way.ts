@@ -1,6 +1,7 @@
 // Every reliance on find-my-way beyond its documented API: its instance fields and prototype (how a router
-// is caught, and its export found from it), the normalisation `on()` applies to a pattern, the result
-// `find()` gives for a malformed URL, the methods it accepts. Checking a find-my-way upgrade starts here
+// is caught, and its export found from it), its constrainer (the strategies in use, the deriving of a
+// request's values), the normalisation `on()` applies to a pattern, the result `find()` gives for a
+// malformed URL, the methods it accepts. Checking a find-my-way upgrade starts here
 // (and with the matching order build/pattern-overlap.ts reasons about).
 
 /** A route constraint strategy as find-my-way takes it (host, version, or one of the app's own). */
@@ -29,6 +30,17 @@ export interface MatchingOptions {
   readonly allowUnsafeRegex: boolean
 }
 
+/** find-my-way's constrainer (lib/constrainer.js), which its router holds as `constrainer`. */
+interface Constrainer {
+  strategies: Record<string, ConstraintStrategy | undefined>
+  /** The strategies some route uses (`noteUsage`), apart by whether `deriveConstraint` takes a callback. */
+  strategiesInUse: Set<string>
+  asyncStrategiesInUse: Set<string>
+  /** The synchronous strategies' values (undefined without any in use); with `done`, then the asynchronous ones'. */
+  deriveConstraints: ((req: unknown) => Constraints | undefined) &
+    ((req: unknown, ctx: undefined, done: DeriveCallback) => void)
+}
+
 /**
  * The part of a find-my-way router we use. `constrainer` and the option fields are not in find-my-way's
  * types: they are the values its `find()` and `lookup()` read (index.js `Router`, `lookup`), so reading them
@@ -38,12 +50,42 @@ export interface Router<Store> extends MatchingOptions {
   on: (method: string, path: string, opts: { constraints?: Constraints }, handler: () => void, store: Store) => void
   find: (method: string, path: string, constraints?: Constraints) => Hit<Store> | null
   findRoute: (method: string, path: string, constraints?: Constraints) => Hit<Store> | null
-  readonly constrainer: {
-    strategies: Record<string, ConstraintStrategy | undefined>
-    strategiesInUse: Set<string>
-    asyncStrategiesInUse: Set<string>
-    deriveConstraints: ((req: unknown) => Constraints | undefined) & ((req: unknown, ctx: undefined, done: DeriveCallback) => void)
+  readonly constrainer: Constrainer
+}
+
+/**
+ * A router's constraint strategies, read from its constrainer at each use: the names of those in use
+ * (`noteUsage`; one that must match whenever derived counts from when it is added, `addConstraintStrategy`,
+ * before any route uses it), and the deriving of a request's values, the very code the router's look-ups run.
+ */
+export interface ConstraintStrategies {
+  readonly sync: ReadonlySet<string>
+  /** Those whose `deriveConstraint` takes a callback (constrainer.js `addConstraintStrategy`). */
+  readonly async: ReadonlySet<string>
+  derive: (req: unknown) => Constraints | undefined
+  deriveAsync: (req: unknown, done: DeriveCallback) => void
+}
+
+export function constraintStrategiesOf (router: Pick<Router<unknown>, 'constrainer'>): ConstraintStrategies {
+  const { constrainer } = router
+  return {
+    get sync () { return constrainer.strategiesInUse },
+    get async () { return constrainer.asyncStrategiesInUse },
+    derive: (req) => constrainer.deriveConstraints(req),
+    deriveAsync: (req, done) => { constrainer.deriveConstraints(req, undefined, done) }
   }
+}
+
+/**
+ * Whether a strategy in use must match whenever the request derives a value for it (accept-version): a
+ * request carrying one then matches no route without that constraint (find-my-way lib/handler-storage.js).
+ */
+export function mustMatchStrategyInUse (router: Pick<Router<unknown>, 'constrainer'>): boolean {
+  const { constrainer } = router
+  for (const name of constrainer.strategiesInUse) {
+    if (constrainer.strategies[name]?.mustMatchWhenDerived === true) return true
+  }
+  return false
 }
 
 /** find-my-way's export: the router factory (index.js `Router`, callable without `new`). */
@@ -51,8 +93,12 @@ export type FindMyWay = (options: object) => unknown
 
 /** The matching options a router holds: for a router of ours to match as Fastify's does. */
 export function matchingOptionsOf (router: MatchingOptions): MatchingOptions {
-  const { caseSensitive, ignoreTrailingSlash, ignoreDuplicateSlashes, maxParamLength, useSemicolonDelimiter, allowUnsafeRegex } = router
-  return { caseSensitive, ignoreTrailingSlash, ignoreDuplicateSlashes, maxParamLength, useSemicolonDelimiter, allowUnsafeRegex }
+  const {
+    caseSensitive, ignoreTrailingSlash, ignoreDuplicateSlashes, maxParamLength, useSemicolonDelimiter, allowUnsafeRegex
+  } = router
+  return {
+    caseSensitive, ignoreTrailingSlash, ignoreDuplicateSlashes, maxParamLength, useSemicolonDelimiter, allowUnsafeRegex
+  }
 }
 
 /**
@@ -153,39 +199,51 @@ export function patternVariants (url: string, matching: MatchingOptions): Patter
   return paths.map(path => {
     let normalised = path
     if (matching.ignoreDuplicateSlashes) normalised = normalised.replace(DUPLICATE_SLASHES, '/')
-    if (matching.ignoreTrailingSlash && normalised.length > 1 && normalised.endsWith('/')) normalised = normalised.slice(0, -1)
+    if (matching.ignoreTrailingSlash && normalised.length > 1 && normalised.endsWith('/')) {
+      normalised = normalised.slice(0, -1)
+    }
     // find-my-way stores `*` as `/*`.
     if (normalised === '*') normalised = '/*'
     return { path, normalised, ...patternKey(normalised, matching.caseSensitive) }
   })
 }
 
-/** See `PatternVariant.key` and `.shape`. A `::` is a literal colon; a name ends at `(`, `-`, `.` or `/`. */
+/**
+ * See `PatternVariant.key` and `.shape`. A `::` is a literal colon; a name ends at `(`, `-`, `.` or `/`.
+ * Built from slices and joined, so that the strings are flat: built a character at a time, each would be a
+ * chain of string pieces that the first Map look-up of it must copy out, at start-up, for every pattern.
+ */
 function patternKey (pattern: string, caseSensitive: boolean): { key: string, shape: string } {
-  let key = ''
-  let shape = ''
+  const key: string[] = []
+  const shape: string[] = []
+  // Where the text not yet added starts: static segments, colons, and the parts between parameters.
+  let text = 0
+  const addText = (end: number): void => {
+    const slice = pattern.slice(text, end)
+    // One UTF-16 unit at a time: `toLowerCase()` of the whole text would fold a final sigma differently.
+    const added = caseSensitive ? slice : slice.split('').map(unit => unit.toLowerCase()).join('')
+    key.push(added)
+    shape.push(added)
+  }
   for (let i = 0; i < pattern.length; i++) {
-    const char = pattern[i] as string
+    const char = pattern[i]
     if (char === ':' && pattern[i + 1] === ':') {
-      key += '::'
-      shape += '::'
       i++
     } else if (char === ':') {
-      key += ':'
-      shape += ':'
+      addText(i + 1)
       while (i + 1 < pattern.length && !'(-./'.includes(pattern[i + 1] as string)) i++
+      text = i + 1
     } else if (char === '(') {
+      addText(i)
       const end = closingParenthesis(pattern, i)
-      key += pattern.slice(i, end + 1)
-      shape += '()'
+      key.push(pattern.slice(i, end + 1))
+      shape.push('()')
       i = end
-    } else {
-      const folded = caseSensitive ? char : char.toLowerCase()
-      key += folded
-      shape += folded
+      text = end + 1
     }
   }
-  return { key, shape }
+  addText(pattern.length)
+  return { key: key.join(''), shape: shape.join('') }
 }
 
 function closingParenthesis (pattern: string, open: number): number {

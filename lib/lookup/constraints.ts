@@ -1,15 +1,69 @@
 import type { FastifyRequest } from 'fastify'
-import type { Constraints } from '../internals/find-my-way.js'
-import type { MethodRegistry } from './registry.js'
+import type { ConstraintStrategies, Constraints } from '../internals/find-my-way.js'
 
 /**
- * Calls `next` with the request's constraint values, derived as Fastify's router derives them: at once, or
- * when a custom strategy has derived its value asynchronously (its error goes to `done`).
+ * A request's constraint values, derived as Fastify's router derives them, and what the strategies in use
+ * mean for the answers: modelled on find-my-way's lib/constrainer.js, whose state it reads through
+ * internals/find-my-way.ts.
  */
-export function withConstraints (registry: MethodRegistry, request: FastifyRequest, done: (error: Error) => void, next: (constraints: Constraints | undefined) => void): void {
-  if (!registry.hasAsyncConstraints) return next(registry.constraintsOf(request.raw))
-  registry.deriveConstraintsAsync(request.raw, (err, constraints) => {
-    if (err !== null) done(err)
-    else next(constraints)
-  })
+export class RequestConstraints {
+  readonly #strategies: ConstraintStrategies
+
+  constructor (strategies: ConstraintStrategies) {
+    this.#strategies = strategies
+  }
+
+  /**
+   * Calls `next` with the request's values: at once, or once an asynchronous strategy has derived its own
+   * (its error goes to `done`, as Fastify's router hands it to the request's error path).
+   */
+  of (
+    request: FastifyRequest, done: (error: Error) => void, next: (constraints: Constraints | undefined) => void
+  ): void {
+    if (!this.async) return next(this.derive(request.raw))
+    this.deriveAsync(request.raw, (err, constraints) => {
+      if (err !== null) done(err)
+      else next(constraints)
+    })
+  }
+
+  /** The values of the synchronous strategies in use: all of them unless `async` (undefined without any). */
+  derive (raw: unknown): Constraints | undefined {
+    return this.#strategies.derive(raw)
+  }
+
+  deriveAsync (raw: unknown, done: (err: Error | null, constraints?: Constraints) => void): void {
+    this.#strategies.deriveAsync(raw, done)
+  }
+
+  /** Whether some strategy in use derives its value asynchronously: then only `of()` or `deriveAsync()` tell. */
+  get async (): boolean {
+    return this.#strategies.async.size > 0
+  }
+
+  /** Whether some strategy is in use: without any, every route matches whatever the request carries. */
+  get any (): boolean {
+    return this.#strategies.sync.size + this.#strategies.async.size > 0
+  }
+
+  /**
+   * The given values of the strategies in use, as Fastify derives only those: find-my-way refuses every
+   * unversioned route when a `version` is given, even where no route is versioned.
+   */
+  inUse (given: Constraints): Constraints | undefined {
+    if (!this.any) return undefined
+    const { sync, async } = this.#strategies
+    return Object.fromEntries(Object.entries(given).filter(([name]) => sync.has(name) || async.has(name)))
+  }
+
+  /**
+   * The strategies in use that answers may depend on, for `Vary`: `version` (find-my-way's `accept-version`,
+   * which must match whenever a request carries it, so every answer depends on it) and whether any custom
+   * strategy is, whose request headers only the app knows. `host` is left out: it is part of the URI that
+   * every cache keys on.
+   */
+  get inEffect (): { readonly version: boolean, readonly custom: boolean } {
+    const names = [...this.#strategies.sync, ...this.#strategies.async]
+    return { version: names.includes('version'), custom: names.some(name => name !== 'version' && name !== 'host') }
+  }
 }

@@ -1,4 +1,6 @@
-import { createRouter, ROUTER_METHODS, noop, type FindMyWay, type MatchingOptions, type Router } from '../internals/find-my-way.js'
+import {
+  createRouter, ROUTER_METHODS, noop, type FindMyWay, type MatchingOptions, type Router
+} from '../internals/find-my-way.js'
 
 /**
  * Every path pattern of the app once, without constraints, in a router of find-my-way (the copy Fastify
@@ -8,8 +10,9 @@ import { createRouter, ROUTER_METHODS, noop, type FindMyWay, type MatchingOption
  * The patterns go under one method, GET (the one find-my-way walks fastest). find-my-way refuses two
  * patterns that differ only in a parameter's regex under one method (both are stored as `/:()`), so such a
  * pattern goes into the tree of the next method that takes it: an overflow tree, asked after a miss.
+ * Values are objects: find-my-way hands a falsy store back as null (lib/handler-storage.js `route.store || null`).
  */
-export class PatternIndex<Value> {
+export class PatternIndex<Value extends object> {
   readonly #router: Router<Value>
   /** Methods beyond the first whose trees hold patterns. */
   readonly #overflow: string[] = []

@@ -1,28 +1,17 @@
-import { isRoute, type Constraints, type FindMyWay, type Router } from '../internals/find-my-way.js'
+import {
+  constraintStrategiesOf, isRoute, mustMatchStrategyInUse, type Constraints, type FindMyWay, type Router
+} from '../internals/find-my-way.js'
 import { readRouteTable, Role, type FastifysRouter, type RouteRecord } from '../build/route-table.js'
 import { parsePattern } from '../build/pattern-overlap.js'
-import { planPatterns, type PatternFacts, type Plan } from '../build/plan.js'
+import { planPatterns, type Plan } from '../build/plan.js'
 import { PatternIndex } from './pattern-index.js'
 import { AnswerBook, type Answer } from './answers.js'
+import { compilePlans, type CompiledPlan } from './compiled-plan.js'
+import { RequestConstraints } from './constraints.js'
 import { indexMediaTypes, type MediaTypeIndex, type MediaTypes } from '../integrations/media-types.js'
 
 export type { Answer } from './answers.js'
 export type { RouteRecord } from '../build/route-table.js'
-
-/** What the pattern index stores for a pattern: its plan. */
-interface Slot { plan: CompiledPlan }
-
-/** A plan as the look-up runs it. */
-interface CompiledPlan {
-  readonly plan: Plan
-  readonly certain: number
-  readonly known: boolean
-  readonly asked: readonly string[]
-  readonly askedBits: readonly number[]
-  readonly askedKnows: readonly boolean[]
-  /** With nothing to ask, the answer itself (null: the URL is unknown). */
-  readonly answer: Answer | null | undefined
-}
 
 /**
  * The method registry: the lookup that turns a request URL (and its constraint values) into the set of
@@ -32,8 +21,12 @@ interface CompiledPlan {
  * must be asked of Fastify's router per request.
  */
 export class MethodRegistry {
+  /** The request's constraint values, derived as Fastify's router derives them, and the strategies in use. */
+  readonly constraints: RequestConstraints
   readonly #router: FastifysRouter
-  readonly #index: PatternIndex<Slot>
+  /** Finds the best pattern of a URL: its id, the index of its compiled plan in `#plans`. */
+  readonly #index: PatternIndex<PatternId>
+  readonly #plans: readonly CompiledPlan[]
   readonly #exact: CompiledPlan
   readonly #answers: AnswerBook
   readonly #roles: ReadonlyMap<object, Role>
@@ -47,18 +40,22 @@ export class MethodRegistry {
   /** Use `buildRegistry()`. */
   constructor (parts: {
     router: FastifysRouter,
-    index: PatternIndex<Slot>,
+    constraints: RequestConstraints,
+    index: PatternIndex<PatternId>,
+    plans: readonly CompiledPlan[],
     exact: CompiledPlan,
     answers: AnswerBook,
-    roles: Map<object, Role>,
-    routes: Map<object, RouteRecord>,
+    roles: ReadonlyMap<object, Role>,
+    routes: ReadonlyMap<object, RouteRecord>,
     mediaTypes: MediaTypeIndex,
     unconstrained: Router<true> | null,
-    constrainedMethods: Set<string>,
-    served: Set<string>
+    constrainedMethods: ReadonlySet<string>,
+    served: ReadonlySet<string>
   }) {
     this.#router = parts.router
+    this.constraints = parts.constraints
     this.#index = parts.index
+    this.#plans = parts.plans
     this.#exact = parts.exact
     this.#answers = parts.answers
     this.#roles = parts.roles
@@ -71,12 +68,12 @@ export class MethodRegistry {
 
   /**
    * The answer for a request URL (query string allowed), or null when the URL is unknown (404): no route
-   * but root catch-alls and OPTIONS routes matches it. `constraints`: the request's, as `constraintsOf()`
+   * but root catch-alls and OPTIONS routes matches it. `constraints`: the request's, as `constraints.of()`
    * derives them.
    */
   lookup (url: string, constraints: Constraints | undefined): Answer | null {
-    const slot = this.#index.find(url)
-    return slot === null ? null : this.#answer(slot.plan, url, constraints)
+    const pattern = this.#index.find(url)
+    return pattern === null ? null : this.#answer(this.#plans[pattern.id] as CompiledPlan, url, constraints)
   }
 
   /** The same answer, asking Fastify's router about every method: the reference the plans must equal. */
@@ -86,7 +83,8 @@ export class MethodRegistry {
 
   /** The plan `lookup()` follows for a URL, or null for a URL no pattern matches. */
   planOf (url: string): Plan | null {
-    return this.#index.find(url)?.plan.plan ?? null
+    const pattern = this.#index.find(url)
+    return pattern === null ? null : (this.#plans[pattern.id] as CompiledPlan).plan
   }
 
   #answer (plan: CompiledPlan, url: string, constraints: Constraints | undefined): Answer | null {
@@ -112,11 +110,11 @@ export class MethodRegistry {
    * and so do we (the method is not wrong, the request is).
    */
   routesIgnoringConstraints (method: string, url: string): boolean {
-    const { strategiesInUse, asyncStrategiesInUse } = this.#router.constrainer
-    if (strategiesInUse.size + asyncStrategiesInUse.size === 0) return false
+    if (!this.constraints.any) return false
     // Without constraint values find-my-way matches unconstrained routes only; `#unconstrained` has the rest.
-    return isRoute(this.#router.find(method, url)) ||
-      (this.#unconstrained !== null && this.#constrainedMethods.has(method) && this.#unconstrained.find(method, url) !== null)
+    if (isRoute(this.#router.find(method, url))) return true
+    return this.#unconstrained !== null && this.#constrainedMethods.has(method) &&
+      this.#unconstrained.find(method, url) !== null
   }
 
   /**
@@ -180,43 +178,6 @@ export class MethodRegistry {
   get servedMethods (): ReadonlySet<string> {
     return this.#served
   }
-
-  /** A request's constraint values, derived as Fastify's router derives them (undefined when none are in use). */
-  constraintsOf (req: unknown): Constraints | undefined {
-    return this.#router.constrainer.deriveConstraints(req)
-  }
-
-  /** The same, for apps with asynchronous custom constraint strategies. */
-  deriveConstraintsAsync (req: unknown, done: (err: Error | null, constraints?: Constraints) => void): void {
-    this.#router.constrainer.deriveConstraints(req, undefined, done)
-  }
-
-  /** True when a custom constraint strategy derives its value asynchronously (see `deriveConstraintsAsync`). */
-  get hasAsyncConstraints (): boolean {
-    return this.#router.constrainer.asyncStrategiesInUse.size > 0
-  }
-
-  /**
-   * The given constraint values of the strategies some route uses, as Fastify derives only those: find-my-way
-   * refuses every unversioned route when a `version` is given, even where no route is versioned.
-   */
-  constraintsInUse (given: Constraints): Constraints | undefined {
-    const { strategiesInUse, asyncStrategiesInUse } = this.#router.constrainer
-    const used = Object.entries(given).filter(([name]) => strategiesInUse.has(name) || asyncStrategiesInUse.has(name))
-    return used.length === 0 && strategiesInUse.size + asyncStrategiesInUse.size === 0 ? undefined : Object.fromEntries(used)
-  }
-
-  /**
-   * The constraint strategies in use that answers may depend on, for `Vary`: `version` (find-my-way's
-   * `accept-version`, which must match whenever a request carries it, so every answer depends on it) and
-   * whether any custom strategy is, whose request headers the registry cannot know. `host` is left out:
-   * it is part of the URI that every cache keys on.
-   */
-  get constraintsInEffect (): { readonly version: boolean, readonly custom: boolean } {
-    const { strategiesInUse, asyncStrategiesInUse } = this.#router.constrainer
-    const names = [...strategiesInUse, ...asyncStrategiesInUse]
-    return { version: names.includes('version'), custom: names.some(name => name !== 'version' && name !== 'host') }
-  }
 }
 
 /** A route `routesFor()` finds: the method it serves, Fastify's context, its record if kept, its role. */
@@ -229,66 +190,49 @@ export interface RouteAt {
 
 /**
  * Builds the registry once the app is ready and every route is known: reads Fastify's router for the
- * routes onRoute announced (build/route-table.ts), plans each pattern (build/plan.ts), and puts the patterns and the
- * meetings the plans add into the index. `keepRecords`: keep each route's record for `routesFor()`.
- * `contentMethods`: the methods whose routes' media types `mediaTypeReader` reads (from Fastify's route
- * context), for `mediaTypesFor()`.
+ * routes onRoute announced (build/route-table.ts), plans each pattern (build/plan.ts), compiles the plans
+ * (compiled-plan.ts), and indexes the patterns and the meetings the plans add. `keepRecords`: keep each
+ * route's record for `routesFor()`. `contentMethods`: the methods whose routes' media types `mediaTypeReader`
+ * reads (from Fastify's route context), for `mediaTypesFor()`.
  */
 export function buildRegistry (
-  router: FastifysRouter, findMyWay: FindMyWay, records: readonly RouteRecord[],
-  options: { autoOptions: boolean, keepRecords: boolean, contentMethods: ReadonlySet<string>, mediaTypeReader: (context: object) => MediaTypes }
+  router: FastifysRouter, findMyWay: FindMyWay, records: readonly RouteRecord[], options: BuildOptions
 ): MethodRegistry {
   const table = readRouteTable(router, findMyWay, records, options)
-  const { matching, methods, patterns } = table
-  const answers = new AnswerBook(methods, options.autoOptions)
-  const index = new PatternIndex<Slot>(findMyWay, matching)
-  // The index holds each pattern's slot, filled with its plan once every pattern is placed.
-  const slots = [...patterns.values()].map((): Slot => ({ plan: undefined as never }))
-  const facts: PatternFacts[] = [...patterns.values()].map((draft, id) => ({
+  const { matching } = table
+  const methods = [...table.methods].sort()
+  const drafts = [...table.patterns.values()]
+  // Only find-my-way tells which patterns it puts into an overflow tree, and the plans depend on that: the
+  // patterns are indexed before they are planned, each under its id, by which its plan is found.
+  const index = new PatternIndex<PatternId>(findMyWay, matching)
+  const overflows = drafts.map((draft, id) => index.add(draft.variant.path, { id }))
+  const facts = drafts.map((draft, id) => ({
     segments: parsePattern(draft.variant.normalised, matching.caseSensitive),
     methods: draft.methods,
     excluded: draft.excluded,
     constrained: draft.constrained,
-    overflow: index.add(draft.variant.path, slots[id] as Slot)
+    overflow: overflows[id] as boolean
   }))
   const { plans, meetings } = planPatterns(facts, {
-    methods: [...methods].sort(),
+    methods,
     catchAllMethods: [...table.catchAllMethods],
     maxParamLength: matching.maxParamLength,
-    planned: !table.constrainedCatchAll && !hasMustMatchStrategy(router)
+    planned: !table.constrainedCatchAll && !mustMatchStrategyInUse(router)
   })
-  // Most patterns share a plan with others: each distinct one is compiled once.
-  const compiled = new Map<string, CompiledPlan>()
-  const compile = (plan: Plan): CompiledPlan => {
-    const key = `${plan.certain.join()}|${plan.known}|${plan.asked.join()}`
-    let done = compiled.get(key)
-    if (done === undefined) {
-      const asked = new Map<string, string[]>()
-      for (const method of plan.asked) {
-        const first = table.twinOf.get(method) ?? method
-        asked.set(first, [...asked.get(first) ?? [], method])
-      }
-      done = Object.freeze({
-        plan: Object.freeze(plan),
-        certain: answers.mask(plan.certain),
-        known: plan.known,
-        asked: [...asked.keys()],
-        askedBits: [...asked.values()].map(twins => answers.mask(twins)),
-        askedKnows: [...asked.values()].map(twins => twins.some(method => method !== 'OPTIONS')),
-        answer: asked.size > 0 ? undefined : plan.known ? answers.of(answers.mask(plan.certain)) : null
-      })
-      compiled.set(key, done)
-    }
-    return done
-  }
-  plans.forEach((plan, id) => { (slots[id] as Slot).plan = compile(plan) })
   // A meeting has static segments and plain parameters only, and no real pattern its shape: it goes into
   // the index's first tree, as its plan and those of the patterns it meets assume.
-  for (const { pattern, plan } of meetings) index.add(pattern, { plan: compile(plan) })
+  meetings.forEach(({ pattern }, i) => index.add(pattern, { id: plans.length + i }))
+  const answers = new AnswerBook(methods, options.autoOptions)
+  const exactPlan: Plan = { certain: [], known: false, asked: methods }
+  const [exact, ...compiled] = compilePlans([exactPlan, ...plans, ...meetings.map(({ plan }) => plan)], {
+    answers, twinOf: table.twinOf
+  })
   return new MethodRegistry({
     router,
+    constraints: new RequestConstraints(constraintStrategiesOf(router)),
     index,
-    exact: compile({ certain: [], known: false, asked: [...methods].sort() }),
+    plans: compiled,
+    exact: exact as CompiledPlan,
     answers,
     roles: table.roles,
     routes: table.routes,
@@ -300,24 +244,25 @@ export function buildRegistry (
   })
 }
 
-function hasMustMatchStrategy (router: FastifysRouter): boolean {
-  const { constrainer } = router
-  for (const name of constrainer.strategiesInUse) {
-    if (constrainer.strategies[name]?.mustMatchWhenDerived === true) return true
-  }
-  return false
+/** What the pattern index stores for a pattern (an object, see `PatternIndex`): where its plan is in `#plans`. */
+interface PatternId { readonly id: number }
+
+interface BuildOptions {
+  readonly autoOptions: boolean
+  readonly keepRecords: boolean
+  readonly contentMethods: ReadonlySet<string>
+  readonly mediaTypeReader: (context: object) => MediaTypes
 }
 
 /** The registry, once the app is ready (requests come only then). */
 export type GetRegistry = () => MethodRegistry
 
+// Test seam: the project's tests and benchmarks compare a ready app's plans with its exact answers. Not
+// exported by the package.
 const registries = new WeakMap<object, MethodRegistry>()
 
-/** Keeps the registry built for an app instance, for `registryOf()`. */
+/** Test seam: keeps the registry built for an app instance, for `registryOf()`. */
 export const keepRegistry = (app: object, registry: MethodRegistry): void => { registries.set(app, registry) }
 
-/**
- * The registry the plugin built for a ready app (the instance it was registered on), or undefined: for the
- * project's tests and benchmarks, which compare its plans with its exact answers. Not exported by the package.
- */
+/** Test seam: the registry the plugin built for a ready app (the instance it was registered on), or undefined. */
 export const registryOf = (app: object): MethodRegistry | undefined => registries.get(app)

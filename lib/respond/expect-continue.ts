@@ -78,7 +78,7 @@ export function answerExpectContinue (fastify: FastifyInstance, { options, regis
     if (hidesRoutes) return
 
     const { method = '', url = '' } = req
-    registry().deriveConstraintsAsync(req, (err, constraints) => {
+    registry().constraints.deriveAsync(req, (err, constraints) => {
       if (err !== null) return
       const route: unknown = fastify.findRoute({ method: method as HTTPMethods, url, constraints })
       if (route !== null) sendContinue()

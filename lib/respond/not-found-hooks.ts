@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import type { PluginContext } from '../context.js'
 import type { Answer } from '../lookup/registry.js'
-import { withConstraints } from '../lookup/constraints.js'
 import {
   contextHooksReader, createNotFoundHandlerRunner, errorSender, keepHookInNotFoundHandlers, logControllerOf,
   rootNotFoundHandler, routeContextReader, runHooks, type Hook
@@ -122,7 +121,9 @@ function createNotFoundHooks (fastify: FastifyInstance, context: PluginContext):
    * it if a body is pending (a header set before the guards run survives their reply, as the `Allow` of a
    * 405 survives the error handler's).
    */
-  function guarded (pending: Pending, routes: readonly GuardedRoute[] | null, send: (verdict: GuardVerdict) => void): void {
+  function guarded (
+    pending: Pending, routes: readonly GuardedRoute[] | null, send: (verdict: GuardVerdict) => void
+  ): void {
     const { request, reply } = pending
     if (pending.declined) return runGuards(request, reply, routes ?? NO_ROUTES, true, send)
     if (pending.method === 'OPTIONS') answeringEarly.add(request)
@@ -150,7 +151,9 @@ function createNotFoundHooks (fastify: FastifyInstance, context: PluginContext):
    * The automatic OPTIONS answer, for the methods the caller may use: with `Accept-Patch` (RFC 5789 3.1)
    * and `Accept-Query` (RFC 10008 3) where those methods are among them, and described on request.
    */
-  function answerOptions ({ request, reply, url, constraints }: Pending, methods: readonly string[], allow: string): void {
+  function answerOptions (
+    { request, reply, url, constraints }: Pending, methods: readonly string[], allow: string
+  ): void {
     const found = registry()
     if (requestMediaTypes) {
       for (const [method, field, value] of ACCEPT_FIELDS) {
@@ -162,15 +165,19 @@ function createNotFoundHooks (fastify: FastifyInstance, context: PluginContext):
     if (!describeOptions || !acceptsJson(request.headers.accept)) return sendOptions(reply, allow, options)
     const routes: DescribedRoute[] = []
     for (const route of found.routesFor(url, methods, constraints)) {
-      if (route.record !== undefined) routes.push({ route: route.record, mediaTypes: found.mediaTypesOf(route.context) })
+      if (route.record !== undefined) {
+        routes.push({ route: route.record, mediaTypes: found.mediaTypesOf(route.context) })
+      }
     }
     sendDescription(reply, describeResource(methods, routes))
   }
 
   /** Derives the request's constraint values, then decides and delivers. */
-  function answer (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction, declined: boolean): void {
+  function answer (
+    request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction, declined: boolean
+  ): void {
     const found = registry()
-    withConstraints(found, request, done, (constraints) => {
+    found.constraints.of(request, done, (constraints) => {
       const { method = '', url = '' } = request.raw
       const pending: Pending = { request, reply, done, method, url, constraints, declined }
       deliver(pending, decide(found, options, pending))

@@ -39,7 +39,7 @@ export function createVaryAnswer (registry: GetRegistry, options: NormalisedOpti
   let byCaller: string[] = []
   return function varyAnswer (reply, refusal = false) {
     if (byLookup === undefined) {
-      const { version, custom } = registry().constraintsInEffect
+      const { version, custom } = registry().constraints.inEffect
       byLookup = version ? ['Accept-Version'] : []
       byCaller = [...byLookup, ...(options.vary ?? ['*'])]
       if (options.filterAllowed !== undefined || custom) byLookup = byCaller

@@ -5,7 +5,7 @@ import { appWith, answer, ok } from '../support/with-plugin.js'
 // is ignored and unversioned routes are served. `allowedMethods(url, { version })` handed the version to
 // the registry's router as given, and find-my-way, given a version, matches versioned routes only: it
 // answered [] for a URL Fastify serves. It now keeps the given constraints of strategies in use only
-// (`registry.constraintsInUse()`), as Fastify derives them.
+// (`registry.constraints.inUse()`), as Fastify derives them.
 test('allowedMethods() ignores a version when no route is versioned, as Fastify does', async (t) => {
   const app = await appWith((app) => {
     app.get('/p', { constraints: { host: 'b.example' } }, ok)

@@ -11,7 +11,7 @@ function serverWith (findRoute, deriveConstraints) {
   const fastify = { server, findRoute: (route) => { asked.push(route); return findRoute(route) } }
   const context = {
     options: { allowOnSuccess: false, notFoundWhenEmpty: false },
-    registry: () => ({ deriveConstraintsAsync: deriveConstraints })
+    registry: () => ({ constraints: { deriveAsync: deriveConstraints } })
   }
   answerExpectContinue(fastify, context)
   const req = new EventEmitter()
