@@ -6,7 +6,6 @@ export default [
     ignores: ['dist/**', 'dist-example/**', 'coverage/**', 'node_modules/**']
   }),
   {
-    ignores: ['lib/**'],
     rules: { '@stylistic/max-len': ['error', { code: 120 }] }
   }
 ]

@@ -80,7 +80,9 @@ const paramHolds = (text: string, maxParamLength: number): boolean =>
  * segments of `b` where `a` has a parameter. null when no path matches both; undefined when that cannot be
  * said so simply (other parametric segments, wildcards, empty or unusual static segments).
  */
-export function intersect (a: readonly Segment[], b: readonly Segment[], maxParamLength: number): Segment[] | null | undefined {
+export function intersect (
+  a: readonly Segment[], b: readonly Segment[], maxParamLength: number
+): Segment[] | null | undefined {
   if (!isSimple(a) || !isSimple(b)) return undefined
   // A parameter never spans a `/` and is never empty: paths of both have as many segments.
   if (a.length !== b.length) return null
@@ -106,9 +108,10 @@ export function intersect (a: readonly Segment[], b: readonly Segment[], maxPara
  * Whether a pattern is made of static segments and plain parameters only, its static segments written as
  * find-my-way stores them (no `(`, nothing `on()` would normalise again).
  */
-export const isSimple = (segments: readonly Segment[]): boolean => segments.every((segment, i) => segment.kind === Kind.Static
-  ? (segment.text !== '' || i === 0) && !segment.text.includes('(')
-  : segment.kind === Kind.Dynamic && segment.plain)
+export const isSimple = (segments: readonly Segment[]): boolean => segments.every((segment, i) =>
+  segment.kind === Kind.Static
+    ? (segment.text !== '' || i === 0) && !segment.text.includes('(')
+    : segment.kind === Kind.Dynamic && segment.plain)
 
 /** A simple pattern (see `isSimple`) written for find-my-way's `on()`, its parameters named by position. */
 export const writePattern = (segments: readonly Segment[]): string =>
@@ -129,9 +132,9 @@ interface TrieNode {
 const createNode = (): TrieNode => ({ statics: new Map(), param: null, dynamic: null, ends: [], wildcards: [] })
 
 /**
- * For each owner of a pattern, the owners of the other patterns that can match a path its pattern matches, when find-my-way's `find()` on a tree holding
- * all of them returns that pattern; null for an owner that meets more than `limit` others, for which
- * nothing is precomputed.
+ * For each owner of a pattern, the owners of the other patterns that can match a path its pattern matches,
+ * when find-my-way's `find()` on a tree holding all of them returns that pattern; null for an owner that
+ * meets more than `limit` others, for which nothing is precomputed.
  *
  * With `ranked`, patterns that find-my-way tries before the owner's are left out: had one of them matched
  * the path, `find()` would have returned it. find-my-way walks its tree depth first, and at each node tries
@@ -178,7 +181,9 @@ function setStatic (node: TrieNode, text: string): TrieNode {
  * Adds to `found` the owners of patterns that can share a path with `segments` from `index` on. `onPath`:
  * every pattern below `node` shares find-my-way's nodes with `segments` so far (see `findOverlaps`).
  */
-function collect (node: TrieNode, segments: readonly Segment[], index: number, found: Set<number>, limit: number, onPath: boolean): void {
+function collect (
+  node: TrieNode, segments: readonly Segment[], index: number, found: Set<number>, limit: number, onPath: boolean
+): void {
   if (found.size > limit) return
   for (const owner of node.wildcards) found.add(owner)
   const segment = segments[index]

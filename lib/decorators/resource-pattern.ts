@@ -15,13 +15,16 @@ interface Answered { readonly methods: readonly string[], readonly constraints: 
  */
 const kAnswered = Symbol('fastify-allowed-methods.answered')
 type Noted = Answered | string | null
-const notedOn = (request: FastifyRequest): Record<typeof kAnswered, Noted> => request as unknown as Record<typeof kAnswered, Noted>
+const notedOn = (request: FastifyRequest): Record<typeof kAnswered, Noted> =>
+  request as unknown as Record<typeof kAnswered, Noted>
 
 /**
  * Notes that the plugin answers `request` for a known URL (405, automatic OPTIONS): called before the answer
  * is sent, so that its onSend and onResponse hooks (where metrics and tracers label a request) can name it.
  */
-export function noteAnswered (request: FastifyRequest, methods: readonly string[], constraints: Constraints | undefined): void {
+export function noteAnswered (
+  request: FastifyRequest, methods: readonly string[], constraints: Constraints | undefined
+): void {
   notedOn(request)[kAnswered] = { methods, constraints }
 }
 
@@ -37,7 +40,8 @@ export function addResourcePatternDecorator (fastify: FastifyInstance, { registr
     const noted = notedOn(this)[kAnswered]
     if (noted === null) return undefined
     if (typeof noted === 'string') return noted
-    const urls = registry().routesFor(this.url, noted.methods, noted.constraints).map(route => routeUrlOf(route.context))
+    const routes = registry().routesFor(this.url, noted.methods, noted.constraints)
+    const urls = routes.map(route => routeUrlOf(route.context))
     const pattern = mostSpecific(urls)
     if (pattern !== undefined) notedOn(this)[kAnswered] = pattern
     return pattern
