@@ -115,25 +115,7 @@ export interface FastifyAllowedMethodsOptions {
 export type GuardsOption = 'resource' | 'not-found' | 'none'
 
 /** The options after validation and defaults: never the caller's object. */
-export interface NormalisedOptions {
-  readonly autoOptions: boolean
-  readonly optionsStatus: 200 | 204
-  readonly notImplemented: boolean
-  readonly cacheControl: string | undefined
-  readonly notFound: FastifyAllowedMethodsOptions['notFound']
-  readonly filterAllowed: FastifyAllowedMethodsOptions['filterAllowed']
-  readonly vary: readonly string[] | undefined
-  readonly notFoundWhenEmpty: boolean
-  readonly includeRoute: (route: RouteOptions) => boolean
-  readonly describeOptions: boolean
-  readonly allowOnSuccess: boolean
-  readonly replyDecorator: string | false
-  readonly problemDetails: boolean
-  readonly requestMediaTypes: boolean
-  readonly guards: GuardsOption
-  readonly lingerTime: number
-  readonly lingerBytes: number
-}
+export type NormalisedOptions = ReturnType<typeof normaliseOptions>
 
 // TypeBox checks a Function schema with `typeof value === 'function'`; arity and types are the .d.ts's job.
 const callback = (): TSchema => Type.Function([], Type.Unknown())
@@ -174,10 +156,11 @@ export function shown (value: unknown): string {
 }
 
 /**
- * Validates the registration options against `OptionsSchema` and applies the defaults.
+ * Validates the registration options against `OptionsSchema` and applies the defaults; its result's type is
+ * `NormalisedOptions`, so that an option is named in the public interface, the schema and here, nowhere else.
  * @throws TypeError naming the package and the first offending option.
  */
-export function normaliseOptions (options: unknown): NormalisedOptions {
+export function normaliseOptions (options: unknown) {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new TypeError(`${PACKAGE}: options must be an object`)
   }
