@@ -13,19 +13,15 @@ import { createAllowOnSuccessHooks, type AllowOnSuccessHooks } from './integrati
  */
 export interface PluginContext {
   readonly options: NormalisedOptions
-  /** The registry. Requests come once the app is ready, when it is built; before, this throws. */
+  /** Requests come once the app is ready, when it is built; before, this throws. */
   readonly registry: () => MethodRegistry
-  /** Narrows an allowed set with `filterAllowed`. */
   readonly narrow: Narrow
-  /** Sets the `Vary` an answer of the registry needs. */
   readonly vary: VaryAnswer
-  /** Prepares the connection of an answer sent before the request body is read. */
   readonly closeIfBodyUnread: CloseIfBodyUnread
   /** Under `allowOnSuccess`, the hooks added to each route of the registry. */
   readonly allowOnSuccess: AllowOnSuccessHooks | undefined
   /** The plugin's own route hooks, which guard nothing. */
   readonly ownHooks: ReadonlySet<unknown>
-  /** What is known once the app is ready. */
   readonly ready: ReadyState
 }
 

@@ -195,7 +195,6 @@ export function normaliseOptions (options: unknown) {
 }
 
 const KNOWN = new Set(Object.keys(OptionsSchema.properties))
-/** Keys Fastify itself reads from the options of `register()`. */
 const FASTIFY_KEYS = new Set(['prefix', 'logLevel', 'logSerializers'])
 
 function describe (name: string): string {

@@ -123,7 +123,6 @@ interface TrieNode {
   param: TrieNode | null
   /** Patterns with any other parametric segment here (regex, several parameters, static parts). */
   dynamic: TrieNode | null
-  /** Owners of patterns that end here. */
   readonly ends: number[]
   /** Owners of patterns with a wildcard at this depth: they match every path that reaches this node. */
   readonly wildcards: number[]

@@ -3,7 +3,6 @@ import { contains, findOverlaps, intersect, isSimple, writePattern, type Segment
 /** What the planner knows of one path pattern of the app (constraints aside). */
 export interface PatternFacts {
   readonly segments: readonly Segment[]
-  /** Methods of the pattern's routes in the registry. */
   readonly methods: ReadonlySet<string>
   /** Methods of the pattern's routes kept out of the registry (config or `includeRoute`). */
   readonly excluded: ReadonlySet<string>
@@ -47,7 +46,6 @@ const makesKnown = (method: string): boolean => method !== 'OPTIONS'
 
 /** The plans of an app's patterns, and the patterns to add to the index where two of them meet. */
 export interface Planned {
-  /** The plans of the patterns given, in their order. */
   readonly plans: readonly Plan[]
   /** Patterns for the URLs two patterns share (see `planPatterns`), each with its plan, for the index. */
   readonly meetings: ReadonlyArray<{ readonly pattern: string, readonly plan: Plan }>

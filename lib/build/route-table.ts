@@ -12,7 +12,6 @@ export interface RouteRecord {
   constraints: Constraints | undefined
   /** False for a route kept out of the registry (config or `includeRoute`): it is not advertised. */
   included: boolean
-  /** The route's `schema`, for `describeOptions`. */
   schema?: Record<string, unknown> | undefined
   /** The shared schemas (`addSchema`) visible to the route's plugin, for `describeOptions`. */
   sharedSchemas: () => Record<string, unknown>
@@ -41,7 +40,6 @@ export interface PatternDraft {
   readonly methods: ReadonlySet<string>
   /** Methods of its routes kept out of the registry. */
   readonly excluded: ReadonlySet<string>
-  /** Some route of the pattern has constraints. */
   readonly constrained: boolean
 }
 
@@ -50,7 +48,6 @@ export interface RouteTable {
   readonly matching: MatchingOptions
   /** The methods some route serves, in the registry or not (for `notImplemented`). */
   readonly served: ReadonlySet<string>
-  /** The methods of the registry's routes. */
   readonly methods: ReadonlySet<string>
   /** Fastify's routes (their contexts) that are kept out or root catch-alls. */
   readonly roles: ReadonlyMap<object, Role>
@@ -77,19 +74,14 @@ export interface RouteTable {
 interface HeldRoute {
   readonly record: RouteRecord
   readonly variant: PatternVariant
-  /** Fastify's context of the route. */
   readonly context: object
-  /** The route's constraints, undefined when it has none. */
   readonly constraints: Constraints | undefined
-  /** The pattern is a root catch-all (`*`, `/*`). */
   readonly catchAll: boolean
 }
 
 /**
- * Reads Fastify's router for the routes onRoute announced (`records`, in Fastify's order): only those it
- * holds count (onRoute also announces routes whose registration then failed, and that the app caught).
- * `keepRecords`: keep each route's record (for `describeOptions` and the guards); `contentMethods`: keep the
- * contexts of the routes of these methods, whose accepted media types the OPTIONS answer names.
+ * Only the routes Fastify's router holds count: onRoute also announces routes whose registration then failed,
+ * and that the app caught.
  */
 export function readRouteTable (
   router: FastifysRouter, findMyWay: FindMyWay, records: readonly RouteRecord[],
@@ -181,7 +173,6 @@ function contextsByMethod (
   return contexts
 }
 
-/** See `RouteTable.patterns`. */
 function patternDrafts (held: readonly HeldRoute[]): Map<string, PatternDraft> {
   const drafts = new Map<string, Drafting>()
   for (const { record, variant, constraints, catchAll } of held) {
@@ -198,7 +189,6 @@ function patternDrafts (held: readonly HeldRoute[]): Map<string, PatternDraft> {
   return drafts
 }
 
-/** A pattern draft while `patternDrafts` fills it in. */
 interface Drafting {
   readonly variant: PatternVariant
   readonly methods: Set<string>
@@ -215,7 +205,6 @@ function catchAllsOf (included: readonly HeldRoute[]): Pick<RouteTable, 'catchAl
   }
 }
 
-/** The methods of the constrained routes, and those routes' patterns without their constraints. */
 function constrainedRoutes (
   included: readonly HeldRoute[], findMyWay: FindMyWay, matching: MatchingOptions
 ): Pick<RouteTable, 'constrainedMethods' | 'unconstrained'> {

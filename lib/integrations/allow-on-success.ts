@@ -7,14 +7,12 @@ import { awaitsContinue } from '../respond/expect-continue.js'
 export interface AllowOnSuccessHooks { readonly onRequest: RequestHook, readonly onSend: onSendHookHandler }
 
 /**
- * The `allowOnSuccess` hooks, added to each route of the registry. `onRequest` sets on every response of
- * the route the `Allow` a 405 for the same URL would carry (RFC 9110 10.2.1 allows `Allow` on any
- * response), looked up as a 405's is. Set in `onRequest`, it survives whatever the handler or the error
- * handler sends, as the 405's own header does. When `filterAllowed` leaves the caller no method and
- * `notFoundWhenEmpty` hides such resources, the route answers the app's 404 instead, with the `Vary` every
- * 404 of the not-found path gets, set before the not-found handler runs, and nothing added after it: a 404
- * for an unknown URL gets nothing after it either. `onSend` adds the `Vary` the value needs after the
- * route's handler, which may have set a `Vary` of its own.
+ * The `allowOnSuccess` hooks, added to each route of the registry: every response of the route carries the
+ * `Allow` a 405 for the same URL would (RFC 9110 10.2.1 allows `Allow` on any response). Set in `onRequest`,
+ * it survives whatever the handler or the error handler sends, as the 405's own header does. A caller that
+ * `filterAllowed` leaves no method under `notFoundWhenEmpty` gets the app's 404, with the `Vary` every 404 of
+ * the not-found path gets and nothing added after it, as a 404 for an unknown URL. `onSend` adds the `Vary`
+ * after the route's handler, which may have set one of its own.
  */
 export function createAllowOnSuccessHooks (
   { registry, narrow, vary, closeIfBodyUnread, options }:

@@ -37,13 +37,13 @@ export type OptionsDescription = Static<typeof OptionsDescriptionSchema>
 
 const DESCRIBED = ['summary', 'description', 'tags', 'params', 'querystring', 'headers', 'body', 'response'] as const
 
+/** A route that serves a method of the resource, and what its request content may be. */
+export interface DescribedRoute { readonly route: RouteRecord, readonly mediaTypes: MediaTypes | undefined }
+
 /**
  * Describes a resource from the routes that serve it. Hidden routes (`schema.hide`, the @fastify/swagger
  * convention) are listed in `allow` but never described.
  */
-/** A route that serves a method of the resource, and what its request content may be. */
-export interface DescribedRoute { readonly route: RouteRecord, readonly mediaTypes: MediaTypes | undefined }
-
 export function describeResource (allow: readonly string[], routes: readonly DescribedRoute[]): OptionsDescription {
   const methods: Record<string, MethodDescription> = {}
   const schemas: Record<string, unknown> = {}

@@ -69,7 +69,6 @@ export const methodNotAllowedProblem = (
   allowedMethods: methods as string[]
 })
 
-/** The 501 body. */
 export const notImplementedProblem = (method: string, url: string): NotImplementedProblem => ({
   type: NOT_IMPLEMENTED_TYPE,
   title: 'Not Implemented',

@@ -234,7 +234,6 @@ export function fastifysRouter (fastify: FastifyInstance): { router: Router<obje
 /** Instances whose not-found handler was given an `errorHandler` of its own (a `setNotFoundHandler` option). */
 const withOwnNotFoundErrorHandler = new WeakSet<FastifyInstance>()
 
-/** Notes that `instance`'s not-found handler has an error handler of its own. */
 export const noteNotFoundErrorHandler = (instance: FastifyInstance): void => {
   withOwnNotFoundErrorHandler.add(instance)
 }
@@ -326,7 +325,6 @@ export interface LogController {
   isLogDisabled: (request: FastifyRequest) => boolean
 }
 
-/** The LogController of each instance that answered a request, found once. */
 const logControllers = new WeakMap<FastifyInstance, LogController>()
 
 /**

@@ -30,14 +30,12 @@ export class AnswerBook {
     return this.#bits.get(method) ?? 0
   }
 
-  /** The sum of the bits of `methods`. */
   mask (methods: Iterable<string>): number {
     let mask = 0
     for (const method of new Set(methods)) mask += this.bit(method)
     return mask
   }
 
-  /** The answer listing the methods of `mask`. */
   of (mask: number): Answer {
     let answer = this.#byMask.get(mask)
     if (answer === undefined) {
@@ -51,7 +49,6 @@ export class AnswerBook {
     return answer
   }
 
-  /** The answer listing every method. */
   get all (): Answer {
     return this.of(this.mask(this.#methods))
   }

@@ -2,7 +2,6 @@
 import type { Plan } from '../build/plan.js'
 import type { Answer, AnswerBook } from './answers.js'
 
-/** A plan as the look-up runs it. */
 export interface CompiledPlan {
   readonly plan: Plan
   readonly certain: number
@@ -26,7 +25,7 @@ export interface CompileContext {
   readonly twinOf: ReadonlyMap<string, string>
 }
 
-/** The compiled plans, in the order of `plans`. Most patterns share a plan: each distinct one is compiled once. */
+/** Most patterns share a plan: each distinct one is compiled once. */
 export function compilePlans (plans: readonly Plan[], context: CompileContext): CompiledPlan[] {
   const compiled = new Map<string, CompiledPlan>()
   return plans.map(plan => {

@@ -42,7 +42,6 @@ export class PatternIndex<Value extends object> {
       `than find-my-way has methods (${ROUTER_METHODS.length})`, { cause: refusal })
   }
 
-  /** The value stored with the best pattern matching a request URL, or null. */
   find (url: string): Value | null {
     const hit = this.#router.find(ROUTER_METHODS[0], url)
     if (hit !== null) return hit.store

@@ -14,17 +14,15 @@ export type { Answer } from './answers.js'
 export type { RouteRecord } from '../build/route-table.js'
 
 /**
- * The method registry: the lookup that turns a request URL (and its constraint values) into the set of
- * methods Fastify routes there. It asks Fastify's own router, so matching is Fastify's by construction,
- * and holds only what it adds: a pattern index (lookup/pattern-index.ts) that finds the URL's best pattern in one
- * walk, and for each pattern a plan made at startup (build/plan.ts) of which methods are certain there and which
- * must be asked of Fastify's router per request.
+ * Turns a request URL (and its constraint values) into the methods Fastify routes there. It asks Fastify's own
+ * router, so matching is Fastify's by construction, and adds only a pattern index that finds the URL's best
+ * pattern in one walk and, per pattern, a plan made at startup (build/plan.ts) of which methods are certain
+ * there and which must be asked of the router per request.
  */
 export class MethodRegistry {
   /** The request's constraint values, derived as Fastify's router derives them, and the strategies in use. */
   readonly constraints: RequestConstraints
   readonly #router: FastifysRouter
-  /** Finds the best pattern of a URL: its id, the index of its compiled plan in `#plans`. */
   readonly #index: PatternIndex<PatternId>
   readonly #plans: readonly CompiledPlan[]
   readonly #exact: CompiledPlan
@@ -180,7 +178,6 @@ export class MethodRegistry {
   }
 }
 
-/** A route `routesFor()` finds: the method it serves, Fastify's context, its record if kept, its role. */
 export interface RouteAt {
   readonly method: string
   readonly context: object
@@ -189,11 +186,8 @@ export interface RouteAt {
 }
 
 /**
- * Builds the registry once the app is ready and every route is known: reads Fastify's router for the
- * routes onRoute announced (build/route-table.ts), plans each pattern (build/plan.ts), compiles the plans
- * (compiled-plan.ts), and indexes the patterns and the meetings the plans add. `keepRecords`: keep each
- * route's record for `routesFor()`. `contentMethods`: the methods whose routes' media types `mediaTypeReader`
- * reads (from Fastify's route context), for `mediaTypesFor()`.
+ * Built once the app is ready, when every route is known. `keepRecords`: keep each route's record, for
+ * `routesFor()`; `contentMethods`: the methods whose routes' media types `mediaTypesFor()` names.
  */
 export function buildRegistry (
   router: FastifysRouter, findMyWay: FindMyWay, records: readonly RouteRecord[], options: BuildOptions
@@ -261,7 +255,6 @@ export type GetRegistry = () => MethodRegistry
 // exported by the package.
 const registries = new WeakMap<object, MethodRegistry>()
 
-/** Test seam: keeps the registry built for an app instance, for `registryOf()`. */
 export const keepRegistry = (app: object, registry: MethodRegistry): void => { registries.set(app, registry) }
 
 /** Test seam: the registry the plugin built for a ready app (the instance it was registered on), or undefined. */

@@ -6,7 +6,6 @@ export function formatAllow (methods: readonly string[]): string {
   return methods.join(', ')
 }
 
-/** Sorts and deduplicates a list of methods, returning a new frozen array. */
 export function normaliseMethods (methods: Iterable<string>): readonly string[] {
   return Object.freeze([...new Set(methods)].sort())
 }

@@ -24,7 +24,6 @@ export interface Asked {
   /** The method and URL Fastify routes: the raw request's, the URL after `rewriteUrl`, query string included. */
   readonly method: string
   readonly url: string
-  /** Its constraint values, derived as Fastify's router derives them. */
   readonly constraints: Constraints | undefined
   /**
    * Handed to the not-found handler by a matched route (`reply.callNotFound()`) rather than by the router.

@@ -16,7 +16,6 @@ interface ExpectingResponse {
   writeContinue: () => void
 }
 
-/** Requests that expect `100 Continue` from our listener and have not had it yet (see `awaitsContinue`). */
 const awaiting = new WeakSet<object>()
 
 /**
@@ -42,12 +41,11 @@ export const awaitsContinue = (req: object): boolean => awaiting.has(req)
  * synchronously in that listener, fastify.js `wrapRouting`) and a final response already sent (a route's
  * synchronous hook refused the request: no 100 after it). A wrong decision changes only when the 100 comes.
  *
- * Fastify's router decides through `fastify.findRoute()`, given the request's constraint values (host,
- * version, custom strategies) derived as the router derives them. It also finds a result for a malformed `%`
- * escape or an over-long parameter (its onBadUrl/onMaxParamLength handlers): Fastify answers those itself
- * without reading the body (fastify.js `onBadUrl`, `onMaxParamLength`), at once unless the app has
- * `frameworkErrors`, so no 100 follows; an asynchronous `frameworkErrors` may get one first, harmlessly (Node
- * discards the upload). When deriving fails, Fastify answers an error itself: no early 100.
+ * `fastify.findRoute()` also finds a result for a malformed `%` escape or an over-long parameter (the router's
+ * onBadUrl/onMaxParamLength handlers): Fastify answers those itself without reading the body (fastify.js
+ * `onBadUrl`, `onMaxParamLength`), at once unless the app has `frameworkErrors`, so no 100 follows; an
+ * asynchronous `frameworkErrors` may get one first, harmlessly (Node discards the upload). When deriving the
+ * constraint values fails, Fastify answers an error itself: no early 100.
  *
  * When routes may hide themselves (allowOnSuccess with notFoundWhenEmpty answers a caller left no method the
  * 404), a routed request gets its 100 only once its body is read: a 100 sent at once would tell

@@ -3,10 +3,7 @@ import {
   GUARD_PHASES, type ContextHook, type ContextHooks, type HookRunner, type RouteContext, type RouteHookOptions
 } from '../internals/fastify.js'
 
-/**
- * A method's route at the URL the plugin answers for: Fastify's context, the route's record (its own hooks),
- * and whether it is a root catch-all, which makes no URL known.
- */
+/** A method's route at the URL the plugin answers for (a root catch-all makes no URL known). */
 export interface GuardedRoute {
   readonly method: string
   readonly context: object
@@ -46,7 +43,6 @@ export interface GuardInternals {
 /** One hook to run: of the not-found context, or of a route at the URL (`route`). */
 interface Step { readonly hook: ContextHook, readonly route: boolean }
 
-/** The verdict where no guard of a route was consulted. */
 export const UNGUARDED: GuardVerdict = { refused: new Set(), consulted: false }
 
 /**

@@ -49,7 +49,6 @@ export function narrowed (
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   typeof (value as PromiseLike<unknown> | null | undefined)?.then === 'function'
 
-/** `names` when it is an array of strings; a TypeError naming the option otherwise. */
 function methodNames (names: unknown): readonly string[] {
   if (Array.isArray(names)) {
     let index = 0

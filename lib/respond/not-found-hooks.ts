@@ -133,10 +133,7 @@ function createNotFoundHooks (fastify: FastifyInstance, context: PluginContext):
     })
   }
 
-  /**
-   * Answers for a known URL with the methods the caller's guards left: the automatic OPTIONS answer, or
-   * 405. Where a route's guards were consulted, the answer depends on the caller.
-   */
+  /** Where a route's guards were consulted, the answer depends on the caller. */
   function answerResource (pending: Pending, answer: Answer, methods: readonly string[], verdict: GuardVerdict): void {
     const { request, reply, method, url, constraints } = pending
     const kept = verdict.refused.size === 0 ? methods : methods.filter(name => !verdict.refused.has(name))
@@ -172,7 +169,6 @@ function createNotFoundHooks (fastify: FastifyInstance, context: PluginContext):
     sendDescription(reply, describeResource(methods, routes))
   }
 
-  /** Derives the request's constraint values, then decides and delivers. */
   function answer (
     request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction, declined: boolean
   ): void {

@@ -16,13 +16,12 @@ const JSON_TYPE = 'application/json; charset=utf-8'
  * sent, and Fastify keeps headers set before `reply.send(error)`, so it survives whatever the app's error
  * handler sends.
  *
- * With `direct`, when the not-found context would answer the error with Fastify's default error handler,
- * the body is sent as is: the one that handler would serialise, or with `problemDetails` the RFC 9457 body,
- * serialised with its exported schema (a serialiser compiled from the schema writes it faster than
- * `JSON.stringify` does).
- * The same response, without the error path, the costliest part of an error response (bench/reply-cost.js
- * measures it), and the same log line, through the app's LogController. Apps with their own error handler
- * receive the error, whatever `problemDetails` says: its body is theirs to format.
+ * With `direct`, when the not-found context would answer with Fastify's default error handler, the body that
+ * handler would serialise (or with `problemDetails` the RFC 9457 body, serialised with its exported schema: a
+ * serialiser compiled from it writes it faster than `JSON.stringify` does) is sent as is, with the same log
+ * line through the app's LogController: the same response without the error path, the costliest part of an
+ * error response (bench/reply-cost.js). Apps with their own error handler receive the error, whatever
+ * `problemDetails` says: its body is theirs to format.
  */
 export function sendMethodNotAllowed (
   reply: FastifyReply, method: string, url: string, methods: readonly string[], allow: string,
