@@ -34,7 +34,6 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
   assertNoRoutesYet(fastify)
   const context = createContext(fastify, options)
 
-  // Every route as onRoute announces it, read in Fastify's own router once the app is ready.
   const routes = recordRoutes(fastify, context)
   const { router, findMyWay } = fastifysRouter(fastify)
   fastify.addHook('onReady', function buildRegistryWhenReady (done) {

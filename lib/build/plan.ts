@@ -4,7 +4,6 @@ import { contains, findOverlaps, intersect, isSimple, writePattern, type Segment
 export interface PatternFacts {
   readonly segments: readonly Segment[]
   readonly methods: ReadonlySet<string>
-  /** Methods of the pattern's routes kept out of the registry (config or `includeRoute`). */
   readonly excluded: ReadonlySet<string>
   /** Some route of the pattern has constraints: whether it matches depends on the request. */
   readonly constrained: boolean
@@ -44,7 +43,6 @@ const MAX_OVERLAPS = 64
 
 const makesKnown = (method: string): boolean => method !== 'OPTIONS'
 
-/** The plans of an app's patterns, and the patterns to add to the index where two of them meet. */
 export interface Planned {
   readonly plans: readonly Plan[]
   /** Patterns for the URLs two patterns share (see `planPatterns`), each with its plan, for the index. */

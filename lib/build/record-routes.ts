@@ -36,7 +36,6 @@ export function recordRoutes (
           included,
           schema: route.schema as Record<string, unknown> | undefined,
           sharedSchemas: () => this.getSchemas(),
-          // Fastify reads the route's hooks from these options once every onRoute hook has run.
           hooks: route
         })
       }

@@ -36,9 +36,7 @@ export const enum Role {
 /** A path pattern of the app (constraints aside), with the methods of its routes. */
 export interface PatternDraft {
   readonly variant: PatternVariant
-  /** Methods of its routes in the registry. */
   readonly methods: ReadonlySet<string>
-  /** Methods of its routes kept out of the registry. */
   readonly excluded: ReadonlySet<string>
   readonly constrained: boolean
 }

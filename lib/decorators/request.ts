@@ -6,17 +6,9 @@ import { narrowed } from '../respond/narrow.js'
 import { routeConfigOf, type RouteConfig } from '../internals/fastify.js'
 
 /**
- * The request decorators, made for @fastify/cors's `delegator`: a preflight is routed to cors's `OPTIONS *`,
- * and only the registry knows the route the actual request would run. Both answer with the request's
- * constraint values, at once, or as a Promise when a custom constraint strategy derives its value
- * asynchronously. Decorators on Fastify's request prototype: requests that do not call them pay nothing.
- *
- * `request.allowedMethods()`: the sorted methods of the request's own URL, as its 405 would list them
- * (`filterAllowed` too, and then a Promise if it returns one); empty for a URL no route makes known.
- *
- * `request.routeConfigFor(method)`: the `config` of the route Fastify would run for `method` at the
- * request's URL (what `request.routeOptions.config` would be there, e.g. its `cors`); undefined when none
- * would, or the route is kept out of the registry.
+ * The request decorators (their contract: decorators/types.ts), made for @fastify/cors's `delegator`: a
+ * preflight is routed to cors's `OPTIONS *`, and only the registry knows the route the actual request would
+ * run. Decorators on Fastify's request prototype: requests that do not call them pay nothing.
  */
 export function addRequestDecorators (fastify: FastifyInstance, { registry, options }: PluginContext): void {
   const { filterAllowed } = options

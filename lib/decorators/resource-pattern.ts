@@ -29,10 +29,9 @@ export function noteAnswered (
 }
 
 /**
- * `request.resourcePattern()`: the route pattern of the URL the plugin answered 405 or OPTIONS for, written
- * as Fastify writes `routeOptions.url`, for the requests that have none. The pattern is looked up when first
- * asked for, so that the answers nobody asks about pay one field written; a decorator on Fastify's request
- * prototype, so that the other requests pay nothing.
+ * `request.resourcePattern()` (decorators/types.ts). The pattern is looked up when first asked for, so that the
+ * answers nobody asks about pay one field written; a decorator on Fastify's request prototype, so that the
+ * other requests pay nothing.
  */
 export function addResourcePatternDecorator (fastify: FastifyInstance, { registry }: PluginContext): void {
   fastify.decorateRequest(kAnswered, null)

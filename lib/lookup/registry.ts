@@ -20,7 +20,6 @@ export type { RouteRecord } from '../build/route-table.js'
  * there and which must be asked of the router per request.
  */
 export class MethodRegistry {
-  /** The request's constraint values, derived as Fastify's router derives them, and the strategies in use. */
   readonly constraints: RequestConstraints
   readonly #router: FastifysRouter
   readonly #index: PatternIndex<PatternId>
@@ -79,7 +78,6 @@ export class MethodRegistry {
     return this.#answer(this.#exact, url, constraints)
   }
 
-  /** The plan `lookup()` follows for a URL, or null for a URL no pattern matches. */
   planOf (url: string): Plan | null {
     const pattern = this.#index.find(url)
     return pattern === null ? null : (this.#plans[pattern.id] as CompiledPlan).plan
@@ -157,8 +155,7 @@ export class MethodRegistry {
   }
 
   /**
-   * The media types the request content of the route Fastify runs for `method` at `url` may use, for one of
-   * the methods `lookup()` answered for that URL; undefined when its route is not of the methods
+   * For one of the methods `lookup()` answered for `url`; undefined when its route is not of the methods
    * `buildRegistry` was given.
    */
   mediaTypesFor (method: string, url: string, constraints: Constraints | undefined): MediaTypes | undefined {

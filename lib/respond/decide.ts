@@ -19,7 +19,6 @@ export type Decision =
   /** `OPTIONS *`: the server as a whole (RFC 9110 9.3.7). */
   | { readonly kind: 'server-options', readonly answer: Answer }
 
-/** What `decide` reads of a request. */
 export interface Asked {
   /** The method and URL Fastify routes: the raw request's, the URL after `rewriteUrl`, query string included. */
   readonly method: string

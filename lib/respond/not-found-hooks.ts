@@ -115,11 +115,10 @@ function createNotFoundHooks (fastify: FastifyInstance, context: PluginContext):
   }
 
   /**
-   * Runs `send` once the guards let the request through: those of the not-found context, unless they have
-   * run already (`declined`), and of `routes` (none for null). From onRequest, whatever answers, the plugin
-   * or a guard (a 401, a 429, a thrown error), answers before the body is read: the connection closes after
-   * it if a body is pending (a header set before the guards run survives their reply, as the `Allow` of a
-   * 405 survives the error handler's).
+   * From onRequest, whatever answers, the plugin or a guard (a 401, a 429, a thrown error), answers before the
+   * body is read: the connection closes after it if a body is pending (a header set before the guards run
+   * survives their reply, as the `Allow` of a 405 survives the error handler's). A declined request has run
+   * the not-found context's guards already.
    */
   function guarded (
     pending: Pending, routes: readonly GuardedRoute[] | null, send: (verdict: GuardVerdict) => void

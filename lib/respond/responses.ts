@@ -106,7 +106,6 @@ export function sendOptions (
   reply.send()
 }
 
-/** The described OPTIONS answer (`describeOptions`), serialised with its exported schema. */
 export function sendDescription (reply: FastifyReply, description: OptionsDescription): void {
   reply.code(200)
     .header('allow', formatAllow(description.allow))
