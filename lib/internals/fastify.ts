@@ -234,10 +234,6 @@ export function fastifysRouter (fastify: FastifyInstance): { router: Router<obje
 /** Instances whose not-found handler was given an `errorHandler` of its own (a `setNotFoundHandler` option). */
 const withOwnNotFoundErrorHandler = new WeakSet<FastifyInstance>()
 
-export const noteNotFoundErrorHandler = (instance: FastifyInstance): void => {
-  withOwnNotFoundErrorHandler.add(instance)
-}
-
 /**
  * Whether errors of `instance`'s not-found context go to Fastify's default error handler. Fastify names it
  * `defaultErrorHandler` (lib/error-handler.js); should that change, the answer is "no" and the 405 simply
@@ -426,7 +422,7 @@ export function keepHookInNotFoundHandlers (
   const wrapped: SetNotFoundHandler = function setNotFoundHandler (opts, handler) {
     if (typeof opts === 'function') return original.call(this, withOurs(this, {}), opts)
     const given: Record<string, unknown> = { ...(opts as object | undefined) }
-    if (given.errorHandler !== undefined) noteNotFoundErrorHandler(this)
+    if (given.errorHandler !== undefined) withOwnNotFoundErrorHandler.add(this)
     return original.call(this, withOurs(this, given), handler)
   }
   fastify.setNotFoundHandler = wrapped as unknown as FastifyInstance['setNotFoundHandler']
