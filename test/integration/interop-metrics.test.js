@@ -1,12 +1,12 @@
 // fastify-metrics (the real package) labels a request with `routeOptions.url`, which Fastify leaves undefined
 // for every request its router did not match: a 405 is skipped (`registeredRoutesOnly`, the default) or
-// counted as `__unknown__`, with the 404s. The README's recipe labels it with `request.resourcePattern()`.
+// counted as `__unknown__`, with the 404s. docs/features.md's recipe labels it with `request.resourcePattern()`.
 import { test } from 'node:test'
 import Fastify from 'fastify'
 import metricsPlugin from 'fastify-metrics'
 import fastifyAllowedMethods from '../../dist/index.js'
 
-/** The README's recipe. */
+/** docs/features.md's recipe. */
 const recipe = {
   registeredRoutesOnly: false,
   overrides: {

@@ -1,6 +1,6 @@
 // @fastify/otel (the real package, with OpenTelemetry's SDK) sets `http.route` from `routeOptions.url`, which
 // Fastify leaves undefined for every request its router did not match: a 405's span is named `request` and
-// has no route, like a 404's. The README's recipe names it from `request.resourcePattern()`.
+// has no route, like a 404's. docs/features.md's recipe names it from `request.resourcePattern()`.
 import { test } from 'node:test'
 import Fastify from 'fastify'
 import { FastifyOtelInstrumentation } from '@fastify/otel'
@@ -13,7 +13,7 @@ const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcess
 const instrumentation = new FastifyOtelInstrumentation()
 instrumentation.setTracerProvider(provider)
 
-/** The README's recipe. */
+/** docs/features.md's recipe. */
 async function nameTheResource (request) {
   const route = request.resourcePattern()
   const { span } = request.opentelemetry()

@@ -253,7 +253,7 @@ test('Sentry with the plugin: no error event for 404, 405, OPTIONS or 501', asyn
 
 // Fastify runs the onError hooks, where Sentry captures every error of status >= 500, before the app's error
 // handler (lib/reply.js `onErrorHook`), and the plugin hands its 501 to an error handler of the app's, as the
-// app asked: those 501s, and nothing else, reach Sentry; the README's `shouldHandleError` leaves them out.
+// app asked: those 501s, and nothing else, reach Sentry; docs/deploying.md's `shouldHandleError` leaves them out.
 test('Sentry with the plugin and an error handler of the app\'s: the 501s alone are reported', async (t) => {
   const run = await runs.sentry
   const others = run.results.map(({ name }) => name).filter((name) => !withErrorHandler(run).includes(name))

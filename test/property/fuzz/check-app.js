@@ -86,7 +86,7 @@ const PHASES = ['onRequest', 'preValidation', 'preHandler']
 
 /**
  * The guards the plugin runs, under `guards: 'resource'` (its default), before a 405 or an OPTIONS answer of
- * its own, as the README states the rule: phase by phase; in each phase, method by method in Allow order,
+ * its own, as docs/features.md states the rule: phase by phase; in each phase, method by method in Allow order,
  * each method's guards of that phase in Fastify's order; a guard function runs once, at its first place. A
  * guard that replies ends the request there; the first refusal ends the run (no guard runs after it), and
  * refuses every method whose guards did not all run and pass before it. `chains`: for each method whose

@@ -20,7 +20,7 @@ if (tracer === 'sentry') {
   sentry = require('@sentry/node')
   const dsn = `http://public@127.0.0.1:${collector}/${project}`
   if (keep501sFromSentry) {
-    // The README's recipe: Sentry's default (a status >= 500) but for the plugin's 501s.
+    // docs/deploying.md's recipe: Sentry's default (a status >= 500) but for the plugin's 501s.
     const { NotImplementedError } = require('../../../dist/index.cjs')
     sentry.init({
       dsn,
