@@ -125,3 +125,17 @@ test('a URL known to no route but a root catch-all gets no Allow, as its 405 wou
   t.assert.deepStrictEqual([unknown.statusCode, unknown.headers.allow], [200, undefined])
   t.assert.strictEqual((await app.inject({ method: 'GET', url: '/page' })).headers.allow, 'GET, HEAD, OPTIONS')
 })
+
+test('one pair of hooks serves every route: the hooks are made once, not per route', async (t) => {
+  const seen = []
+  const app = await appWith((app) => {
+    app.addHook('onRoute', (route) => { if (route.method !== 'HEAD') seen.push([route.onRequest, route.onSend]) })
+    app.get('/a', ok)
+    app.put('/b', ok)
+  }, on)
+  t.assert.strictEqual((await app.inject({ method: 'PUT', url: '/b' })).headers.allow, 'OPTIONS, PUT')
+  t.assert.strictEqual(seen.length, 2)
+  t.assert.strictEqual(typeof seen[0][0], 'function')
+  t.assert.strictEqual(seen[0][0], seen[1][0])
+  t.assert.strictEqual(seen[0][1], seen[1][1])
+})
