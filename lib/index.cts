@@ -6,8 +6,11 @@ import type * as Esm from './index.js' with { 'resolution-mode': 'import' }
 
 // `require('fastify-allowed-methods')` returns the plugin itself, so that
 // `app.register(require('fastify-allowed-methods'))` works, with the named exports as its properties
-// (the shape @fastify/cors exports). It loads the ES module build: Node >= 20.19 can require() it.
-const esm = require('./index.js') as typeof Esm
+// (the shape @fastify/cors exports). It loads the ES module entry, which Node >= 20.19 can require(), so that
+// both entries share one copy of the plugin (one class per error, for `instanceof`). That entry is the build of
+// lib/ bundled into one file, dist/bundle.js (package.json "build"): Node loads one module instead of one per
+// source file, the bulk of what importing the plugin used to cost.
+const esm = require('./bundle.js') as typeof Esm
 
 const plugin = Object.assign(esm.default, esm)
 

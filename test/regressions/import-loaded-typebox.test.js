@@ -11,8 +11,9 @@ import { promisify } from 'node:util'
 
 const require = createRequire(import.meta.url)
 const FASTIFY = require.resolve('fastify')
-const ESM_ENTRY = fileURLToPath(new URL('../../dist/index.js', import.meta.url))
+const ESM_ENTRY = fileURLToPath(new URL('../../dist/bundle.js', import.meta.url))
 const CJS_ENTRY = fileURLToPath(new URL('../../dist/index.cjs', import.meta.url))
+const DIST = fileURLToPath(new URL('../../dist/', import.meta.url))
 
 /** The URL of every script a fresh process compiles while it loads Fastify, then `target`. */
 async function scriptsLoaded (system, target) {
@@ -43,6 +44,11 @@ for (const [system, entry] of [['ESM', ESM_ENTRY], ['CJS', CJS_ENTRY]]) {
     t.assert.ok(scripts.some(isEntry(entry)), 'the probe saw the plugin load')
     t.assert.ok(scripts.some(isEntry(ESM_ENTRY)), 'the probe saw the ES module build load, through require() too')
     t.assert.deepStrictEqual(scripts.filter(isTypeBox), [])
+    // Node pays for each module it resolves and compiles: the published ES module entry is lib/ bundled into
+    // one file, which the CommonJS entry loads too.
+    const ours = scripts.filter(url => url.startsWith(pathToFileURL(DIST).href) || url.startsWith(DIST))
+    t.assert.deepStrictEqual(ours.map(url => url.startsWith('file:') ? fileURLToPath(url) : url),
+      system === 'ESM' ? [ESM_ENTRY] : [CJS_ENTRY, ESM_ENTRY])
   })
 
   test(`the probe does see TypeBox when it is loaded (${system})`, async (t) => {

@@ -2,7 +2,8 @@
 // major in use and on the Fastify versions the peer range allows. The lockfile pins one Fastify and one
 // find-my-way, so `npm test` alone never sees an upstream release break an internal the plugin relies on:
 // here the lowest allowed and the newest published Fastify 5 and 6 each run in a fresh install of their own.
-// One more run has the router-dependent tests run with `routerOptions.compile` on in every app they build.
+// One more run has the router-dependent tests run with `routerOptions.compile` on in every app they build, and
+// one more runs the suite on the published bundle (dist/bundle.js) in place of tsc's modules.
 // Runs go one after the other (CI has 2 cores and the suite uses them), each step under a time limit; a
 // table sums them up, and the exit code is non-zero when any run failed or could not be set up.
 import { spawn } from 'node:child_process'
@@ -30,7 +31,11 @@ const MATRIX = [
   { name: 'newest 6', fresh: true, fastify: () => newestPublished(6), nodes: [24, 26] },
   // find-my-way's compiler replaces the router's `find` (Fastify >= 5.12.8): the tests of matching, not of
   // options or interop, run again with it, through test/support/router-compile.js.
-  { name: 'compile', fresh: false, fastify: lockfileFastify, nodes: [20], compile: true }
+  { name: 'compile', fresh: false, fastify: lockfileFastify, nodes: [20], compile: true },
+  // The tests load tsc's output, one module per source file; users load it bundled into one file
+  // (dist/bundle.js). Here every test but those that reach into the plugin's state runs on the bundle, through
+  // test/support/shipped-bundle.js.
+  { name: 'bundle', fresh: false, fastify: lockfileFastify, nodes: [20], bundle: true }
 ]
 
 /** The tests whose answers depend on how Fastify's router matches, for the `compile` run (under test/). */
@@ -40,6 +45,14 @@ const ROUTER_TESTS = [
   'plugin/router-options.test.js', 'plugin/zero-cost.test.js', 'property/differential.test.js',
   'property/fastifys-find-my-way.test.js', 'integration/interop-cors.test.js', 'integration/interop-static.test.js'
 ]
+
+/**
+ * The test files (under test/) a run on the bundle leaves out: those that import the registry's test seam
+ * (`registryOf`), which the bundle's own copy of the registry does not fill.
+ */
+const usesSeam = (root, file) => readFileSync(join(root, 'test', file), 'utf8').includes('dist/lookup/registry.js')
+const bundleTests = (root) => readdirSync(join(root, 'test'), { recursive: true })
+  .filter(file => file.endsWith('.test.js') && !usesSeam(root, file))
 
 /** Child processes still running: a time-out, or the end of this run, ends their process groups. */
 const running = new Set()
@@ -73,7 +86,7 @@ async function main () {
       const unready = [node, fastify, root].some(value => value instanceof Error)
       rows.push(unready
         ? { ...row, result: 'SETUP FAILED' }
-        : await runSuite(row, root, node.bin, variant.compile === true))
+        : await runSuite(row, root, node.bin, variant))
     }
   }
   printTable(rows)
@@ -235,6 +248,8 @@ const { default: imported } = await import('fastify')
 // Under test/support/router-compile.js, 'fastify' is its wrapper, which names the file it loads.
 const routerCompile = imported.routerCompile === true
 const fastifyFile = routerCompile ? imported.fastifyFile : fileURLToPath(import.meta.resolve('fastify'))
+// Under test/support/shipped-bundle.js, the tests' dist/index.js is the published bundle.
+const bundled = (await import('../dist/index.js')).default === (await import('fastify-allowed-methods')).default
 const require = createRequire(fastifyFile)
 console.log(JSON.stringify({
   fastifyFile,
@@ -242,15 +257,16 @@ console.log(JSON.stringify({
   fastify: require('./package.json').version,
   findMyWay: require('find-my-way/package.json').version,
   pluginFile: fileURLToPath(import.meta.resolve('fastify-allowed-methods')),
-  routerCompile
+  routerCompile,
+  bundled
 }))
 `
 
 /**
  * Checks that the tests under `root` load its own Fastify, in the wanted version, and its own build, and
- * with `env` asking for it, the Fastify that compiles its router.
+ * with `env` asking for it, the Fastify that compiles its router, or the bundle for the modules.
  */
-async function probe (row, root, bin, env, compile) {
+async function probe (row, root, bin, env, { compile = false, bundle = false }) {
   const { code, stdout, stderr } = await run(bin, ['--input-type=module', '-e', PROBE],
     { cwd: join(root, 'test'), env, limit: LIMITS.probe })
   if (code !== 0) throw new Error(`the probe failed: ${stderr.trim().split('\n')[0]}`)
@@ -260,26 +276,29 @@ async function probe (row, root, bin, env, compile) {
     wrong(`load Fastify from ${loaded.fastifyFile}`)
   }
   if (loaded.fastify !== row.fastify) wrong(`load Fastify ${loaded.fastify}, not ${row.fastify}`)
-  if (loaded.pluginFile !== join(root, 'dist', 'index.js')) wrong(`load the plugin from ${loaded.pluginFile}`)
+  if (loaded.pluginFile !== join(root, 'dist', 'bundle.js')) wrong(`load the plugin from ${loaded.pluginFile}`)
   if (loaded.routerCompile !== compile) wrong(`${compile ? 'not ' : ''}compile Fastify's router`)
+  if (loaded.bundled !== bundle) wrong(`${bundle ? 'not ' : ''}load the bundle in place of dist/index.js`)
   return loaded
 }
 
 /**
- * Runs the unit tests under `root` with the given Node binary, with `compile` the router-dependent ones in
- * router compile mode; the row of the summary table.
+ * Runs the unit tests under `root` with the given Node binary, for a `compile` variant the router-dependent
+ * ones in router compile mode, for a `bundle` variant those it can on the bundle; the row of the summary table.
  */
-async function runSuite (row, root, bin, compile) {
+async function runSuite (row, root, bin, variant) {
   const title = `${row.variant} on Node ${row.node}`
   // The binary's directory first in PATH: what the tests start by name (npm, for `npm pack`) runs on it too.
   const env = { ...process.env, PATH: `${dirname(bin)}${delimiter}${process.env.PATH}` }
   // NODE_OPTIONS reaches the processes node:test starts for each test file.
-  if (compile) {
-    env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --import ${join(root, 'test', 'support', 'router-compile.js')}`.trim()
+  const hook = variant.compile ? 'router-compile.js' : variant.bundle ? 'shipped-bundle.js' : undefined
+  if (hook !== undefined) {
+    env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --import ${join(root, 'test', 'support', hook)}`.trim()
   }
+  const files = variant.compile ? ROUTER_TESTS : variant.bundle ? bundleTests(root) : []
   let loaded
   try {
-    loaded = await probe(row, root, bin, env, compile)
+    loaded = await probe(row, root, bin, env, variant)
   } catch (error) {
     step(`${title}: ${error.message}`)
     return { ...row, result: 'SETUP FAILED' }
@@ -287,7 +306,7 @@ async function runSuite (row, root, bin, compile) {
   step(`${title}: unit tests with Fastify ${loaded.fastify} (find-my-way ${loaded.findMyWay}) ` +
     `from ${relative(project, loaded.fastifyFile)}`)
   const started = Date.now()
-  const { code, timedOut, stdout, stderr } = await run(bin, ['test/run.js', ...(compile ? ROUTER_TESTS : [])],
+  const { code, timedOut, stdout, stderr } = await run(bin, ['test/run.js', ...files],
     { cwd: root, env, limit: LIMITS.suite })
   const report = stripVTControlCharacters(stdout)
   const count = (name) => Number(new RegExp(`^ℹ ${name} (\\d+)$`, 'm').exec(report)?.[1] ?? Number.NaN)
