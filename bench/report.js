@@ -80,7 +80,7 @@ export function printWorstCase (results) {
   }
 }
 
-const MEMORY_GOAL = 0.25
+const MEMORY_GOAL = 0.2
 
 export function printMemory (results) {
   console.log('\n## Memory: retained heap after ready() (forced GC), median of fresh processes\n')
@@ -102,7 +102,7 @@ export function printMemory (results) {
     'plugin heap (of own)', 'fastify-allow heap (of own)', 'goal'], rows))
 }
 
-const COLD_GOAL = 1.15
+const COLD_GOAL = 1.1
 
 export function printColdStart (results) {
   console.log('\n## Cold start: process start to ready(), plugin import included, with / without\n')
