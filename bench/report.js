@@ -189,11 +189,13 @@ export function printInstalledSize (r) {
   console.log(`${r.name}: tarball ${kb(r.pack.size)}, unpacked ${kb(r.pack.unpackedSize)} (${r.pack.files} files)` +
     (r.own === null ? '' : `, installed ${kb(r.own.bytes)} (${kb(r.own.disk)})`) + '.\n')
   const added = r.after.bytes - r.before.bytes
+  const dependencies = r.added.reduce((sum, p) => sum + p.bytes, 0)
   console.log(table(['node_modules', 'packages', 'size'], [
     [`fastify@${r.fastify} alone`, String(r.before.packages), `${kb(r.before.bytes)} (${kb(r.before.disk)})`],
     [`with ${r.name}`, String(r.after.packages), `${kb(r.after.bytes)} (${kb(r.after.disk)})`],
-    ['added', String(r.after.packages - r.before.packages),
-      `**${kb(added)}** (${times(r.after.bytes / r.before.bytes)} of Fastify's own install)`]
+    ['added (the plugin included)', String(r.after.packages - r.before.packages),
+      `${kb(added)} (with / alone: ${times(r.after.bytes / r.before.bytes)})`],
+    ['added by its dependencies', String(r.added.length), `**${kb(dependencies)}**`]
   ]))
   const yes = (loaded) => Object.values(loaded).map(value => value ? 'yes' : 'no').join(' / ')
   if (r.added.length > 0) {
