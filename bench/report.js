@@ -52,6 +52,39 @@ export function printLookup (results) {
   }
 }
 
+/** The goal of the public decorators: within 1.2x of the internal lookup they answer from, per request group. */
+const DECORATOR_GOAL = 1.2
+const range = ({ min, max }) => `[${min.toFixed(2)} - ${max.toFixed(2)}]`
+
+export function printDecorators (results) {
+  console.log('\n## Public decorators: ns per call (median of rounds), ratio to the internal lookup\n')
+  console.log('lookup = `registryOf(app).lookup(url, undefined)`;')
+  console.log('instance = `app.allowedMethods(url)` (a fresh array);')
+  console.log('instance-own = the same function through a reference taken once (no property look-up on the app);')
+  console.log('request = `request.allowedMethods()` on a real request of the app for that URL;')
+  console.log('ratio = median over rounds of the side\'s p50 over the lookup\'s in the same round, [min - max].\n')
+  const rows = []
+  for (const { table: name, results: groups } of results) {
+    for (const [group, r] of Object.entries(groups)) {
+      const cell = (side) => `${ns(r.ns[side])} (${times(r.ratios[side].median)} ${range(r.ratios[side])})`
+      rows.push([name, group, String(r.requests), ns(r.ns.lookup), `**${cell('instance')}**`, cell('instance-own'),
+        `**${cell('request')}**`])
+    }
+  }
+  console.log(table(['table', 'requests', 'n', 'lookup', 'instance', 'instance-own', 'request'], rows))
+  for (const { table: name, mismatches } of results) {
+    if (mismatches.length > 0) console.log(`\n${name}: ${mismatches.length} answers differ from the lookup's`)
+    for (const mismatch of mismatches.slice(0, 5)) console.log(`  MISMATCH ${JSON.stringify(mismatch)}`)
+  }
+  const ratios = results.flatMap(({ table: name, results: groups }) => Object.entries(groups).flatMap(([group, r]) =>
+    ['instance', 'request'].map(side => ({ name: `${name} ${group} ${side}`, ratio: r.ratios[side].median }))))
+  if (ratios.length > 0) {
+    const worst = ratios.reduce((a, b) => b.ratio > a.ratio ? b : a)
+    console.log(`\nGoal (instance and request / lookup <= ${DECORATOR_GOAL} for every group): ` +
+      `${met(worst.ratio <= DECORATOR_GOAL)}, highest ${times(worst.ratio)} (${worst.name})`)
+  }
+}
+
 /** The goals of the per-URL ratio. */
 const WORST_GOAL = { p99: 3, max: 4 }
 
@@ -114,6 +147,69 @@ export function printColdStart (results) {
     `<= ${COLD_GOAL} ${met(r.ratio <= COLD_GOAL)}`
   ])
   console.log(table(['table', 'runs', 'without', 'with', 'ratio', 'goal'], rows))
+}
+
+/** The goal on the adversarial tables: startup time and the app's own heap, with / without the plugin. */
+const ADVERSARIAL_GOAL = 1.25
+
+export function printAdversarial (results) {
+  console.log('\n## Adversarial tables: startup and heap, with / without the plugin\n')
+  console.log('startup = cold process to `ready()` (cold-start.js), ratio = median over runs of with / without, each')
+  console.log('pair back to back; heap = retained heap of the app with the table minus an empty app\'s (memory.js),')
+  console.log('ratio = median over runs of with / without; [min - max] over runs. check = both apps ready, the')
+  console.log('plugin\'s answers against Fastify\'s router on one URL per pattern and where patterns meet (agree),')
+  console.log('and how many of those URLs the registry answers by asking the router per request (asking).\n')
+  const rows = results.map(({ table: name, check, startup, heap }) => {
+    const agree = check.urls - check.mismatches.length
+    return [
+      name, `${check.patterns} (${check.routes})`, `${agree}/${check.urls} agree, ${check.asking} asking`,
+      `${Math.round(startup.without)} / ${Math.round(startup.with)} ms`,
+      `**${times(startup.ratio)}** ${range({ min: startup.ratioMin, max: startup.ratioMax })}`,
+      `${mb(heap.without)} / ${mb(heap.with)}`,
+      `**${times(heap.ratio)}** ${range({ min: heap.ratioMin, max: heap.ratioMax })}`,
+      `<= ${ADVERSARIAL_GOAL}: startup ${met(startup.ratio <= ADVERSARIAL_GOAL)}, ` +
+        `heap ${met(heap.ratio <= ADVERSARIAL_GOAL)}`
+    ]
+  })
+  console.log(table(['table', 'patterns (routes)', 'check', 'startup without / with', 'ratio', 'heap without / with',
+    'ratio', 'goal'], rows))
+  console.log(`\nRuns: startup ${results[0]?.startup.runs} per side, heap ${results[0]?.heap.runs}.`)
+  for (const { table: name, check } of results) {
+    for (const mismatch of check.mismatches.slice(0, 5)) console.log(`  MISMATCH ${name} ${JSON.stringify(mismatch)}`)
+  }
+}
+
+const kb = (bytes) => bytes >= 1 << 20 ? mb(bytes) : `${(bytes / 1024).toFixed(1)} kB`
+
+export function printInstalledSize (r) {
+  console.log(`\n## Installed size: the packed package installed next to fastify@${r.fastify}\n`)
+  console.log('size = apparent bytes, as npm counts them (disk usage, as `du` counts it, in parentheses); one')
+  console.log('measurement, exact (no median or range); loaded = files of the package loaded when the plugin is')
+  console.log('imported, registered and the app made ready, as an ES module / with `require()`.\n')
+  console.log(`${r.name}: tarball ${kb(r.pack.size)}, unpacked ${kb(r.pack.unpackedSize)} (${r.pack.files} files)` +
+    (r.own === null ? '' : `, installed ${kb(r.own.bytes)} (${kb(r.own.disk)})`) + '.\n')
+  const added = r.after.bytes - r.before.bytes
+  const dependencies = r.added.reduce((sum, p) => sum + p.bytes, 0)
+  console.log(table(['node_modules', 'packages', 'size'], [
+    [`fastify@${r.fastify} alone`, String(r.before.packages), `${kb(r.before.bytes)} (${kb(r.before.disk)})`],
+    [`with ${r.name}`, String(r.after.packages), `${kb(r.after.bytes)} (${kb(r.after.disk)})`],
+    ['added (the plugin included)', String(r.after.packages - r.before.packages),
+      `${kb(added)} (with / alone: ${times(r.after.bytes / r.before.bytes)})`],
+    ['added by its dependencies', String(r.added.length), `**${kb(dependencies)}**`]
+  ]))
+  const yes = (loaded) => Object.values(loaded).map(value => value ? 'yes' : 'no').join(' / ')
+  if (r.added.length > 0) {
+    console.log('\nPackages added beyond Fastify\'s own install (the plugin aside):\n')
+    console.log(table(['package', 'version', 'size', 'loaded (ESM / CJS)'],
+      r.added.map(p => [p.path, p.version, `${kb(p.bytes)} (${kb(p.disk)})`, yes(p.loaded)])))
+  }
+  for (const p of r.changed) console.log(`- changed: ${p.path} is ${p.version} now`)
+  for (const path of r.removed) console.log(`- removed: ${path}`)
+  const idle = r.added.filter(p => !Object.values(p.loaded).some(Boolean))
+  const idleBytes = idle.reduce((sum, p) => sum + p.bytes, 0)
+  console.log('\nGoal (nothing installed that runs nothing: every added package loaded): ' +
+    `${met(idle.length === 0)}` +
+    (idle.length === 0 ? '' : `, ${kb(idleBytes)} loaded by neither: ${idle.map(p => p.path).join(', ')}`))
 }
 
 export function printHttp (result) {

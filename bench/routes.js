@@ -1,7 +1,8 @@
 // The route tables of the benchmarks: deterministic REST-like synthetic tables, and real APIs' tables.
 //
-// A table is named by its size (a synthetic table of that many routes) or by a real API (`github`,
-// `kubernetes`: route-tables/, see its README). Every table is a list of `{ method, url }` registrations as
+// A table is named by its size (a synthetic table of that many routes), by a real API (`github`,
+// `kubernetes`: route-tables/, see its README) or by one of the tables made to cost the plugin's startup the
+// most (adversarial-tables.js). Every table is a list of `{ method, url }` registrations as
 // the app writes them, one method each, in registration order; Fastify's automatic HEAD routes come on top.
 //
 // A synthetic table of N routes starts with a few app-wide routes (a health check, a regex route, one
@@ -25,6 +26,7 @@
 // Five methods are in use (GET, POST, PUT, PATCH, DELETE); with HEAD for every GET that is six.
 
 import { readFileSync } from 'node:fs'
+import { adversarialRoutes, isAdversarial } from './adversarial-tables.js'
 
 export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
 export const SIZES = [10, 100, 1000, 10000]
@@ -85,12 +87,14 @@ function realTable (name) {
 
 export const isReal = (table) => REAL_TABLES.includes(String(table))
 
-/** The routes of a table (a size or a real API's name), in registration order. */
+/** The routes of a table (a size, a real API's name or an adversarial table's), in registration order. */
 export function routeTable (table) {
   if (isReal(table)) return realTable(String(table))
+  if (isAdversarial(table)) return adversarialRoutes(table)
   const size = Number(table)
   if (!Number.isInteger(size) || size < 0) {
-    throw new Error(`unknown route table ${table}: a size or one of ${REAL_TABLES.join(', ')}`)
+    throw new Error(`unknown route table ${table}: a size or one of ${REAL_TABLES.join(', ')} ` +
+      '(or of adversarial-tables.js)')
   }
   return syntheticTable(size)
 }

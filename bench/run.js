@@ -2,13 +2,17 @@
 //
 // Environment (all optional):
 //   BENCH_QUICK=1            smoke run: small tables, one short round of everything (numbers meaningless)
-//   BENCH_ONLY=lookup,worst-case,memory,cold-start,import-time,http,answers,keep-alive
-//                            the parts to run (default: all)
+//   BENCH_ONLY=lookup,decorators,worst-case,memory,cold-start,adversarial,import-time,installed-size,http,answers,
+//              keep-alive    the parts to run (default: all)
 //   BENCH_TABLES=1000,github route tables of the lookup and memory parts (default: every size and real API)
 //   BENCH_ROUNDS=3           lookup: interleaved rounds per competitor; BENCH_MIN_CPU_MS=120 per measurement
+//                            (lookup and decorators)
+//   BENCH_DECORATOR_TABLES=github,1000   decorators: the tables; BENCH_DECORATOR_ROUNDS=9 interleaved rounds
 //   BENCH_WORST_TABLES=github,kubernetes,1000   worst-case: the tables; BENCH_WORST_ROUNDS=15 rounds per URL
 //   BENCH_MEMORY_RUNS=5      memory: fresh processes per table and kind (the median is shown)
 //   BENCH_COLD_TABLES=1000,10000,github   cold start: the tables; BENCH_COLD_RUNS=10 runs per side
+//   BENCH_ADVERSARIAL_TABLES=crossing,meetings,regex-siblings,deep-wildcards   adversarial: the tables;
+//                            BENCH_ADVERSARIAL_RUNS=6 cold starts per side, BENCH_ADVERSARIAL_MEMORY_RUNS=3 heap runs
 //   BENCH_IMPORT_RUNS=15     import time: fresh processes per kind of import
 //   BENCH_HTTP_SIZE=1000     routes in the HTTP servers
 //   BENCH_HTTP_ROUNDS=10     HTTP: A/B pairs per case; BENCH_HTTP_DURATION=1 second per side and round
@@ -20,21 +24,28 @@
 //                            per pair
 //   BENCH_ANSWER_PAIRS=guards,problem-details   answers: the pairs (default: all, answer-cost.js PAIRS)
 //
-// Each lookup table, each worst-case table, each memory measurement and each answers pair runs in its own
-// `node --expose-gc` child process, each cold start in a fresh `node`; import-time.js runs as it is when the
-// file exists; the HTTP servers run in child processes on 127.0.0.1, with autocannon in this process.
+// Each lookup and decorators table, each worst-case table, each memory measurement, each adversarial table's
+// check and each answers pair runs in its own `node --expose-gc` child process, each cold start in a fresh
+// `node`; import-time.js runs as it is when the file exists; installed-size.js packs the package and installs
+// it with npm into a temporary directory (the npm registry must be reachable); the HTTP servers run in child
+// processes on 127.0.0.1, with autocannon in this process.
 
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import os from 'node:os'
 import { TABLES } from './routes.js'
+import { ADVERSARIAL_TABLES } from './adversarial-tables.js'
+import { benchAdversarial } from './adversarial.js'
 import { KINDS } from './memory.js'
 import { PAIRS } from './answer-cost.js'
 import { coldStart } from './cold-start.js'
 import { benchHttp, CASES } from './http.js'
 import { median } from './stats.js'
-import { printLookup, printWorstCase, printMemory, printColdStart, printHttp, printAnswers } from './report.js'
+import {
+  printLookup, printDecorators, printWorstCase, printMemory, printColdStart, printAdversarial, printInstalledSize,
+  printHttp, printAnswers
+} from './report.js'
 
 const env = process.env
 const quick = env.BENCH_QUICK === '1'
@@ -42,17 +53,23 @@ const list = (value, fallback) =>
   value === undefined || value === '' ? fallback : value.split(',').map(item => item.trim())
 const number = (value, fallback) => value === undefined || value === '' ? fallback : Number(value)
 
-const PARTS = ['lookup', 'worst-case', 'memory', 'cold-start', 'import-time', 'http', 'answers', 'keep-alive']
+const PARTS = ['lookup', 'decorators', 'worst-case', 'memory', 'cold-start', 'adversarial', 'import-time',
+  'installed-size', 'http', 'answers', 'keep-alive']
 const config = {
   only: list(env.BENCH_ONLY, PARTS),
   tables: list(env.BENCH_TABLES, quick ? ['100', 'kubernetes'] : TABLES),
   rounds: number(env.BENCH_ROUNDS, quick ? 1 : 3),
   minCpuMs: number(env.BENCH_MIN_CPU_MS, quick ? 10 : 120),
+  decoratorTables: list(env.BENCH_DECORATOR_TABLES, quick ? ['100'] : ['github', '1000']),
+  decoratorRounds: number(env.BENCH_DECORATOR_ROUNDS, quick ? 1 : 9),
   worstTables: list(env.BENCH_WORST_TABLES, quick ? ['kubernetes'] : ['github', 'kubernetes', '1000']),
   worstRounds: number(env.BENCH_WORST_ROUNDS, quick ? 2 : 15),
   memoryRuns: number(env.BENCH_MEMORY_RUNS, quick ? 1 : 5),
   coldTables: list(env.BENCH_COLD_TABLES, quick ? ['1000'] : ['1000', '10000', 'github']),
   coldRuns: number(env.BENCH_COLD_RUNS, quick ? 2 : 10),
+  adversarialTables: list(env.BENCH_ADVERSARIAL_TABLES, quick ? ['regex-siblings'] : ADVERSARIAL_TABLES),
+  adversarialRuns: number(env.BENCH_ADVERSARIAL_RUNS, quick ? 1 : 6),
+  adversarialMemoryRuns: number(env.BENCH_ADVERSARIAL_MEMORY_RUNS, quick ? 1 : 3),
   importRuns: number(env.BENCH_IMPORT_RUNS, quick ? 2 : 15),
   httpSize: number(env.BENCH_HTTP_SIZE, quick ? 100 : 1000),
   httpRounds: number(env.BENCH_HTTP_ROUNDS, quick ? 1 : 10),
@@ -103,6 +120,16 @@ async function main () {
     printLookup(results)
   }
 
+  if (config.only.includes('decorators')) {
+    const results = []
+    for (const table of config.decoratorTables) {
+      console.error(`${elapsed()} decorators: ${table}...`)
+      results.push(await child('decorators.js', ['--table', table, '--rounds', String(config.decoratorRounds),
+        '--min-cpu-ms', String(config.minCpuMs)]))
+    }
+    printDecorators(results)
+  }
+
   if (config.only.includes('worst-case')) {
     const results = []
     for (const table of config.worstTables) {
@@ -139,10 +166,27 @@ async function main () {
     printColdStart(results)
   }
 
+  if (config.only.includes('adversarial')) {
+    const results = []
+    for (const table of config.adversarialTables) {
+      results.push(await benchAdversarial(table, {
+        runs: config.adversarialRuns,
+        memoryRuns: config.adversarialMemoryRuns,
+        log: (step) => console.error(`${elapsed()} adversarial: ${step}...`)
+      }))
+    }
+    printAdversarial(results)
+  }
+
   // Written apart (import-time.js); run when present, its own output (a Markdown section) printed as it is.
   if (config.only.includes('import-time') && existsSync(here('import-time.js'))) {
     console.error(`${elapsed()} import time...`)
     console.log(`\n${(await run('import-time.js', ['--runs', String(config.importRuns)], { exposeGc: false })).trim()}`)
+  }
+
+  if (config.only.includes('installed-size')) {
+    console.error(`${elapsed()} installed size...`)
+    printInstalledSize(await child('installed-size.js', []))
   }
 
   if (config.only.includes('http')) {

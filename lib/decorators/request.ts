@@ -1,9 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { PluginContext } from '../context.js'
-import type { RequestConstraints } from '../lookup/constraints.js'
 import type { Constraints } from '../internals/find-my-way.js'
 import { narrowed } from '../respond/narrow.js'
 import { routeConfigOf, type RouteConfig } from '../internals/fastify.js'
+import { readyRegistry, type ReadyRegistry } from './ready-registry.js'
+
+/** The answer for an unknown URL, shared like the registry's answers (frozen: no caller can change it). */
+const NO_METHODS: readonly string[] = Object.freeze([])
 
 /**
  * The request decorators (their contract: decorators/types.ts), made for @fastify/cors's `delegator`: a
@@ -12,17 +15,28 @@ import { routeConfigOf, type RouteConfig } from '../internals/fastify.js'
  */
 export function addRequestDecorators (fastify: FastifyInstance, { registry, options }: PluginContext): void {
   const { filterAllowed } = options
+  const ready = readyRegistry(registry)
+  // The registry's own answer (`readonly string[]`, frozen), not a copy; narrowing makes a new array.
+  const methodsFor = (
+    found: ReadyRegistry, request: FastifyRequest, constraints: Constraints | undefined
+  ): readonly string[] | Promise<readonly string[]> => {
+    const methods = found.registry.lookup(request.url, constraints)?.methods ?? NO_METHODS
+    return filterAllowed === undefined ? methods : narrowed(filterAllowed, request, methods)
+  }
   fastify.decorateRequest('allowedMethods', function allowedMethods (
     this: FastifyRequest
   ): readonly string[] | Promise<readonly string[]> {
-    const request = this
-    const ready = registry()
-    return withRequestConstraints(ready.constraints, request, (constraints) => {
-      const methods = [...ready.lookup(request.url, constraints)?.methods ?? []]
-      return filterAllowed === undefined ? methods : narrowed(filterAllowed, request, methods)
-    })
+    const found = ready()
+    if (!found.async) return methodsFor(found, this, found.derive(this.raw))
+    return derivedAsync(found, this).then(constraints => methodsFor(found, this, constraints))
   })
 
+  const configFor = (
+    found: ReadyRegistry, method: string, url: string, constraints: Constraints | undefined
+  ): RouteConfig | undefined => {
+    const context = found.registry.routeRun(method, url, constraints)
+    return context === undefined ? undefined : routeConfigOf(context)
+  }
   fastify.decorateRequest('routeConfigFor', function routeConfigFor (
     this: FastifyRequest, method: string
   ): RouteConfig | undefined | Promise<RouteConfig | undefined> {
@@ -30,21 +44,18 @@ export function addRequestDecorators (fastify: FastifyInstance, { registry, opti
       throw new TypeError('fastify-allowed-methods: request.routeConfigFor(method) needs a method name (a string)')
     }
     const { url } = this
-    const ready = registry()
-    return withRequestConstraints(ready.constraints, this, (constraints) => {
-      const context = ready.routeRun(method, url, constraints)
-      return context === undefined ? undefined : routeConfigOf(context)
-    })
+    const found = ready()
+    if (!found.async) return configFor(found, method, url, found.derive(this.raw))
+    return derivedAsync(found, this).then(constraints => configFor(found, method, url, constraints))
   })
 }
 
-/** `answer` for the request's constraint values: its value, or a Promise of it when deriving them is asynchronous. */
-function withRequestConstraints<T> (
-  derived: RequestConstraints, request: FastifyRequest, answer: (constraints: Constraints | undefined) => T | Promise<T>
-): T | Promise<T> {
-  if (!derived.async) return answer(derived.derive(request.raw))
-  const constraints = new Promise<Constraints | undefined>((resolve, reject) => {
-    derived.of(request, reject, resolve)
+/**
+ * The request's constraint values where deriving them is asynchronous (`ready.async`); where it is not,
+ * `ready.derive(request.raw)` gives them at once, and the decorators answer without a Promise.
+ */
+function derivedAsync (ready: ReadyRegistry, request: FastifyRequest): Promise<Constraints | undefined> {
+  return new Promise((resolve, reject) => {
+    ready.registry.constraints.of(request, reject, resolve)
   })
-  return constraints.then(answer)
 }

@@ -28,6 +28,28 @@ test('request.allowedMethods(): the methods of the request\'s own URL, with its 
   t.assert.deepStrictEqual((await app.inject({ method: 'OPTIONS', url: '/options-only' })).json(), [])
 })
 
+test('request.allowedMethods() is the shared answer, frozen: a caller cannot change what later calls return',
+  async (t) => {
+    // ES modules run in strict mode, where changing a frozen array throws.
+    const tryToChange = (request) => {
+      const refused = ['push', 'unshift'].filter(change => {
+        try { request.allowedMethods()[change]('TRACE') } catch { return true }
+        return false
+      })
+      return { frozen: Object.isFrozen(request.allowedMethods()), refused, after: request.allowedMethods() }
+    }
+    const app = await appWith(async (app) => {
+      routes(app)
+      app.options('/options-only', async (request) => tryToChange(request))
+      app.patch('/users/:id', async (request) => tryToChange(request))
+    })
+    const answer = async (method, url) => (await app.inject({ method, url })).json()
+    t.assert.deepStrictEqual(await answer('PATCH', '/users/7'),
+      { frozen: true, refused: ['push', 'unshift'], after: ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'PUT'] })
+    t.assert.deepStrictEqual(await answer('OPTIONS', '/options-only'),
+      { frozen: true, refused: ['push', 'unshift'], after: [] })
+  })
+
 test('request.allowedMethods() is narrowed by filterAllowed, ' +
   'and a Promise when filterAllowed is asynchronous', async (t) => {
   for (const filterAllowed of [readOnly, async (request, methods) => readOnly(request, methods)]) {
