@@ -1,6 +1,8 @@
 // The Markdown tables run.js prints, one function per benchmark part, each with its ratios and the goals of
 // the lean registry where one applies (see bench/README.md, "Goals of the lean registry").
 
+import { median } from './stats.js'
+
 const ns = (value) =>
   value === undefined ? '-' : value >= 10000 ? `${(value / 1000).toFixed(1)} µs` : `${Math.round(value)} ns`
 const times = (value) => value === undefined || Number.isNaN(value) ? '-' : `${value.toFixed(2)}x`
@@ -14,6 +16,8 @@ const table = (head, rows) => [
 
 /** The goal of the lookup: ours within 2x of one find, per request group (the tables of 1,000 routes and more). */
 const LOOKUP_GOAL = 2
+/** The goal of the 405/404 decision against a failed find of the same kind, walked or compiled. */
+const COMPILED_GOAL = 0.75
 const goalTables = (results) => results.filter(result => !/^\d+$/.test(result.table) || Number(result.table) >= 1000)
 
 export function printLookup (results) {
@@ -50,6 +54,49 @@ export function printLookup (results) {
     console.log(`\nGoal (ours / floor <= ${LOOKUP_GOAL} for every group, tables of 1,000 routes and more): ` +
       `${met(worst.ratio <= LOOKUP_GOAL)}, highest ${times(worst.ratio)} (${worst.name})`)
   }
+
+  const compiled = results.filter(result => result.samples !== undefined)
+  if (compiled.length === 0) return
+  console.log('\n### The index walked or compiled, next to a failed find walked or compiled\n')
+  console.log('floor-compiled = the floor on a router compiled by find-my-way\'s compiler (`routerOptions.compile`);')
+  console.log('ours-compiled = ours with its pattern index compiled by the bench (the plugin walks it).')
+  console.log('ratio = median over rounds of the round\'s ratio [min - max]; after the warm-up below.\n')
+  const rows2 = []
+  const pairs = []
+  for (const result of compiled) {
+    for (const [group, s] of Object.entries(result.samples)) {
+      const ratio = (name, floor) => {
+        const perRound = s[name].map((value, round) => value / s[floor][round])
+        pairs.push({ result, name: `${result.table} ${group}`, pair: `${name} / ${floor}`, ratio: median(perRound) })
+        return `${times(median(perRound))} [${Math.min(...perRound).toFixed(2)} - ${Math.max(...perRound).toFixed(2)}]`
+      }
+      const r = result.results[group]
+      rows2.push([result.table, group, ns(r.floor), ns(r['floor-compiled']), ns(r.ours), ns(r['ours-compiled']),
+        ratio('ours', 'floor'), `**${ratio('ours-compiled', 'floor-compiled')}**`, ratio('ours-compiled', 'floor'),
+        ratio('ours', 'floor-compiled')])
+    }
+  }
+  console.log(table(['table', 'requests', 'floor', 'floor-compiled', 'ours', 'ours-compiled', 'ours / floor',
+    'ours-compiled / floor-compiled', 'ours-compiled / floor', 'ours / floor-compiled'], rows2))
+  for (const pair of ['ours / floor', 'ours-compiled / floor-compiled', 'ours-compiled / floor']) {
+    const goals = goalTables(compiled)
+    const of = pairs.filter(entry => entry.pair === pair && goals.includes(entry.result))
+    if (of.length === 0) continue
+    const worst = of.reduce((a, b) => b.ratio > a.ratio ? b : a)
+    console.log(`\nGoal (${pair} <= ${COMPILED_GOAL} for every group, tables of 1,000 routes and more): ` +
+      `${met(worst.ratio <= COMPILED_GOAL)}, ` +
+      `highest ${times(worst.ratio)} (${worst.name})`)
+  }
+
+  console.log('\nWarm-up: ns per call over the first calls, over the mixed requests, before the timing above;')
+  console.log('compile = what compiling the table\'s index costs at start-up.\n')
+  const marks = [...new Set(compiled.flatMap(result => result.warmUp.ours.map((point, i) => i)))]
+  const rows3 = compiled.flatMap(result => Object.entries(result.warmUp).map(([name, curve]) => [
+    result.table, name, ...marks.map(i => curve[i] === undefined ? '-' : ns(curve[i].ns)),
+    name === 'ours-compiled' ? `${Math.round(result.indexCompileMs)} ms` : '-'
+  ]))
+  const head = marks.map(i => `first ~${compiled[0].warmUp.ours[i]?.calls.toExponential(0) ?? '?'} calls`)
+  console.log(table(['table', 'competitor', ...head, 'compile'], rows3))
 }
 
 /** The goal of the public decorators: within 1.2x of the internal lookup they answer from, per request group. */

@@ -2,6 +2,9 @@
 // `routerOptions.compile` on by default. CommonJS `require`, which module resolve hooks do not see.
 import { createRequire } from 'node:module'
 
+// Its named exports as they are (`LogController`): the resolve hook leaves this file's own imports alone.
+export * from 'fastify'
+
 const require = createRequire(import.meta.url)
 const Fastify = require('fastify')
 

@@ -14,6 +14,10 @@ export const caseArb = fc.record({
   requests: fc.array(requestArb, { minLength: 1, maxLength: 8 })
 })
 
+/** The same, every app compiling its router (`routerOptions.compile`, Fastify >= 5.12.8). */
+export const compiledCaseArb = caseArb.map(({ app, requests }) =>
+  ({ app: { ...app, router: { ...app.router, compile: { value: true, where: 'router' } } }, requests }))
+
 /** One property run: the abstract case made concrete, then checked (see checkApp). */
 export async function checkCase ({ app, requests }) {
   const { app: concrete, shapes } = concretise(app)

@@ -3,21 +3,24 @@
 //   FUZZ_RUNS  the number of apps (default 2000); each gets 1 to 8 requests, each request is sent with
 //              every method of METHODS and checked against the oracle, plus one allowedMethods() check
 //   FUZZ_PATH  with FUZZ_SEED, replay one failing case at once (the path a failure prints)
+//   FUZZ_COMPILE=1  every app compiles its router (`routerOptions.compile`); without it, some apps do
 // Exits non-zero on a mismatch, after printing the shrunk counterexample: the route table, the options,
 // the request, what the oracle says, and a standalone reproduction script.
 
 import fc from 'fast-check'
-import { caseArb, checkCase } from './case.js'
+import { caseArb, checkCase, compiledCaseArb } from './case.js'
 import { describeMismatch } from './report.js'
 
 const seed = process.env.FUZZ_SEED === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.FUZZ_SEED)
 const runs = Number(process.env.FUZZ_RUNS ?? 2000)
 const path = process.env.FUZZ_PATH
+const compile = process.env.FUZZ_COMPILE === '1'
 if (!Number.isSafeInteger(seed) || !Number.isSafeInteger(runs) || runs < 1) {
   console.error('FUZZ_SEED and FUZZ_RUNS must be integers')
   process.exit(2)
 }
-console.log(`fuzz: seed ${seed}, ${runs} apps. Replay: FUZZ_SEED=${seed} FUZZ_RUNS=${runs} npm run fuzz`)
+const replay = `FUZZ_SEED=${seed} FUZZ_RUNS=${runs}${compile ? ' FUZZ_COMPILE=1' : ''} npm run fuzz`
+console.log(`fuzz: seed ${seed}, ${runs} apps${compile ? ', every one compiling its router' : ''}. Replay: ${replay}`)
 
 const stats = { apps: 0, skipped: 0, requests: 0, checks: 0 }
 const skipReasons = new Map()
@@ -26,7 +29,7 @@ let failing = false
 const started = performance.now()
 const elapsed = () => ((performance.now() - started) / 1000).toFixed(1) + ' s'
 
-const property = fc.asyncProperty(caseArb, async (testCase) => {
+const property = fc.asyncProperty(compile ? compiledCaseArb : caseArb, async (testCase) => {
   let result
   try {
     result = await checkCase(testCase)
@@ -60,7 +63,8 @@ for (const [reason, count] of skipReasons) console.log(`  discarded ${count}x: $
 if (details.failed) {
   console.log(`\nFAILED after ${details.numRuns} runs and ${details.numShrinks} shrinks ` +
     `(seed ${details.seed}, path ${details.counterexamplePath})`)
-  console.log(`Replay this case: FUZZ_SEED=${details.seed} FUZZ_PATH=${details.counterexamplePath} npm run fuzz`)
+  console.log(`Replay this case: FUZZ_SEED=${details.seed} FUZZ_PATH=${details.counterexamplePath}` +
+    `${compile ? ' FUZZ_COMPILE=1' : ''} npm run fuzz`)
   const [testCase] = details.counterexample ?? []
   let error = details.errorInstance
   // Run the shrunk case once more for the mismatch's details (checkCase is deterministic).
