@@ -111,26 +111,36 @@ function heldRoutes (
   router: FastifysRouter, findMyWay: FindMyWay, records: readonly RouteRecord[], matching: MatchingOptions
 ): HeldRoute[] {
   const askRouterAbout = findRoutePath(findMyWay)
-  // The methods and pattern shapes seen of each route Fastify holds (its context): a record that finds the
-  // same again is a registration Fastify refused as a duplicate, and the first one stands there.
-  const seen = new Map<object, Set<string>>()
+  // The methods and pattern shapes seen of each route Fastify holds (by a number for its context, so that
+  // one Set holds them all): a record that finds the same again is a registration Fastify refused as a
+  // duplicate, and the first one stands there.
+  const routeIds = new Map<object, number>()
+  const seen = new Set<string>()
+  // Routes of several methods share their URL (GET and its automatic HEAD route): its patterns are made once.
+  const variantsOf = new Map<string, ReadonlyArray<{ variant: PatternVariant, asked: string }>>()
   const held: HeldRoute[] = []
   for (const record of records) {
     const constraints = nonEmpty(record.constraints)
-    for (const variant of patternVariants(record.url, matching)) {
+    let variants = variantsOf.get(record.url)
+    if (variants === undefined) {
+      variants = patternVariants(record.url, matching).map(variant => ({ variant, asked: askRouterAbout(variant) }))
+      variantsOf.set(record.url, variants)
+    }
+    for (const { variant, asked } of variants) {
       let hit
       try {
-        hit = router.findRoute(record.method, askRouterAbout(variant), constraints ?? {})
+        hit = router.findRoute(record.method, asked, constraints ?? {})
       } catch {
         continue // find-my-way cannot parse the pattern: Fastify's router refused it
       }
       if (!isRoute(hit)) continue
       // One route may hold several methods, and several patterns (an optional parameter). A regex variant of
       // a pattern its method has finds that pattern's route: a refused registration too.
-      const key = `${record.method} ${variant.shape}`
-      const keys = seen.get(hit.store) ?? new Set()
-      if (keys.has(key)) continue
-      seen.set(hit.store, keys.add(key))
+      let route = routeIds.get(hit.store)
+      if (route === undefined) routeIds.set(hit.store, route = routeIds.size)
+      const key = `${route} ${record.method} ${variant.shape}`
+      if (seen.has(key)) continue
+      seen.add(key)
       held.push({ record, variant, context: hit.store, constraints, catchAll: variant.normalised === '/*' })
     }
   }
