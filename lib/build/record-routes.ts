@@ -27,6 +27,7 @@ export function recordRoutes (
     const choice = route.config?.allowedMethods
     // Routes kept out still serve their method: they count for notImplemented.
     const included = choice === true || (choice !== false && options.includeRoute(route))
+    const sharedSchemas = (): Record<string, unknown> => this.getSchemas()
     for (const method of [route.method].flat()) {
       for (const url of routedUrls(route, method)) {
         records.push({
@@ -35,7 +36,7 @@ export function recordRoutes (
           constraints: route.constraints as Constraints | undefined,
           included,
           schema: route.schema as Record<string, unknown> | undefined,
-          sharedSchemas: () => this.getSchemas(),
+          sharedSchemas,
           hooks: route
         })
       }

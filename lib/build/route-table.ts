@@ -106,31 +106,92 @@ export function readRouteTable (
 const nonEmpty = (constraints: Constraints | undefined): Constraints | undefined =>
   constraints !== undefined && Object.keys(constraints).length > 0 ? constraints : undefined
 
+/** A record's pattern, and how to ask `findRoute()` about it. */
+interface RecordPattern {
+  readonly variant: PatternVariant
+  readonly asked: string
+}
+
 /** Each pattern of each record that Fastify's router holds, once, in Fastify's order. */
 function heldRoutes (
   router: FastifysRouter, findMyWay: FindMyWay, records: readonly RouteRecord[], matching: MatchingOptions
 ): HeldRoute[] {
   const askRouterAbout = findRoutePath(findMyWay)
-  // The methods and pattern shapes seen of each route Fastify holds (its context): a record that finds the
-  // same again is a registration Fastify refused as a duplicate, and the first one stands there.
-  const seen = new Map<object, Set<string>>()
+  // Routes of several methods share their URL (GET and its automatic HEAD route): its patterns are made once.
+  const patternsOf = new Map<string, readonly RecordPattern[]>()
+  const patterns = records.map(({ url }) => {
+    let made = patternsOf.get(url)
+    if (made === undefined) {
+      made = patternVariants(url, matching).map(variant => ({ variant, asked: askRouterAbout(variant) }))
+      patternsOf.set(url, made)
+    }
+    return made
+  })
+  return heldAsRegistered(router, records, patterns) ?? heldAsFound(router, records, patterns)
+}
+
+/**
+ * When every record's patterns went into Fastify's router (no registration was refused: the common case),
+ * the router's `routes` (find-my-way's list of what `on()` added, in Fastify's order) name each one's route,
+ * without a look-up: the nth record of a method, pattern and constraints is the nth route of them. Null
+ * when some record finds none there: then each is looked up (`heldAsFound`).
+ */
+function heldAsRegistered (
+  router: FastifysRouter, records: readonly RouteRecord[], patterns: ReadonlyArray<readonly RecordPattern[]>
+): HeldRoute[] | null {
+  const registered = new Map<string, RegisteredRoute[]>()
+  for (const route of (router as FastifysRouter & { routes: readonly RegisteredRoute[] }).routes) {
+    // `on()` stores `*` as `/*` (see `patternVariants`), but lists it as given.
+    const key = `${route.method} ${route.path === '*' ? '/*' : route.path}`
+    registered.set(key, [...registered.get(key) ?? [], route])
+  }
   const held: HeldRoute[] = []
-  for (const record of records) {
+  for (const [i, record] of records.entries()) {
     const constraints = nonEmpty(record.constraints)
-    for (const variant of patternVariants(record.url, matching)) {
+    for (const { variant } of patterns[i] as readonly RecordPattern[]) {
+      const route = registered.get(`${record.method} ${variant.normalised}`)?.shift()
+      if (route === undefined || nonEmpty(route.opts.constraints) !== constraints) return null
+      held.push({ record, variant, context: route.store, constraints, catchAll: variant.normalised === '/*' })
+    }
+  }
+  return held
+}
+
+/** A route of find-my-way's `routes`: its method, its path as `on()` normalised it, its options and store. */
+interface RegisteredRoute {
+  readonly method: string
+  readonly path: string
+  readonly opts: { readonly constraints?: Constraints }
+  readonly store: object
+}
+
+/** Each record's patterns looked up in Fastify's router. */
+function heldAsFound (
+  router: FastifysRouter, records: readonly RouteRecord[], patterns: ReadonlyArray<readonly RecordPattern[]>
+): HeldRoute[] {
+  // The methods and pattern shapes seen of each route Fastify holds (by a number for its context, so that
+  // one Set holds them all): a record that finds the same again is a registration Fastify refused as a
+  // duplicate, and the first one stands there.
+  const routeIds = new Map<object, number>()
+  const seen = new Set<string>()
+  const held: HeldRoute[] = []
+  for (const [i, record] of records.entries()) {
+    const constraints = nonEmpty(record.constraints)
+    for (const { variant, asked } of patterns[i] as readonly RecordPattern[]) {
       let hit
       try {
-        hit = router.findRoute(record.method, askRouterAbout(variant), constraints ?? {})
+        hit = router.findRoute(record.method, asked, constraints ?? {})
       } catch {
         continue // find-my-way cannot parse the pattern: Fastify's router refused it
       }
       if (!isRoute(hit)) continue
       // One route may hold several methods, and several patterns (an optional parameter). A regex variant of
       // a pattern its method has finds that pattern's route: a refused registration too.
-      const key = `${record.method} ${variant.shape}`
-      const keys = seen.get(hit.store) ?? new Set()
-      if (keys.has(key)) continue
-      seen.set(hit.store, keys.add(key))
+      let route = routeIds.get(hit.store)
+      if (route === undefined) routeIds.set(hit.store, route = routeIds.size)
+      const key = `${route} ${record.method} ${variant.shape}`
+      if (seen.has(key)) continue
+      seen.add(key)
       held.push({ record, variant, context: hit.store, constraints, catchAll: variant.normalised === '/*' })
     }
   }
