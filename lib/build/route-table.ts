@@ -1,6 +1,7 @@
 import {
   createRouter, findRoutePath, isRoute, matchingOptionsOf, noop, patternVariants,
-  type Constraints, type FindMyWay, type MatchingOptions, type PatternVariant, type Router
+  type Constraints, type FindMyWay, type MatchingOptions, type PatternVariant, type RegisteredRoute,
+  type Router
 } from '../internals/find-my-way.js'
 import type { RouteHookOptions } from '../internals/fastify.js'
 
@@ -139,8 +140,8 @@ function heldRoutes (
 function heldAsRegistered (
   router: FastifysRouter, records: readonly RouteRecord[], patterns: ReadonlyArray<readonly RecordPattern[]>
 ): HeldRoute[] | null {
-  const registered = new Map<string, RegisteredRoute[]>()
-  for (const route of (router as FastifysRouter & { routes: readonly RegisteredRoute[] }).routes) {
+  const registered = new Map<string, Array<RegisteredRoute<object | null>>>()
+  for (const route of router.routes) {
     // `on()` stores `*` as `/*` (see `patternVariants`), but lists it as given.
     const key = `${route.method} ${route.path === '*' ? '/*' : route.path}`
     registered.set(key, [...registered.get(key) ?? [], route])
@@ -150,19 +151,11 @@ function heldAsRegistered (
     const constraints = nonEmpty(record.constraints)
     for (const { variant } of patterns[i] as readonly RecordPattern[]) {
       const route = registered.get(`${record.method} ${variant.normalised}`)?.shift()
-      if (route === undefined || nonEmpty(route.opts.constraints) !== constraints) return null
+      if (route?.store == null || nonEmpty(route.opts.constraints) !== constraints) return null
       held.push({ record, variant, context: route.store, constraints, catchAll: variant.normalised === '/*' })
     }
   }
   return held
-}
-
-/** A route of find-my-way's `routes`: its method, its path as `on()` normalised it, its options and store. */
-interface RegisteredRoute {
-  readonly method: string
-  readonly path: string
-  readonly opts: { readonly constraints?: Constraints }
-  readonly store: object
 }
 
 /** Each record's patterns looked up in Fastify's router. */

@@ -51,6 +51,16 @@ export interface Router<Store> extends MatchingOptions {
   find: (method: string, path: string, constraints?: Constraints) => Hit<Store> | null
   findRoute: (method: string, path: string, constraints?: Constraints) => Hit<Store> | null
   readonly constrainer: Constrainer
+  /** What `on()` added, in its order (index.js `this.routes.push(...)`), the path as `on()` normalised it. */
+  readonly routes: ReadonlyArray<RegisteredRoute<Store>>
+}
+
+/** A route of a router's `routes`. */
+export interface RegisteredRoute<Store> {
+  readonly method: string
+  readonly path: string
+  readonly opts: { readonly constraints?: Constraints }
+  readonly store: Store
 }
 
 /**
