@@ -1,20 +1,18 @@
 import type { FastifyInstance } from 'fastify'
 import type { PluginContext } from '../context.js'
-import { readyRegistry } from './ready-registry.js'
 
 /** `fastify.allowedMethods(url, constraints)`: the methods Fastify routes for a concrete URL. */
 export function addInstanceDecorator (fastify: FastifyInstance, { registry }: PluginContext): void {
-  const ready = readyRegistry(registry)
   fastify.decorate('allowedMethods', function allowedMethods (
     url: string, constraints?: Record<string, unknown>
   ): string[] {
-    const found = ready()
+    const found = registry()
     if (typeof url !== 'string') throw new TypeError('fastify-allowed-methods: allowedMethods(url) needs a string URL')
     // Without constraints, constrained routes do not match (as with fastify.findRoute()).
     const given = constraints === undefined || constraints === null
-      ? found.noConstraints
-      : found.registry.constraints.inUse(constraints)
-    const answer = found.registry.lookup(url, given)
+      ? found.constraints.none
+      : found.constraints.inUse(constraints)
+    const answer = found.lookup(url, given)
     // A copy: the caller's to change (`string[]`), where the answer's methods are shared and frozen.
     return answer === null ? [] : [...answer.methods]
   })

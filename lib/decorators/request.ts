@@ -3,7 +3,7 @@ import type { PluginContext } from '../context.js'
 import type { Constraints } from '../internals/find-my-way.js'
 import { narrowed } from '../respond/narrow.js'
 import { routeConfigOf, type RouteConfig } from '../internals/fastify.js'
-import { readyRegistry, type ReadyRegistry } from './ready-registry.js'
+import type { MethodRegistry } from '../lookup/registry.js'
 
 /** The answer for an unknown URL, shared like the registry's answers (frozen: no caller can change it). */
 const NO_METHODS: readonly string[] = Object.freeze([])
@@ -15,26 +15,25 @@ const NO_METHODS: readonly string[] = Object.freeze([])
  */
 export function addRequestDecorators (fastify: FastifyInstance, { registry, options }: PluginContext): void {
   const { filterAllowed } = options
-  const ready = readyRegistry(registry)
   // The registry's own answer (`readonly string[]`, frozen), not a copy; narrowing makes a new array.
   const methodsFor = (
-    found: ReadyRegistry, request: FastifyRequest, constraints: Constraints | undefined
+    found: MethodRegistry, request: FastifyRequest, constraints: Constraints | undefined
   ): readonly string[] | Promise<readonly string[]> => {
-    const methods = found.registry.lookup(request.url, constraints)?.methods ?? NO_METHODS
+    const methods = found.lookup(request.url, constraints)?.methods ?? NO_METHODS
     return filterAllowed === undefined ? methods : narrowed(filterAllowed, request, methods)
   }
   fastify.decorateRequest('allowedMethods', function allowedMethods (
     this: FastifyRequest
   ): readonly string[] | Promise<readonly string[]> {
-    const found = ready()
-    if (!found.async) return methodsFor(found, this, found.derive(this.raw))
+    const found = registry()
+    if (!found.constraints.async) return methodsFor(found, this, found.constraints.derive(this.raw))
     return derivedAsync(found, this).then(constraints => methodsFor(found, this, constraints))
   })
 
   const configFor = (
-    found: ReadyRegistry, method: string, url: string, constraints: Constraints | undefined
+    found: MethodRegistry, method: string, url: string, constraints: Constraints | undefined
   ): RouteConfig | undefined => {
-    const context = found.registry.routeRun(method, url, constraints)
+    const context = found.routeRun(method, url, constraints)
     return context === undefined ? undefined : routeConfigOf(context)
   }
   fastify.decorateRequest('routeConfigFor', function routeConfigFor (
@@ -44,18 +43,18 @@ export function addRequestDecorators (fastify: FastifyInstance, { registry, opti
       throw new TypeError('fastify-allowed-methods: request.routeConfigFor(method) needs a method name (a string)')
     }
     const { url } = this
-    const found = ready()
-    if (!found.async) return configFor(found, method, url, found.derive(this.raw))
+    const found = registry()
+    if (!found.constraints.async) return configFor(found, method, url, found.constraints.derive(this.raw))
     return derivedAsync(found, this).then(constraints => configFor(found, method, url, constraints))
   })
 }
 
 /**
- * The request's constraint values where deriving them is asynchronous (`ready.async`); where it is not,
- * `ready.derive(request.raw)` gives them at once, and the decorators answer without a Promise.
+ * The request's constraint values where deriving them is asynchronous (`constraints.async`); where it is not,
+ * `constraints.derive(request.raw)` gives them at once, and the decorators answer without a Promise.
  */
-function derivedAsync (ready: ReadyRegistry, request: FastifyRequest): Promise<Constraints | undefined> {
+function derivedAsync (found: MethodRegistry, request: FastifyRequest): Promise<Constraints | undefined> {
   return new Promise((resolve, reject) => {
-    ready.registry.constraints.of(request, reject, resolve)
+    found.constraints.of(request, reject, resolve)
   })
 }

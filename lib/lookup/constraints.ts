@@ -8,9 +8,33 @@ import type { ConstraintStrategies, Constraints } from '../internals/find-my-way
  */
 export class RequestConstraints {
   readonly #strategies: ConstraintStrategies
+  /** Whether some strategy in use derives its value asynchronously: then only `of()` or `deriveAsync()` tell. */
+  readonly async: boolean
+  /** Whether some strategy is in use: without any, every route matches whatever the request carries. */
+  readonly any: boolean
+  /**
+   * The strategies in use that answers may depend on, for `Vary`: `version` (find-my-way's `accept-version`,
+   * which must match whenever a request carries it, so every answer depends on it) and whether any custom
+   * strategy is, whose request headers only the app knows. `host` is left out: it is part of the URI that
+   * every cache keys on.
+   */
+  readonly inEffect: { readonly version: boolean, readonly custom: boolean }
+  /** `inUse({})`, the values of a caller that gives none, shared (frozen). */
+  readonly none: Constraints | undefined
 
+  /**
+   * Made with the registry, once the app is ready: from then on Fastify takes no route and no strategy
+   * (lib/route.js `throwIfAlreadyStarted`), so what the strategies in use mean is read once, not per request.
+   */
   constructor (strategies: ConstraintStrategies) {
     this.#strategies = strategies
+    const names = [...strategies.sync, ...strategies.async]
+    this.async = strategies.async.size > 0
+    this.any = names.length > 0
+    this.inEffect = {
+      version: names.includes('version'), custom: names.some(name => name !== 'version' && name !== 'host')
+    }
+    this.none = this.any ? Object.freeze({}) : undefined
   }
 
   /**
@@ -29,21 +53,11 @@ export class RequestConstraints {
 
   /** The values of the synchronous strategies in use: all of them unless `async` (undefined without any). */
   derive (raw: unknown): Constraints | undefined {
-    return this.#strategies.derive(raw)
+    return this.any ? this.#strategies.derive(raw) : undefined
   }
 
   deriveAsync (raw: unknown, done: (err: Error | null, constraints?: Constraints) => void): void {
     this.#strategies.deriveAsync(raw, done)
-  }
-
-  /** Whether some strategy in use derives its value asynchronously: then only `of()` or `deriveAsync()` tell. */
-  get async (): boolean {
-    return this.#strategies.async.size > 0
-  }
-
-  /** Whether some strategy is in use: without any, every route matches whatever the request carries. */
-  get any (): boolean {
-    return this.#strategies.sync.size + this.#strategies.async.size > 0
   }
 
   /**
@@ -54,16 +68,5 @@ export class RequestConstraints {
     if (!this.any) return undefined
     const { sync, async } = this.#strategies
     return Object.fromEntries(Object.entries(given).filter(([name]) => sync.has(name) || async.has(name)))
-  }
-
-  /**
-   * The strategies in use that answers may depend on, for `Vary`: `version` (find-my-way's `accept-version`,
-   * which must match whenever a request carries it, so every answer depends on it) and whether any custom
-   * strategy is, whose request headers only the app knows. `host` is left out: it is part of the URI that
-   * every cache keys on.
-   */
-  get inEffect (): { readonly version: boolean, readonly custom: boolean } {
-    const names = [...this.#strategies.sync, ...this.#strategies.async]
-    return { version: names.includes('version'), custom: names.some(name => name !== 'version' && name !== 'host') }
   }
 }
