@@ -5,8 +5,12 @@
 // stay TypeBox's. (test/plugin/typebox-schemas.test.js compares the values.)
 import { expect, test } from 'tstyche'
 import { Type as TypeBox034, type Static as Static034, type TSchema as TSchema034 } from '@sinclair/typebox'
-import { Type as TypeBox1, type Static as Static1 } from 'typebox'
+import { Type as TypeBox1, type Static as Static1, type TSchema as TSchema1 } from 'typebox'
 import { Type } from '../lib/schemas/builders.js'
+
+/** The type each TypeBox infers from `schema`. */
+declare function static034<T extends TSchema034> (schema: T): Static034<T>
+declare function static1<T extends TSchema1> (schema: T): Static1<T>
 
 const ours = {
   boolean: Type.Boolean(),
@@ -41,24 +45,24 @@ test('under @sinclair/typebox 0.34, each builder gives the static type of TypeBo
       a: TypeBox034.Optional(TypeBox034.String()), b: TypeBox034.Literal(1), c: TypeBox034.Array(TypeBox034.Boolean())
     }, { additionalProperties: false })
   }
-  expect<Static034<typeof ours.boolean>>().type.toBe<Static034<typeof theirs.boolean>>()
-  expect<Static034<typeof ours.string>>().type.toBe<Static034<typeof theirs.string>>()
-  expect<Static034<typeof ours.integer>>().type.toBe<Static034<typeof theirs.integer>>()
-  expect<Static034<typeof ours.number>>().type.toBe<Static034<typeof theirs.number>>()
-  expect<Static034<typeof ours.false>>().type.toBe<Static034<typeof theirs.false>>()
-  expect<Static034<typeof ours.text>>().type.toBe<Static034<typeof theirs.text>>()
-  expect<Static034<typeof ours.unknown>>().type.toBe<Static034<typeof theirs.unknown>>()
-  expect<Static034<typeof ours.callback>>().type.toBe<Static034<typeof theirs.callback>>()
-  expect<Static034<typeof ours.list>>().type.toBe<Static034<typeof theirs.list>>()
-  expect<Static034<typeof ours.union>>().type.toBe<Static034<typeof theirs.union>>()
-  expect<Static034<typeof ours.record>>().type.toBe<Static034<typeof theirs.record>>()
-  expect<Static034<typeof ours.object>>().type.toBe<Static034<typeof theirs.object>>()
+  expect(static034(ours.boolean)).type.toBe(static034(theirs.boolean))
+  expect(static034(ours.string)).type.toBe(static034(theirs.string))
+  expect(static034(ours.integer)).type.toBe(static034(theirs.integer))
+  expect(static034(ours.number)).type.toBe(static034(theirs.number))
+  expect(static034(ours.false)).type.toBe(static034(theirs.false))
+  expect(static034(ours.text)).type.toBe(static034(theirs.text))
+  expect(static034(ours.unknown)).type.toBe(static034(theirs.unknown))
+  expect(static034(ours.callback)).type.toBe(static034(theirs.callback))
+  expect(static034(ours.list)).type.toBe(static034(theirs.list))
+  expect(static034(ours.union)).type.toBe(static034(theirs.union))
+  expect(static034(ours.record)).type.toBe(static034(theirs.record))
+  expect(static034(ours.object)).type.toBe(static034(theirs.object))
 })
 
 test('under @sinclair/typebox 0.34, each is a TSchema, and composes in TypeBox\'s own builders', () => {
   for (const schema of Object.values(ours)) expect(schema).type.toBeAssignableTo<TSchema034>()
   const composed = TypeBox034.Object({ inner: ours.object, optional: TypeBox034.Optional(ours.union) })
-  expect<Static034<typeof composed>>().type.toBe<{
+  expect(static034(composed)).type.toBe<{
     inner: { a?: string, b: 1, c: boolean[] }, optional?: string | false
   }>()
 })
@@ -80,23 +84,23 @@ test('under typebox 1, each builder gives the static type of TypeBox\'s', () => 
       a: TypeBox1.Optional(TypeBox1.String()), b: TypeBox1.Literal(1), c: TypeBox1.Array(TypeBox1.Boolean())
     }, { additionalProperties: false })
   }
-  expect<Static1<typeof ours.boolean>>().type.toBe<Static1<typeof theirs.boolean>>()
-  expect<Static1<typeof ours.string>>().type.toBe<Static1<typeof theirs.string>>()
-  expect<Static1<typeof ours.integer>>().type.toBe<Static1<typeof theirs.integer>>()
-  expect<Static1<typeof ours.number>>().type.toBe<Static1<typeof theirs.number>>()
-  expect<Static1<typeof ours.false>>().type.toBe<Static1<typeof theirs.false>>()
-  expect<Static1<typeof ours.text>>().type.toBe<Static1<typeof theirs.text>>()
-  expect<Static1<typeof ours.unknown>>().type.toBe<Static1<typeof theirs.unknown>>()
-  expect<Static1<typeof ours.callback>>().type.toBe<Static1<typeof theirs.callback>>()
-  expect<Static1<typeof ours.list>>().type.toBe<Static1<typeof theirs.list>>()
-  expect<Static1<typeof ours.union>>().type.toBe<Static1<typeof theirs.union>>()
-  expect<Static1<typeof ours.record>>().type.toBe<Static1<typeof theirs.record>>()
-  expect<Static1<typeof ours.object>>().type.toBe<Static1<typeof theirs.object>>()
+  expect(static1(ours.boolean)).type.toBe(static1(theirs.boolean))
+  expect(static1(ours.string)).type.toBe(static1(theirs.string))
+  expect(static1(ours.integer)).type.toBe(static1(theirs.integer))
+  expect(static1(ours.number)).type.toBe(static1(theirs.number))
+  expect(static1(ours.false)).type.toBe(static1(theirs.false))
+  expect(static1(ours.text)).type.toBe(static1(theirs.text))
+  expect(static1(ours.unknown)).type.toBe(static1(theirs.unknown))
+  expect(static1(ours.callback)).type.toBe(static1(theirs.callback))
+  expect(static1(ours.list)).type.toBe(static1(theirs.list))
+  expect(static1(ours.union)).type.toBe(static1(theirs.union))
+  expect(static1(ours.record)).type.toBe(static1(theirs.record))
+  expect(static1(ours.object)).type.toBe(static1(theirs.object))
 })
 
 test('under typebox 1, each composes in TypeBox\'s own builders', () => {
   const composed = TypeBox1.Object({ inner: ours.object, optional: TypeBox1.Optional(ours.union) })
-  expect<Static1<typeof composed>>().type.toBe<{
+  expect(static1(composed)).type.toBe<{
     inner: { a?: string, b: 1, c: boolean[] }, optional?: string | false
   }>()
 })

@@ -14,7 +14,6 @@ type Present<T> = 0 extends 1 & T ? never : T
 
 // A single-line JSDoc, the one comment form that declaration emit keeps and that TypeScript reads as a
 // directive, so that the .d.ts of an app without @sinclair/typebox compiles under `skipLibCheck: false`.
-// eslint-disable-next-line @typescript-eslint/ban-ts-comment
 /** @ts-ignore: @sinclair/typebox is an optional peer; without it, this is `any` and its keys below are none. */
 type TypeBox034 = typeof import('@sinclair/typebox')
 
