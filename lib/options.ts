@@ -1,7 +1,7 @@
-import type { TSchema } from '@sinclair/typebox'
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { Type } from './schemas/builders.js'
 import { firstInvalidProperty } from './schemas/check.js'
+import type { BooleanSchema, FunctionSchema, Schema } from './schemas/types.js'
 
 /** Options of fastify-allowed-methods. */
 export interface FastifyAllowedMethodsOptions {
@@ -118,7 +118,7 @@ export type GuardsOption = 'resource' | 'not-found' | 'none'
 export type NormalisedOptions = ReturnType<typeof normaliseOptions>
 
 // TypeBox checks a Function schema with `typeof value === 'function'`; arity and types are the .d.ts's job.
-const callback = (): TSchema => Type.Function([], Type.Unknown())
+const callback = (): Schema => Type.Function([], Type.Unknown())
 
 /** The registration options, as a schema: the source of the validation below. */
 export const OptionsSchema = Type.Object({
@@ -204,6 +204,7 @@ function describe (name: string): string {
   if (name === 'guards') return 'must be "resource", "not-found" or "none"'
   if (name === 'lingerTime' || name === 'lingerBytes') return 'must be a whole number, 0 or more'
   if (name === 'vary') return 'must be a non-empty list of distinct request header names'
-  const schema = OptionsSchema.properties[name as keyof typeof OptionsSchema.properties] as TSchema
+  const schema = OptionsSchema.properties[name as keyof typeof OptionsSchema.properties] as
+    BooleanSchema | FunctionSchema<[], Schema>
   return schema.type === 'boolean' ? 'must be a boolean' : 'must be a function'
 }

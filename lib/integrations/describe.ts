@@ -1,5 +1,5 @@
-import type { Static } from '@sinclair/typebox'
 import { Type } from '../schemas/builders.js'
+import type { StaticOf } from '../schemas/types.js'
 import type { RouteRecord } from '../lookup/registry.js'
 import type { MediaTypes } from './media-types.js'
 
@@ -32,8 +32,8 @@ export const OptionsDescriptionSchema = Type.Object({
   schemas: Type.Record(Type.String(), JsonSchema)
 }, { $id: 'OptionsDescription', additionalProperties: false })
 
-export type MethodDescription = Static<typeof MethodDescriptionSchema>
-export type OptionsDescription = Static<typeof OptionsDescriptionSchema>
+export type MethodDescription = StaticOf<typeof MethodDescriptionSchema>
+export type OptionsDescription = StaticOf<typeof OptionsDescriptionSchema>
 
 const DESCRIBED = ['summary', 'description', 'tags', 'params', 'querystring', 'headers', 'body', 'response'] as const
 

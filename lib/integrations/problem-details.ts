@@ -1,7 +1,7 @@
 // The `problemDetails` bodies: RFC 9457 problem details for the 405 and the 501, as the plugin sends them
 // when no error handler of the app's formats the error.
-import type { Static } from '@sinclair/typebox'
 import { Type } from '../schemas/builders.js'
+import type { StaticOf } from '../schemas/types.js'
 import { methodNotAllowedMessage, notImplementedMessage } from '../respond/errors.js'
 
 // RFC 9457 3.1.1: `type` is a URI that documents the problem type. Not `about:blank`: that type means "no
@@ -39,8 +39,8 @@ export const NotImplementedProblemSchema = Type.Object({
     'method for any resource.'
 })
 
-export type MethodNotAllowedProblem = Static<typeof MethodNotAllowedProblemSchema>
-export type NotImplementedProblem = Static<typeof NotImplementedProblemSchema>
+export type MethodNotAllowedProblem = StaticOf<typeof MethodNotAllowedProblemSchema>
+export type NotImplementedProblem = StaticOf<typeof NotImplementedProblemSchema>
 
 // RFC 9457 3.1.5: `instance` is a URI reference (RFC 3986 4.1). A request target may carry characters that
 // none may: Node's parser takes < > " \ { } | ^ ` # [ ] raw, and an app's `rewriteUrl` may return any text.

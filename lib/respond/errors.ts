@@ -1,6 +1,6 @@
 import { createError } from '@fastify/error'
-import type { Static } from '@sinclair/typebox'
 import { Type } from '../schemas/builders.js'
+import type { StaticOf } from '../schemas/types.js'
 
 /** JSON Schema (TypeBox) of the 405 body Fastify's default error handler sends, for route docs. */
 export const MethodNotAllowedSchema = Type.Object({
@@ -24,8 +24,8 @@ export const NotImplementedSchema = Type.Object({
   description: 'RFC 9110 15.6.2: the server does not support the request method for any resource.'
 })
 
-export type MethodNotAllowedBody = Static<typeof MethodNotAllowedSchema>
-export type NotImplementedBody = Static<typeof NotImplementedSchema>
+export type MethodNotAllowedBody = StaticOf<typeof MethodNotAllowedSchema>
+export type NotImplementedBody = StaticOf<typeof NotImplementedSchema>
 
 export const methodNotAllowedMessage = (method: string, url: string): string =>
   `Method ${method} is not allowed for ${url}`

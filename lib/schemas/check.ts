@@ -2,8 +2,9 @@
 // the registration options schema uses, so that validating the options needs no TypeBox at runtime
 // (schemas/builders.ts says why). A kind it does not know throws rather than passing silently;
 // test/unit/schema-check.test.js compares its verdicts with TypeBox's on generated options.
-import type { TArray, TInteger, TLiteral, TObject, TSchema, TString, TUnion } from '@sinclair/typebox'
-import { Kind } from './builders.js'
+import { kindOf } from './builders.js'
+import type { ArraySchema, IntegerSchema, LiteralSchema, LiteralValue, ObjectSchema, Schema, StringSchema, UnionSchema }
+  from './types.js'
 
 /**
  * The first property of `value` that `schema` rejects, in the order `Value.Errors()` reports them: a missing
@@ -11,7 +12,7 @@ import { Kind } from './builders.js'
  * in the schema's order. An optional property set to `undefined` counts as absent, as in TypeBox by default.
  * @returns the property's name, or undefined when `value` matches.
  */
-export function firstInvalidProperty (schema: TObject, value: Record<string, unknown>): string | undefined {
+export function firstInvalidProperty (schema: ObjectSchema, value: Record<string, unknown>): string | undefined {
   const required = schema.required ?? []
   const names = Object.getOwnPropertyNames(value)
   const missing = required.find(name => !names.includes(name))
@@ -21,25 +22,25 @@ export function firstInvalidProperty (schema: TObject, value: Record<string, unk
     if (unknown !== undefined) return unknown
   }
   return Object.keys(schema.properties).find(name => {
-    const property = schema.properties[name] as TSchema
+    const property = schema.properties[name] as Schema
     return (value[name] !== undefined || required.includes(name)) && !matches(property, value[name])
   })
 }
 
-function matches (schema: TSchema, value: unknown): boolean {
-  switch (schema[Kind]) {
+function matches (schema: Schema, value: unknown): boolean {
+  switch (kindOf(schema)) {
     case 'Boolean':
       return typeof value === 'boolean'
     case 'Function':
       return typeof value === 'function'
     case 'Literal':
-      return value === (schema as TLiteral).const
+      return value === (schema as LiteralSchema<LiteralValue>).const
     case 'String': {
-      const { pattern } = schema as TString
+      const { pattern } = schema as StringSchema
       return typeof value === 'string' && (pattern === undefined || new RegExp(pattern).test(value))
     }
     case 'Array': {
-      const { items, minItems, uniqueItems } = schema as TArray
+      const { items, minItems, uniqueItems } = schema as ArraySchema<Schema>
       return Array.isArray(value) &&
         (minItems === undefined || value.length >= minItems) &&
         value.every(item => matches(items, item)) &&
@@ -47,12 +48,12 @@ function matches (schema: TSchema, value: unknown): boolean {
         (uniqueItems !== true || new Set(value).size === value.length)
     }
     case 'Union':
-      return (schema as TUnion).anyOf.some(variant => matches(variant, value))
+      return (schema as UnionSchema<Schema[]>).anyOf.some(variant => matches(variant, value))
     case 'Integer': {
-      const { minimum } = schema as TInteger
+      const { minimum } = schema as IntegerSchema
       return Number.isSafeInteger(value) && (minimum === undefined || (value as number) >= minimum)
     }
     default:
-      throw new Error(`fastify-allowed-methods: no check for the TypeBox kind ${String(schema[Kind])}`)
+      throw new Error(`fastify-allowed-methods: no check for the TypeBox kind ${String(kindOf(schema))}`)
   }
 }
