@@ -144,7 +144,9 @@ function heldAsRegistered (
   for (const route of router.routes) {
     // `on()` stores `*` as `/*` (see `patternVariants`), but lists it as given.
     const key = `${route.method} ${route.path === '*' ? '/*' : route.path}`
-    registered.set(key, [...registered.get(key) ?? [], route])
+    const same = registered.get(key)
+    if (same === undefined) registered.set(key, [route])
+    else same.push(route)
   }
   const held: HeldRoute[] = []
   for (const [i, record] of records.entries()) {
