@@ -158,6 +158,89 @@ export function createRouter<Store> (findMyWay: FindMyWay, options: MatchingOpti
 }
 
 /**
+ * A node of a router's tree as find-my-way has it from 9.10 on: one class for every kind (lib/node.js `Node`),
+ * `matchPrefix` on static nodes only, `nodePaths` on parametric ones.
+ */
+interface TreeNode {
+  readonly prefix: string
+  matchPrefix: ((path: string, i: number) => boolean) | null
+  staticChildrenNodes: TreeNode[]
+  staticChildrenCharCodes: number[]
+  parametricChildren: TreeNode[]
+  readonly wildcardChild: TreeNode | null
+  routes: unknown[] | null
+  nodePaths: Set<string> | null
+  readonly handlerStorage: { handlers: HandlerRecord[] } | null
+}
+
+/** A route's record in its node's handler storage (lib/handler-storage.js `addHandler`). */
+interface HandlerRecord {
+  params: string[]
+  constraints: object
+  _createParamsObject: () => object
+}
+
+/** The fields of a router (index.js `Router`) that hold its tree and the records of its routes. */
+interface RouterRecords {
+  readonly trees: Record<string, TreeNode>
+  routes: unknown[]
+  /** From 9.10 on, with the tree of one node class. */
+  readonly _routesByMethodAndPattern?: Map<string, unknown>
+}
+
+const NO_PARAMS = Object.freeze(Object.create(null) as object)
+const noParams = (): object => NO_PARAMS
+// Shared by every node and route of a shrunk router, which nothing writes to any more.
+const NO_CONSTRAINTS = Object.freeze({})
+const NONE: never[] = []
+/** An array pushed to has room for more; a copy has its length, and every empty one is the same. */
+const exact = <T>(array: T[]): T[] => array.length === 0 ? NONE : array.slice()
+
+/** The chars of a static node's prefix after its first, which its parent has matched (lib/node.js). */
+const prefixMatcher = (prefix: string): ((path: string, i: number) => boolean) => {
+  const rest = prefix.slice(1)
+  return (path, i) => path.startsWith(rest, i + 1)
+}
+
+/**
+ * Lets a router of ours, which will take no more routes, drop what only adding, removing and printing routes
+ * read: find() reads a node's prefix, children, `matchPrefix`, and a route's handler, store and
+ * `_createParamsObject` (index.js `find`, lib/node.js `getNextNode`). find-my-way compiles two functions from
+ * source text: one per static node of a longer prefix (lib/node.js `compilePrefixMatch`) and one per route
+ * that builds its params (lib/handler-storage.js `_compileCreateParamsObject`). Each of those weighs a
+ * script, its source and its bytecode. A prefix's match becomes a closure that tests the same chars, and the
+ * params become one empty object: nothing of ours reads a hit's params. The routes' records go, and the
+ * arrays grown by push keep only their length. The router's hits are unchanged, which the differential tests
+ * and the fuzzer check on every build. Only the tree of find-my-way 9.10 on is known here; an older one is
+ * left as built.
+ */
+export function shrinkRouter (router: object): void {
+  const records = router as RouterRecords
+  if (!(records._routesByMethodAndPattern instanceof Map)) return
+  const pending = Object.values(records.trees)
+  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    if (node.matchPrefix !== null && node.prefix.length > 1) node.matchPrefix = prefixMatcher(node.prefix)
+    node.routes = null
+    node.nodePaths = null
+    if (node.handlerStorage !== null) {
+      node.handlerStorage.handlers = exact(node.handlerStorage.handlers)
+      for (const handler of node.handlerStorage.handlers) {
+        handler.params = exact(handler.params)
+        handler.constraints = NO_CONSTRAINTS
+        handler._createParamsObject = noParams
+      }
+    }
+    node.parametricChildren = exact(node.parametricChildren)
+    node.staticChildrenNodes = exact(node.staticChildrenNodes)
+    node.staticChildrenCharCodes = exact(node.staticChildrenCharCodes)
+    pending.push(...node.staticChildrenNodes, ...node.parametricChildren)
+    if (node.wildcardChild !== null) pending.push(node.wildcardChild)
+  }
+  records.routes = []
+  records._routesByMethodAndPattern.clear()
+}
+
+/**
  * Whether a hit is a route: for a malformed `%` escape or an over-long parameter, find-my-way returns the
  * router's `onBadUrl` answer (index.js `_onBadUrl`, which Fastify sets), whose store is null.
  */

@@ -1,5 +1,5 @@
 import {
-  createRouter, ROUTER_METHODS, noop, type FindMyWay, type MatchingOptions, type Router
+  createRouter, shrinkRouter, ROUTER_METHODS, noop, type FindMyWay, type MatchingOptions, type Router
 } from '../internals/find-my-way.js'
 
 /**
@@ -16,6 +16,7 @@ export class PatternIndex<Value extends object> {
   readonly #router: Router<Value>
   /** Methods beyond the first whose trees hold patterns. */
   readonly #overflow: string[] = []
+  #sealed = false
 
   constructor (findMyWay: FindMyWay, matching: MatchingOptions) {
     this.#router = createRouter(findMyWay, matching)
@@ -26,6 +27,7 @@ export class PatternIndex<Value extends object> {
    * @throws Error when every tree refused it: more regex variants of one pattern than find-my-way has methods.
    */
   add (path: string, value: Value): boolean {
+    if (this.#sealed) throw new Error('fastify-allowed-methods: the pattern index is sealed')
     let refusal
     for (const [level, method] of ROUTER_METHODS.entries()) {
       try {
@@ -40,6 +42,12 @@ export class PatternIndex<Value extends object> {
     }
     throw new Error(`fastify-allowed-methods: cannot index the pattern ${path}: it has more regex variants ` +
       `than find-my-way has methods (${ROUTER_METHODS.length})`, { cause: refusal })
+  }
+
+  /** Takes no more patterns, and drops what find-my-way keeps only for adding more (`shrinkRouter`). */
+  seal (): void {
+    this.#sealed = true
+    shrinkRouter(this.#router)
   }
 
   find (url: string): Value | null {

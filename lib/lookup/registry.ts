@@ -213,6 +213,7 @@ export function buildRegistry (
   // A meeting has static segments and plain parameters only, and no real pattern its shape: it goes into
   // the index's first tree, as its plan and those of the patterns it meets assume.
   meetings.forEach(({ pattern }, i) => index.add(pattern, { id: plans.length + i }))
+  index.seal()
   const answers = new AnswerBook(methods, options.autoOptions)
   const exactPlan: Plan = { certain: [], known: false, asked: methods }
   const [exact, ...compiled] = compilePlans([exactPlan, ...plans, ...meetings.map(({ plan }) => plan)], {

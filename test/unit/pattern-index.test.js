@@ -39,3 +39,73 @@ test('more regex variants of one pattern than find-my-way has methods: a clear e
       'it has more regex variants than find-my-way has methods')
   })
 })
+
+// Patterns whose nodes take every shape find-my-way gives them: one-char, short and long (16 chars and more)
+// static prefixes, parameters with and without a regex, several in one segment, wildcards.
+const SHAPES = [
+  '/', '/a', '/ab', '/abc/:id', '/abc/:id/d', '/abcdefghijklmnopqrstu/:x', '/abcdefghijklmnopqrstuvwxyz/y',
+  '/files/*', '/files/raw/:name', '/o/:id(^\\d+$)', '/o/:slug(^[a-z]+$)', '/o/:from-:to', '/o/:a.:b/tail',
+  '/Case/Sensitive', '/users/:id/posts/:post/comments', '/users/me', '/users/me/settings', '/*'
+]
+
+/** URLs that stop, fail or turn at every char of the pattern: each prefix, each char swapped, a param's value. */
+function probesOf (pattern) {
+  const url = pattern
+    .replace(/:\w+(\([^)]*\))?/g, (_, regex) => regex?.includes('\\d') ? '12' : 'v')
+    .replace('*', 'w/x')
+  const probes = [url, url + '/', url.toUpperCase(), url + '?q=1']
+  for (let i = 1; i <= url.length; i++) {
+    probes.push(url.slice(0, i), url.slice(0, i - 1) + '~' + url.slice(i))
+  }
+  return probes
+}
+
+function indexes (patterns, options) {
+  const [open, sealed] = [new PatternIndex(FindMyWay, options), new PatternIndex(FindMyWay, options)]
+  patterns.forEach((pattern, id) => { open.add(pattern, { id }); sealed.add(pattern, { id }) })
+  sealed.seal()
+  return { open, sealed }
+}
+
+test('a sealed index, which drops what find-my-way keeps for adding routes, finds what it found before', async (t) => {
+  const { routeTable } = await import('../../bench/routes.js')
+  const tables = {
+    shapes: SHAPES,
+    github: [...new Set(routeTable('github').map(({ url }) => url))],
+    kubernetes: [...new Set(routeTable('kubernetes').map(({ url }) => url))]
+  }
+  const variants = [
+    matching,
+    { ...matching, caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true }
+  ]
+  for (const [name, patterns] of Object.entries(tables)) {
+    for (const options of variants) {
+      const { open, sealed } = indexes(patterns, options)
+      let hits = 0
+      for (const url of patterns.flatMap(probesOf)) {
+        const expected = open.find(url)?.id ?? null
+        t.assert.strictEqual(sealed.find(url)?.id ?? null, expected, `${name}: ${url}`)
+        if (expected !== null) hits++
+      }
+      t.assert.ok(hits > patterns.length / 2, `${name}: the probes hit patterns (${hits})`)
+    }
+  }
+})
+
+test('a sealed index takes no more patterns', (t) => {
+  const { sealed } = indexes(['/a/:id'], matching)
+  t.assert.throws(() => sealed.add('/b', { id: 1 }), {
+    message: 'fastify-allowed-methods: the pattern index is sealed'
+  })
+  t.assert.deepStrictEqual(sealed.find('/a/1'), { id: 0 })
+})
+
+test('an index on find-my-way before 9.10, whose tree has a class per node kind, is sealed as built', (t) => {
+  const OlderFindMyWay = require('find-my-way-9-9')
+  const [open, sealed] = [new PatternIndex(OlderFindMyWay, matching), new PatternIndex(OlderFindMyWay, matching)]
+  SHAPES.forEach((pattern, id) => { open.add(pattern, { id }); sealed.add(pattern, { id }) })
+  sealed.seal()
+  for (const url of SHAPES.flatMap(probesOf)) {
+    t.assert.strictEqual(sealed.find(url)?.id ?? null, open.find(url)?.id ?? null, url)
+  }
+})
