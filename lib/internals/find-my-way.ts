@@ -184,7 +184,7 @@ interface HandlerRecord {
 interface RouterRecords {
   readonly trees: Record<string, TreeNode>
   routes: unknown[]
-  /** From 9.10 on, with the tree of one node class. */
+  /** From 9.10 on: the routes by method and pattern, for refusing a duplicate (index.js `_on`). */
   readonly _routesByMethodAndPattern?: Map<string, unknown>
 }
 
@@ -202,6 +202,10 @@ const prefixMatcher = (prefix: string): ((path: string, i: number) => boolean) =
   return (path, i) => path.startsWith(rest, i + 1)
 }
 
+/** Whether a node is of the one class find-my-way 9.10 on has for every kind, whose fields are known here. */
+const isKnownNode = (node: Partial<TreeNode>): node is TreeNode => Array.isArray(node.staticChildrenNodes) &&
+  Array.isArray(node.staticChildrenCharCodes) && Array.isArray(node.parametricChildren)
+
 /**
  * Lets a router of ours, which will take no more routes, drop what only adding, removing and printing routes
  * read: find() reads a node's prefix, children, `matchPrefix`, and a route's handler, store and
@@ -210,15 +214,15 @@ const prefixMatcher = (prefix: string): ((path: string, i: number) => boolean) =
  * that builds its params (lib/handler-storage.js `_compileCreateParamsObject`). Each of those weighs a
  * script, its source and its bytecode. A prefix's match becomes a closure that tests the same chars, and the
  * params become one empty object: nothing of ours reads a hit's params. The routes' records go, and the
- * arrays grown by push keep only their length. The router's hits are unchanged, which the differential tests
- * and the fuzzer check on every build. Only the tree of find-my-way 9.10 on is known here; an older one is
- * left as built.
+ * arrays grown by push keep only their length. Each change keeps the router's hits as they were, which the
+ * differential tests and the fuzzer check on every build. A tree of another shape (find-my-way before 9.10
+ * has a class per node kind) is left as built.
  */
 export function shrinkRouter (router: object): void {
   const records = router as RouterRecords
-  if (!(records._routesByMethodAndPattern instanceof Map)) return
-  const pending = Object.values(records.trees)
+  const pending: Array<Partial<TreeNode>> = Object.values(records.trees)
   for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    if (!isKnownNode(node)) continue
     if (node.matchPrefix !== null && node.prefix.length > 1) node.matchPrefix = prefixMatcher(node.prefix)
     node.routes = null
     node.nodePaths = null
@@ -237,7 +241,7 @@ export function shrinkRouter (router: object): void {
     if (node.wildcardChild !== null) pending.push(node.wildcardChild)
   }
   records.routes = []
-  records._routesByMethodAndPattern.clear()
+  records._routesByMethodAndPattern?.clear()
 }
 
 /**
