@@ -2,20 +2,13 @@
 // index of GitHub's route table, sealed or not (`sealed` / `open`), and prints as JSON the heap it retains
 // after a full GC.
 import { createRequire } from 'node:module'
+import { DEFAULT_MATCHING as matching } from './matching.js'
 import { PatternIndex } from '../../dist/lookup/pattern-index.js'
 import { routeTable } from '../../bench/routes.js'
 
 if (typeof globalThis.gc !== 'function') throw new Error('index-heap-probe.js needs `node --expose-gc`')
 const require = createRequire(import.meta.url)
 const FindMyWay = createRequire(require.resolve('fastify'))('find-my-way')
-const matching = {
-  caseSensitive: true,
-  ignoreTrailingSlash: false,
-  ignoreDuplicateSlashes: false,
-  maxParamLength: 100,
-  useSemicolonDelimiter: false,
-  allowUnsafeRegex: false
-}
 const patterns = [...new Set(routeTable('github').map(({ url }) => url))]
 
 function build () {

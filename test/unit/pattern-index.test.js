@@ -3,18 +3,11 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
+import { DEFAULT_MATCHING as matching } from '../support/matching.js'
 import { PatternIndex } from '../../dist/lookup/pattern-index.js'
 
 const require = createRequire(import.meta.url)
 const FindMyWay = createRequire(require.resolve('fastify'))('find-my-way')
-const matching = {
-  caseSensitive: true,
-  ignoreTrailingSlash: false,
-  ignoreDuplicateSlashes: false,
-  maxParamLength: 100,
-  useSemicolonDelimiter: false,
-  allowUnsafeRegex: false
-}
 
 test('the index finds the best pattern of a URL, and what is stored with it', (t) => {
   const index = new PatternIndex(FindMyWay, matching)
