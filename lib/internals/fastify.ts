@@ -78,14 +78,15 @@ export type ContextHooks = Readonly<Record<GuardPhase, readonly ContextHook[]>>
 export type RouteHookOptions = Partial<Record<GuardPhase, unknown>>
 
 /**
- * The guard hooks of a route context, or of a not-found context (`own` undefined), each with its source.
+ * The guard hooks of a route context (`own`: the route's options) or of a not-found context (`own`: the
+ * options of its `setNotFoundHandler` call, `notFoundHookOptionsOf`), each with its source.
  * Fastify binds every hook to the context's instance at preReady (lib/route.js, lib/four-oh-four.js:
  * `this[kHooks][hook].concat(opts[hook] || []).map(h => h.bind(this))`), so a function added at the root is a
  * different copy in each context. The copy at a position was made from the instance's hook there (the
  * context's `server`, lib/context.js, its private `kHooks`, lib/symbols.js `Symbol('fastify.hooks')`), then from
- * the route's own options: read in that order, copies and sources pair up. A copy of a hook given to
- * `setNotFoundHandler` (not in `own`) is its own source, as is every copy where the counts disagree (a
- * Fastify that builds the lists otherwise): a hook may then run twice, never be skipped. Read once per context.
+ * the route's own options: read in that order, copies and sources pair up. A copy beyond them (`own`
+ * undefined) is its own source, as is every copy where the counts disagree (a Fastify that builds the lists
+ * otherwise): a hook may then run twice, never be skipped. Read once per context.
  */
 export function contextHooksReader (
   fastify: FastifyInstance
@@ -234,13 +235,21 @@ export function fastifysRouter (fastify: FastifyInstance): { router: Router<obje
 /** Instances whose not-found handler was given an `errorHandler` of its own (a `setNotFoundHandler` option). */
 const withOwnNotFoundErrorHandler = new WeakSet<FastifyInstance>()
 
+const defaultErrorHandling = new WeakMap<FastifyInstance, boolean>()
+
 /**
  * Whether errors of `instance`'s not-found context go to Fastify's default error handler. Fastify names it
  * `defaultErrorHandler` (lib/error-handler.js); should that change, the answer is "no" and the 405 simply
- * takes the error path.
+ * takes the error path. Asked on requests only, so read once per instance: a started Fastify takes no error
+ * handler (fastify.js `setErrorHandler`, `throwIfAlreadyStarted`).
  */
 export function usesDefaultErrorHandler (instance: FastifyInstance): boolean {
-  return instance.errorHandler.name === 'defaultErrorHandler' && !withOwnNotFoundErrorHandler.has(instance)
+  let uses = defaultErrorHandling.get(instance)
+  if (uses === undefined) {
+    uses = instance.errorHandler.name === 'defaultErrorHandler' && !withOwnNotFoundErrorHandler.has(instance)
+    defaultErrorHandling.set(instance, uses)
+  }
+  return uses
 }
 
 /** What we read of a route context's content-type parsers (fastify lib/content-type-parser.js). */
@@ -387,9 +396,28 @@ export function routedUrls (route: RouteOptions & { prefix: string, routePath: s
  * NotImplementedBody): lib/error-serializer.js, fields in that order.
  */
 export const defaultErrorBody = (statusCode: number, code: string, error: string, message: string): string =>
-  `{"statusCode":${statusCode},"code":"${code}","error":"${error}","message":${JSON.stringify(message)}}`
+  `{"statusCode":${statusCode},"code":"${code}","error":"${error}","message":${jsonString(message)}}`
+
+/** Printable ASCII but `"` and `\`: a text of these alone is its own JSON string (RFC 8259 7). */
+const PLAIN_JSON = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/
+
+/** `JSON.stringify(text)`, without its cost for a text that needs no escape, as a URL mostly is. */
+const jsonString = (text: string): string => PLAIN_JSON.test(text) ? `"${text}"` : JSON.stringify(text)
 
 type SetNotFoundHandler = (this: FastifyInstance, opts?: unknown, handler?: unknown) => FastifyInstance
+
+/** The guard hooks each instance last gave `setNotFoundHandler`, ours among them: its not-found context's own. */
+const notFoundHookOptions = new WeakMap<object, RouteHookOptions>()
+
+/**
+ * The hook options of the `setNotFoundHandler` call that made a not-found context, as a route's own options
+ * are for `contextHooksReader`: Fastify builds a not-found context's hooks as a route's, from its instance's
+ * and then those options (lib/four-oh-four.js `_setNotFoundHandler`, at preReady, with the options of the
+ * instance's last call), so each copy pairs with the function given. Undefined for a context made without
+ * our `setNotFoundHandler`: its copies are then their own sources.
+ */
+export const notFoundHookOptionsOf = (context: object): RouteHookOptions | undefined =>
+  notFoundHookOptions.get((context as RouteContext).server)
 
 /**
  * Makes every `setNotFoundHandler()` call made after the plugin (at the root or in any plugin registered
@@ -408,22 +436,27 @@ export function keepHookInNotFoundHandlers (
   fastify: FastifyInstance, hooks: Readonly<Record<string, Hook>>
 ): SetNotFoundHandler {
   const original = fastify.setNotFoundHandler as unknown as SetNotFoundHandler
-  const withOurs = (instance: FastifyInstance, given: Record<string, unknown>): Record<string, unknown> => {
+  const set = (instance: FastifyInstance, given: Record<string, unknown>, handler: unknown): FastifyInstance => {
     const merged = { ...given }
+    // Each copy's source, for the guards: what the caller gave, then ours; where ours joins the caller's one
+    // function, that function (the copy runs it, then ours, which passes what it passed).
+    const sources: Record<string, unknown> = {}
+    for (const phase of GUARD_PHASES) sources[phase] = given[phase]
     for (const [name, hook] of Object.entries(hooks)) {
       const theirs = given[name] as Hook | Hook[] | null | undefined
-      if (theirs === undefined || theirs === null) merged[name] = hook
-      else if (Array.isArray(theirs)) merged[name] = [...theirs, hook]
+      if (theirs === undefined || theirs === null) merged[name] = sources[name] = hook
+      else if (Array.isArray(theirs)) merged[name] = sources[name] = [...theirs, hook]
       // Fastify binds the hooks of a not-found context to the instance that set it.
       else merged[name] = inSequence(theirs.bind(instance), hook)
     }
-    return merged
+    notFoundHookOptions.set(instance, sources)
+    return original.call(instance, merged, handler)
   }
   const wrapped: SetNotFoundHandler = function setNotFoundHandler (opts, handler) {
-    if (typeof opts === 'function') return original.call(this, withOurs(this, {}), opts)
+    if (typeof opts === 'function') return set(this, {}, opts)
     const given: Record<string, unknown> = { ...(opts as object | undefined) }
     if (given.errorHandler !== undefined) withOwnNotFoundErrorHandler.add(this)
-    return original.call(this, withOurs(this, given), handler)
+    return set(this, given, handler)
   }
   fastify.setNotFoundHandler = wrapped as unknown as FastifyInstance['setNotFoundHandler']
   return wrapped

@@ -34,7 +34,8 @@ export const notImplementedMessage = (method: string): string => `Method ${metho
 // These errors are answers to the client, not faults of the server: @fastify/error builds them without
 // capturing a stack (its `captureStackTrace` argument, honoured from 4.1.0) and without calling `Error()`,
 // whose construction is most of the cost of an error on a path that should cost no more than Fastify's own
-// 404. Their messages come whole from the functions above, which the direct path in responses.ts shares.
+// 404. Their messages come whole from the functions above, which the direct path in responses.ts shares, and
+// are set after @fastify/error's constructor, which would pass them through `util.format` for nothing.
 // Each class adds its name, on its errors and on itself (a minifier renames classes, and pino's `err`
 // serialiser logs the constructor's name as `type`), the first line of V8's stack as a stack-less Error has
 // it, and `Error`'s string form ("Name: message") in place of @fastify/error's "Name [CODE]: message".
@@ -53,7 +54,7 @@ function settle (error: Error, name: string): void {
 }
 
 /** The 405 error, sent through Fastify's error path so that the app's error handler formats it. */
-export class MethodNotAllowedError extends createError<'FST_ERR_METHOD_NOT_ALLOWED', 405, [message: string]>(
+export class MethodNotAllowedError extends createError<'FST_ERR_METHOD_NOT_ALLOWED', 405, []>(
   'FST_ERR_METHOD_NOT_ALLOWED', '%s', 405, Error, false
 ) {
   declare readonly name: 'MethodNotAllowedError'
@@ -63,7 +64,8 @@ export class MethodNotAllowedError extends createError<'FST_ERR_METHOD_NOT_ALLOW
   readonly allowedMethods: string[]
 
   constructor (method: string, url: string, allowedMethods: readonly string[]) {
-    super(methodNotAllowedMessage(method, url))
+    super()
+    this.message = methodNotAllowedMessage(method, url)
     this.allowedMethods = [...allowedMethods]
     settle(this, 'MethodNotAllowedError')
   }
@@ -74,7 +76,7 @@ export class MethodNotAllowedError extends createError<'FST_ERR_METHOD_NOT_ALLOW
 }
 
 /** The 501 error (RFC 9110 9.1: a method the server does not implement for any resource). */
-export class NotImplementedError extends createError<'FST_ERR_NOT_IMPLEMENTED', 501, [message: string]>(
+export class NotImplementedError extends createError<'FST_ERR_NOT_IMPLEMENTED', 501, []>(
   'FST_ERR_NOT_IMPLEMENTED', '%s', 501, Error, false
 ) {
   declare readonly name: 'NotImplementedError'
@@ -82,7 +84,8 @@ export class NotImplementedError extends createError<'FST_ERR_NOT_IMPLEMENTED', 
   declare readonly code: 'FST_ERR_NOT_IMPLEMENTED'
 
   constructor (method: string) {
-    super(notImplementedMessage(method))
+    super()
+    this.message = notImplementedMessage(method)
     settle(this, 'NotImplementedError')
   }
 

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import {
-  GUARD_PHASES, type ContextHook, type ContextHooks, type HookRunner, type RouteContext, type RouteHookOptions
+  GUARD_PHASES, type ContextHook, type ContextHooks, type GuardPhase, type HookRunner, type RouteContext,
+  type RouteHookOptions
 } from '../internals/fastify.js'
 
 /** A method's route at the URL the plugin answers for (a root catch-all makes no URL known). */
@@ -37,13 +38,25 @@ export interface GuardInternals {
   readonly runHooks: HookRunner
   readonly contextOf: (request: FastifyRequest) => RouteContext
   readonly hooksOf: (context: object, own: RouteHookOptions | undefined) => ContextHooks
+  /** The hook options given to the `setNotFoundHandler` call that made a not-found context. */
+  readonly notFoundOptionsOf: (context: object) => RouteHookOptions | undefined
   readonly sendError: (reply: FastifyReply, error: unknown) => void
 }
 
 /** One hook to run: of the not-found context, or of a route at the URL (`route`). */
 interface Step { readonly hook: ContextHook, readonly route: boolean }
 
+/** What the runner reads of a not-found context, once: the hooks of a ready app are final. */
+interface NotFoundGuards {
+  /** The hooks still to run, by phase, for a request answered from onRequest, whose onRequest hooks ran. */
+  readonly toRun: ContextHooks
+  /** The sources of all its hooks and the ignored: a route's copy of one is the not-found path's, not its own. */
+  readonly sources: ReadonlySet<unknown>
+}
+
 export const UNGUARDED: GuardVerdict = { refused: new Set(), consulted: false }
+
+const NO_HOOKS: readonly ContextHook[] = []
 
 /**
  * The guards run as Fastify would run them for each method's own route, phase after phase (onRequest, then
@@ -62,27 +75,41 @@ export const UNGUARDED: GuardVerdict = { refused: new Set(), consulted: false }
  *   request Fastify routes.
  * - A hook that replies ends the request with its reply.
  *
- * `ignored`: sources never run (the plugin's own route hooks).
+ * `ignored`: sources never run (the plugin's own hooks). Where nothing is left to run, as in an app whose
+ * not-found context has no guard after onRequest and whose routes at the URL have none of their own, `next`
+ * is called at once.
  */
 export function createGuardRunner (internals: GuardInternals, ignored: ReadonlySet<unknown>): RunGuards {
-  const { runHooks, contextOf, hooksOf, sendError } = internals
+  const { runHooks, contextOf, hooksOf, notFoundOptionsOf, sendError } = internals
+  const read = new WeakMap<object, NotFoundGuards>()
+  const notFoundGuardsOf = (context: object): NotFoundGuards => {
+    let guards = read.get(context)
+    if (guards === undefined) {
+      const hooks = hooksOf(context, notFoundOptionsOf(context))
+      const sources = new Set<unknown>(ignored)
+      const toRun = (phase: GuardPhase): readonly ContextHook[] => {
+        for (const hook of hooks[phase]) sources.add(hook.source)
+        // In onRequest, they ran before the plugin's own hook, the last.
+        return phase === 'onRequest' ? NO_HOOKS : hooks[phase].filter(hook => !ignored.has(hook.source))
+      }
+      const later = {
+        onRequest: toRun('onRequest'), preValidation: toRun('preValidation'), preHandler: toRun('preHandler')
+      }
+      guards = { toRun: later, sources }
+      read.set(context, guards)
+    }
+    return guards
+  }
   return function runGuards (request, reply, routes, notFoundRan, next) {
-    const notFound = hooksOf(contextOf(request), undefined)
+    const notFound = notFoundGuardsOf(contextOf(request))
     const steps: Step[] = []
-    // The sources the not-found path runs: in onRequest, they ran before the plugin's own hook, the last.
-    const notFoundSources = new Set<unknown>(ignored)
-    const passed = new Set<unknown>()
     // Each route's hooks beyond the not-found path's, by source; a route without any is unguarded.
     const guardedBy = new Map<string, unknown[]>()
     for (const phase of GUARD_PHASES) {
-      for (const hook of notFound[phase]) {
-        notFoundSources.add(hook.source)
-        if (notFoundRan || phase === 'onRequest') passed.add(hook.source)
-        else steps.push({ hook, route: false })
-      }
+      if (!notFoundRan) for (const hook of notFound.toRun[phase]) steps.push({ hook, route: false })
       for (const route of routes) {
         for (const hook of hooksOf(route.context, route.record?.hooks)[phase]) {
-          if (notFoundSources.has(hook.source)) continue
+          if (notFound.sources.has(hook.source)) continue
           const sources = guardedBy.get(route.method) ?? []
           if (sources.length === 0) guardedBy.set(route.method, sources)
           if (!steps.some(step => step.hook.source === hook.source)) steps.push({ hook, route: true })
@@ -92,6 +119,8 @@ export function createGuardRunner (internals: GuardInternals, ignored: ReadonlyS
     }
     if (steps.length === 0) return next(UNGUARDED)
     const consulted = guardedBy.size > 0
+    // The sources of the routes' hooks that let the caller through.
+    const passed = new Set<unknown>()
     // The first refusal by a route's hook, after which only the not-found path's hooks run.
     let refusal: { error: unknown } | undefined
     const settle = (): void => {

@@ -3,7 +3,7 @@ import type { PluginContext } from '../context.js'
 import type { Answer } from '../lookup/registry.js'
 import {
   contextHooksReader, createNotFoundHandlerRunner, errorSender, keepHookInNotFoundHandlers, logControllerOf,
-  rootNotFoundHandler, routeContextReader, runHooks, type Hook
+  notFoundHookOptionsOf, rootNotFoundHandler, routeContextReader, runHooks, type Hook
 } from '../internals/fastify.js'
 import { decide, type Asked, type Decision } from './decide.js'
 import { allowOf } from './narrow.js'
@@ -61,8 +61,12 @@ function createNotFoundHooks (fastify: FastifyInstance, context: PluginContext):
   const { options, registry, narrow, vary, closeIfBodyUnread, ready } = context
   const { autoOptions, describeOptions, notFoundWhenEmpty, requestMediaTypes, guards } = options
   const runGuards = createGuardRunner({
-    runHooks, contextOf: routeContextReader(), hooksOf: contextHooksReader(fastify), sendError: errorSender()
-  }, context.ownHooks)
+    runHooks,
+    contextOf: routeContextReader(),
+    hooksOf: contextHooksReader(fastify),
+    notFoundOptionsOf: notFoundHookOptionsOf,
+    sendError: errorSender()
+  }, new Set([...context.ownHooks, onRequest, preHandler]))
   const runNotFoundHandler = createNotFoundHandlerRunner()
   /** OPTIONS requests answered from onRequest: our own preHandler, among the guards run for them, passes them. */
   const answeringEarly = new WeakSet<FastifyRequest>()

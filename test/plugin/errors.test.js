@@ -121,13 +121,16 @@ test('with Fastify\'s default error handler, the 405 is the response the error p
     app.setErrorHandler((error, request, reply) => { reply.code(error.statusCode).send(error) })
     routes(app)
   })
-  const expected = await viaErrorPath.inject({ method: 'POST', url: '/a?x=1' })
-  const actual = await direct.inject({ method: 'POST', url: '/a?x=1' })
-  t.assert.strictEqual(actual.statusCode, expected.statusCode)
-  t.assert.strictEqual(actual.body, expected.body)
-  const { date, ...headers } = actual.headers
-  const { date: _, ...expectedHeaders } = expected.headers
-  t.assert.deepStrictEqual(headers, expectedHeaders)
+  // The message names the URL: one that JSON needs no escape for, and those it does.
+  for (const url of ['/a?x=1', '/a?q="quoted"', '/a?p=back\\slash', '/a?u=ünï', '/a?l=\u2028', '/a?s=\ud800']) {
+    const expected = await viaErrorPath.inject({ method: 'POST', url })
+    const actual = await direct.inject({ method: 'POST', url })
+    t.assert.strictEqual(actual.statusCode, expected.statusCode)
+    t.assert.strictEqual(actual.body, expected.body, url)
+    const { date, ...headers } = actual.headers
+    const { date: _, ...expectedHeaders } = expected.headers
+    t.assert.deepStrictEqual(headers, expectedHeaders)
+  }
 })
 
 test('an errorHandler given to setNotFoundHandler receives the 405', async (t) => {
