@@ -170,7 +170,15 @@ interface TreeNode {
   readonly wildcardChild: TreeNode | null
   routes: unknown[] | null
   nodePaths: Set<string> | null
-  readonly handlerStorage: { handlers: HandlerRecord[] } | null
+  readonly handlerStorage: HandlerStorage | null
+}
+
+/** A node's routes (lib/handler-storage.js `HandlerStorage`). */
+interface HandlerStorage {
+  handlers: HandlerRecord[]
+  /** Compiled per node for look-ups with constraint values, refreshed at each route added. */
+  _getHandlerMatchingConstraints: () => null
+  constrainedHandlerStores: object | null
 }
 
 /** A route's record in its node's handler storage (lib/handler-storage.js `addHandler`). */
@@ -190,6 +198,9 @@ interface RouterRecords {
 
 const NO_PARAMS = Object.freeze(Object.create(null) as object)
 const noParams = (): object => NO_PARAMS
+// A router of ours is asked without constraint values (`getMatchingHandler` then returns the node's
+// unconstrained route): the matcher for constraint values is never called.
+const noConstrainedMatch = (): null => null
 // Shared by every node and route of a shrunk router, which nothing writes to any more.
 const NO_CONSTRAINTS = Object.freeze({})
 const NONE: never[] = []
@@ -209,14 +220,15 @@ const isKnownNode = (node: Partial<TreeNode>): node is TreeNode => Array.isArray
 /**
  * Lets a router of ours, which will take no more routes, drop what only adding, removing and printing routes
  * read: find() reads a node's prefix, children, `matchPrefix`, and a route's handler, store and
- * `_createParamsObject` (index.js `find`, lib/node.js `getNextNode`). find-my-way compiles two functions from
- * source text: one per static node of a longer prefix (lib/node.js `compilePrefixMatch`) and one per route
- * that builds its params (lib/handler-storage.js `_compileCreateParamsObject`). Each of those weighs a
- * script, its source and its bytecode. A prefix's match becomes a closure that tests the same chars, and the
- * params become one empty object: nothing of ours reads a hit's params. The routes' records go, and the
- * arrays grown by push keep only their length. Each change keeps the router's hits as they were, which the
- * differential tests and the fuzzer check on every build. A tree of another shape (find-my-way before 9.10
- * has a class per node kind) is left as built.
+ * `_createParamsObject` (index.js `find`, lib/node.js `getNextNode`). find-my-way compiles three functions from
+ * source text: one per static node of a longer prefix (lib/node.js `compilePrefixMatch`), one per route that
+ * builds its params (lib/handler-storage.js `_compileCreateParamsObject`) and one per node with routes that
+ * matches constraint values (`_compileGetHandlerMatchingConstraints`). Each of those weighs a script, its
+ * source and its bytecode. A prefix's match becomes a closure that tests the same chars, the params one empty
+ * object (nothing of ours reads a hit's params), and the constraints' matcher one that is never called. The
+ * routes' records go, and the arrays grown by push keep only their length. Each change keeps the router's hits
+ * as they were, which the differential tests and the fuzzer check on every build. A tree of another shape
+ * (find-my-way before 9.10 has a class per node kind) is left as built.
  */
 export function shrinkRouter (router: object): void {
   const records = router as RouterRecords
@@ -226,9 +238,12 @@ export function shrinkRouter (router: object): void {
     if (node.matchPrefix !== null && node.prefix.length > 1) node.matchPrefix = prefixMatcher(node.prefix)
     node.routes = null
     node.nodePaths = null
-    if (node.handlerStorage !== null) {
-      node.handlerStorage.handlers = exact(node.handlerStorage.handlers)
-      for (const handler of node.handlerStorage.handlers) {
+    const storage = node.handlerStorage
+    if (storage !== null) {
+      storage.handlers = exact(storage.handlers)
+      storage._getHandlerMatchingConstraints = noConstrainedMatch
+      storage.constrainedHandlerStores = null
+      for (const handler of storage.handlers) {
         handler.params = exact(handler.params)
         handler.constraints = NO_CONSTRAINTS
         handler._createParamsObject = noParams
