@@ -161,7 +161,7 @@ async function main () {
     const results = []
     for (const table of config.coldTables) {
       console.error(`${elapsed()} cold start: ${table}...`)
-      results.push(await coldStart(table, config.coldRuns))
+      results.push(await coldStart(table, config.coldRuns, { lazy: true }))
     }
     printColdStart(results)
   }

@@ -13,7 +13,10 @@ import { createAllowOnSuccessHooks, type AllowOnSuccessHooks } from './integrati
  */
 export interface PluginContext {
   readonly options: NormalisedOptions
-  /** Requests come once the app is ready, when it is built; before, this throws. */
+  /**
+   * Requests come once the app is ready, when it is built (under `lazy`, here, at the first call); before,
+   * this throws.
+   */
   readonly registry: () => MethodRegistry
   readonly narrow: Narrow
   readonly vary: VaryAnswer
@@ -27,14 +30,30 @@ export interface PluginContext {
 
 /** Set once, when the app is ready. */
 export interface ReadyState {
-  registry: MethodRegistry | undefined
+  /** Builds the registry: called once, at `ready()` or, under `lazy`, at its first use. */
+  build: (() => MethodRegistry) | undefined
   /** Whether some route of the app has guard hooks of its own (under `guards: 'resource'`). */
   routeGuards: boolean
 }
 
 export function createContext (fastify: FastifyInstance, options: NormalisedOptions): PluginContext {
-  const ready: ReadyState = { registry: undefined, routeGuards: false }
-  const registry = (): MethodRegistry => ready.registry ?? notReady()
+  const ready: ReadyState = { build: undefined, routeGuards: false }
+  let built: MethodRegistry | undefined
+  let refusal: { error: unknown } | undefined
+  // A build that failed is not tried again at every use: each use gets its error.
+  const build = (): MethodRegistry => {
+    if (refusal !== undefined) throw refusal.error
+    if (ready.build === undefined) notReady()
+    try {
+      built = ready.build()
+      ready.build = undefined
+    } catch (error) {
+      refusal = { error }
+      throw error
+    }
+    return built
+  }
+  const registry = (): MethodRegistry => built ?? build()
   const shared = {
     options,
     registry,

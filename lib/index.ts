@@ -4,7 +4,7 @@ import { normaliseOptions, type FastifyAllowedMethodsOptions } from './options.j
 import { assertNoRoutesYet, assertRegisteredOnceAtRoot } from './registration.js'
 import { createContext } from './context.js'
 import { recordRoutes } from './build/record-routes.js'
-import { buildRegistry, keepRegistry } from './lookup/registry.js'
+import { buildRegistry, keepRegistry, type MethodRegistry } from './lookup/registry.js'
 import { fastifysRouter, requestContentTypes } from './internals/fastify.js'
 import { contentMethods, mediaTypesOf } from './integrations/media-types.js'
 import { installNotFoundHooks } from './respond/not-found-hooks.js'
@@ -37,16 +37,21 @@ const plugin: FastifyPluginAsync<FastifyAllowedMethodsOptions> = async (fastify,
   const routes = recordRoutes(fastify, context)
   const { router, findMyWay } = fastifysRouter(fastify)
   fastify.addHook('onReady', function buildRegistryWhenReady (done) {
+    // Once ready, Fastify takes no route: the records are final, whenever the registry is built from them.
     const { records, routeGuards } = routes.take()
-    const registry = buildRegistry(router, findMyWay, records, {
-      autoOptions: options.autoOptions,
-      // The records hold the schemas to describe and the hooks to guard with: kept only when needed.
-      keepRecords: options.describeOptions || routeGuards,
-      contentMethods: contentMethods(options),
-      mediaTypeReader: (routeContext) => mediaTypesOf(requestContentTypes(routeContext))
-    })
-    Object.assign(context.ready, { registry, routeGuards })
-    keepRegistry(fastify, registry)
+    const build = (): MethodRegistry => {
+      const registry = buildRegistry(router, findMyWay, records, {
+        autoOptions: options.autoOptions,
+        // The records hold the schemas to describe and the hooks to guard with: kept only when needed.
+        keepRecords: options.describeOptions || routeGuards,
+        contentMethods: contentMethods(options),
+        mediaTypeReader: (routeContext) => mediaTypesOf(requestContentTypes(routeContext))
+      })
+      keepRegistry(fastify, registry)
+      return registry
+    }
+    Object.assign(context.ready, { build, routeGuards })
+    if (!options.lazy) context.registry()
     done()
   })
 

@@ -109,6 +109,15 @@ export interface FastifyAllowedMethodsOptions {
   lingerTime?: number
   /** The most bytes read and discarded so (see `lingerTime`). @default 16777216 (16 MiB) */
   lingerBytes?: number
+  /**
+   * Build the plugin's registry of routes at its first use rather than at `ready()`: the first request
+   * Fastify's router does not match, the first `allowedMethods()` call or, under `allowOnSuccess`, the first
+   * request. `ready()` then pays only for recording the routes, as a serverless cold start wants; that first
+   * use pays for the build, and a route table the plugin cannot serve fails there (each use answers with the
+   * error) instead of failing `ready()`.
+   * @default false
+   */
+  lazy?: boolean
 }
 
 /** See `FastifyAllowedMethodsOptions.guards`. */
@@ -141,7 +150,8 @@ export const OptionsSchema = Type.Object({
   requestMediaTypes: Type.Optional(Type.Boolean()),
   guards: Type.Optional(Type.Union([Type.Literal('resource'), Type.Literal('not-found'), Type.Literal('none')])),
   lingerTime: Type.Optional(Type.Integer({ minimum: 0 })),
-  lingerBytes: Type.Optional(Type.Integer({ minimum: 0 }))
+  lingerBytes: Type.Optional(Type.Integer({ minimum: 0 })),
+  lazy: Type.Optional(Type.Boolean())
 }, { additionalProperties: false })
 
 export const PACKAGE = 'fastify-allowed-methods'
@@ -190,7 +200,8 @@ export function normaliseOptions (options: unknown) {
     requestMediaTypes: valid.requestMediaTypes ?? true,
     guards: valid.guards ?? 'resource',
     lingerTime: valid.lingerTime ?? 2000,
-    lingerBytes: valid.lingerBytes ?? 16 * 1024 * 1024
+    lingerBytes: valid.lingerBytes ?? 16 * 1024 * 1024,
+    lazy: valid.lazy ?? false
   })
 }
 

@@ -39,7 +39,8 @@ test('register() checks the options', () => {
     replyDecorator: 'sendMethodNotAllowed',
     problemDetails: true,
     requestMediaTypes: false,
-    guards: 'not-found'
+    guards: 'not-found',
+    lazy: true
   })).type.not.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { replyDecorator: false })).type.not.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { replyDecorator: true })).type.toRaiseError()
@@ -49,6 +50,7 @@ test('register() checks the options', () => {
   expect(app.register(fastifyAllowedMethods, { optionsStatus: '204' })).type.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { problemDetails: 'yes' })).type.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { requestMediaTypes: 'yes' })).type.toRaiseError()
+  expect(app.register(fastifyAllowedMethods, { lazy: 'yes' })).type.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { guards: 'none' })).type.not.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { guards: 'route' })).type.toRaiseError()
   expect(app.register(fastifyAllowedMethods, { cacheControl: 60 })).type.toRaiseError()

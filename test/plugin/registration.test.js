@@ -145,7 +145,8 @@ const invalid = [
   [{ autoOptions: () => true }, 'option "autoOptions" must be a boolean, got function'],
   [{ problemDetails: 'yes' }, 'option "problemDetails" must be a boolean, got "yes"'],
   [{ requestMediaTypes: 'yes' }, 'option "requestMediaTypes" must be a boolean, got "yes"'],
-  [{ vary: [] }, 'option "vary" must be a non-empty list of distinct request header names, got []']
+  [{ vary: [] }, 'option "vary" must be a non-empty list of distinct request header names, got []'],
+  [{ lazy: 'yes' }, 'option "lazy" must be a boolean, got "yes"']
 ]
 
 for (const [options, message] of invalid) {

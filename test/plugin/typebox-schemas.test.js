@@ -48,7 +48,8 @@ const expected = {
     requestMediaTypes: Type.Optional(Type.Boolean()),
     guards: Type.Optional(Type.Union([Type.Literal('resource'), Type.Literal('not-found'), Type.Literal('none')])),
     lingerTime: Type.Optional(Type.Integer({ minimum: 0 })),
-    lingerBytes: Type.Optional(Type.Integer({ minimum: 0 }))
+    lingerBytes: Type.Optional(Type.Integer({ minimum: 0 })),
+    lazy: Type.Optional(Type.Boolean())
   }, { additionalProperties: false }),
   MethodNotAllowedSchema: Type.Object({
     statusCode: Type.Literal(405),
