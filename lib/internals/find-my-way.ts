@@ -200,6 +200,7 @@ const NO_PARAMS = Object.freeze(Object.create(null) as object)
 const noParams = (): object => NO_PARAMS
 // A router of ours is asked without constraint values (`getMatchingHandler` then returns the node's
 // unconstrained route): the matcher for constraint values is never called.
+/* c8 ignore next */
 const noConstrainedMatch = (): null => null
 // Shared by every node and route of a shrunk router, which nothing writes to any more.
 const NO_CONSTRAINTS = Object.freeze({})

@@ -68,7 +68,10 @@ function createNotFoundHooks (fastify: FastifyInstance, context: PluginContext):
     sendError: errorSender()
   }, new Set([...context.ownHooks, onRequest, preHandler]))
   const runNotFoundHandler = createNotFoundHandlerRunner()
-  /** OPTIONS requests answered from onRequest: our own preHandler, among the guards run for them, passes them. */
+  /**
+   * OPTIONS requests answered from onRequest: our own preHandler passes them where the guards run it (joined to
+   * the app's one preHandler function, or where its copy is not told from the app's).
+   */
   const answeringEarly = new WeakSet<FastifyRequest>()
 
   function deliver (pending: Pending, decision: Decision): void {
