@@ -9,8 +9,10 @@
 //   is an object in dictionary mode (V8's `%HasFastProperties` says false), so `app.allowedMethods` is a hash
 //   look-up on every call, which this side leaves out: what remains is the decorator's own work;
 // - request: `request.allowedMethods()` on a real request of the app for that URL (captured by an onRequest
-//   hook while the app answers it once), without `filterAllowed`: no narrowing.
-// Every answer is checked against the lookup's before anything is timed. Each round times the four, in an
+//   hook while the app answers it once), without `filterAllowed`: no narrowing;
+// - request-url: the lookup given `request.url` of those same requests, for reference: what reaching the URL
+//   through each request object costs, which `request.allowedMethods()` must pay (it takes no URL).
+// Every answer is checked against the lookup's before anything is timed. Each round times the five, in an
 // order rotated from round to round (one GC per round); a round's ratio is a decorator's p50 over the lookup's
 // p50 in that round, and the median over rounds is what the goal holds.
 
@@ -25,7 +27,7 @@ import { routeTable } from './routes.js'
 import { plainApp, requestGroups } from './requests.js'
 import { median } from './stats.js'
 
-export const SIDES = ['lookup', 'instance', 'instance-own', 'request']
+export const SIDES = ['lookup', 'instance', 'instance-own', 'request', 'request-url']
 const CAPTURE = 'x-bench-capture'
 
 async function build (table) {
@@ -91,6 +93,9 @@ function batches ({ app, registry }, list, requests) {
     },
     request () {
       for (let i = 0; i < n; i++) doNotOptimize(requests[i].allowedMethods())
+    },
+    'request-url' () {
+      for (let i = 0; i < n; i++) doNotOptimize(registry.lookup(requests[i].url, undefined))
     }
   }
 }

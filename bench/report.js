@@ -109,16 +109,17 @@ export function printDecorators (results) {
   console.log('instance = `app.allowedMethods(url)` (a fresh array);')
   console.log('instance-own = the same function through a reference taken once (no property look-up on the app);')
   console.log('request = `request.allowedMethods()` on a real request of the app for that URL;')
+  console.log('request-url = the lookup given `request.url` of the same requests (reaching the URL through them);')
   console.log('ratio = median over rounds of the side\'s p50 over the lookup\'s in the same round, [min - max].\n')
   const rows = []
   for (const { table: name, results: groups } of results) {
     for (const [group, r] of Object.entries(groups)) {
       const cell = (side) => `${ns(r.ns[side])} (${times(r.ratios[side].median)} ${range(r.ratios[side])})`
       rows.push([name, group, String(r.requests), ns(r.ns.lookup), `**${cell('instance')}**`, cell('instance-own'),
-        `**${cell('request')}**`])
+        `**${cell('request')}**`, cell('request-url')])
     }
   }
-  console.log(table(['table', 'requests', 'n', 'lookup', 'instance', 'instance-own', 'request'], rows))
+  console.log(table(['table', 'requests', 'n', 'lookup', 'instance', 'instance-own', 'request', 'request-url'], rows))
   for (const { table: name, mismatches } of results) {
     if (mismatches.length > 0) console.log(`\n${name}: ${mismatches.length} answers differ from the lookup's`)
     for (const mismatch of mismatches.slice(0, 5)) console.log(`  MISMATCH ${JSON.stringify(mismatch)}`)
